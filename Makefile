@@ -1,0 +1,43 @@
+# steadyfeed — entry points. Every target installs missing dependencies first.
+JOBS ?= $(shell nproc)
+RELEASE := build/release
+ASAN := build/asan
+
+.PHONY: all deps build test test-release test-asan bench run demo format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+# Unit, integration and functional tests on the optimised build, then the unit
+# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test: test-release test-asan
+
+test-release: build
+	ctest --preset release -j $(JOBS)
+
+test-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --preset asan -j $(JOBS)
+
+bench: build
+	@scripts/run-benchmarks $(RELEASE)
+
+run: build
+	$(RELEASE)/apps/steadyfeed/steadyfeed run -c config/default.yaml
+
+demo: build
+	$(RELEASE)/apps/steadyfeed/steadyfeed demo
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,14 @@
+# Compiler warnings and sanitizers applied to every steadyfeed target through
+# the steadyfeed_options interface library.
+add_library(steadyfeed_options INTERFACE)
+target_compile_options(steadyfeed_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+  -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+if(STEADYFEED_WERROR)
+  target_compile_options(steadyfeed_options INTERFACE -Werror)
+endif()
+if(STEADYFEED_SANITIZE)
+  target_compile_options(steadyfeed_options INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(steadyfeed_options INTERFACE -fsanitize=address,undefined)
+endif()
