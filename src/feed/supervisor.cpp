@@ -1,0 +1,1256 @@
+#include "steadyfeed/feed/supervisor.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "steadyfeed/core/backoff.hpp"
+#include "steadyfeed/core/random.hpp"
+#include "steadyfeed/core/token_bucket.hpp"
+
+namespace sf {
+namespace {
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+template <typename V>
+using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
+using string_set = std::unordered_set<std::string, string_hash, std::equal_to<>>;
+
+// Identity of a message that carries no sequence id: its stream and its bytes.
+std::uint64_t frame_identity(std::string_view stream, std::string_view frame) noexcept {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 0x100000001b3ULL;
+    }
+  };
+  mix(stream);
+  h ^= 0xff;
+  mix(frame);
+  return h;
+}
+
+std::string describe(duration d) {
+  const auto ms = std::chrono::duration_cast<milliseconds>(d).count();
+  if (ms < 10'000) return fmt::format("{} ms", ms);
+  return fmt::format("{} s", ms / 1000);
+}
+
+std::string join_topics(std::span<const std::string> topics, std::size_t max_shown = 5) {
+  std::string out;
+  for (std::size_t i = 0; i < topics.size() && i < max_shown; ++i) {
+    if (i) out += ", ";
+    out += topics[i];
+  }
+  if (topics.size() > max_shown) out += fmt::format(" and {} more", topics.size() - max_shown);
+  return out;
+}
+
+enum class link_phase : std::uint8_t { opening, open };
+
+struct control_item {
+  std::string payload;
+  std::uint64_t request_id = 0;        // 0: no ack expected
+  std::vector<std::string> topics;     // subscribe requests only
+  int retries = 0;
+};
+
+struct pending_request {
+  std::vector<std::string> topics;     // still waiting for an ack
+  time_point sent;
+  int retries = 0;
+};
+
+struct link_state {
+  link_id id = 0;
+  link_phase phase = link_phase::opening;
+  time_point open_deadline = never;
+  time_point opened_at{};
+  time_point last_rx{};
+  time_point last_data{};
+  time_point rotation_due = never;
+  std::vector<std::string> url_topics;  // subscribed by the URL it was opened with
+
+  std::uint64_t ws_ping_counter = 0;
+  std::string ws_ping_payload;
+  time_point next_ws_ping = never;
+  time_point ws_ping_sent{};
+  time_point ws_pong_deadline = never;
+
+  time_point next_app_ping = never;
+  time_point app_ping_sent{};
+  time_point app_pong_deadline = never;
+
+  token_bucket control = token_bucket::unlimited();
+  std::deque<control_item> queue;
+  std::map<std::uint64_t, pending_request> pending;
+  string_set subscribed;
+};
+
+struct stream_state {
+  std::uint64_t watermark = 0;
+  bool has_watermark = false;
+  time_point last_msg{};
+  double mean_gap_ns = 0;
+  std::uint64_t count = 0;
+  bool stale = false;
+  // rotation
+  bool candidate_seen = false;
+  std::uint64_t candidate_first = 0;
+  bool overlapped = false;
+};
+
+struct held_message {
+  std::string stream;
+  std::uint64_t seq = 0;
+  bool has_seq = false;
+  bool resets_sequence = false;
+  std::uint64_t identity = 0;
+  std::string frame;
+  wall_us received = 0;
+};
+
+// Bounds the stream table against a venue that invents stream names.
+constexpr std::size_t extra_streams_allowed = 64;
+
+}  // namespace
+
+struct supervisor::impl {
+  impl(const supervisor_config& c, time_point now)
+      : random(c.seed ? c.seed : entropy_seed()),
+        reconnect_backoff(c.backoff),
+        rotation_backoff(c.backoff),
+        quality(now, c.quality) {}
+
+  rng random;
+  backoff reconnect_backoff;
+  backoff rotation_backoff;
+  quality_tracker quality;
+  std::shared_ptr<connect_limiter> limiter;
+
+  duration ws_ping_interval{0};
+  duration app_ping_interval{0};
+  duration pong_timeout{0};
+
+  std::optional<link_state> primary;
+  std::optional<link_state> candidate;  // only while rotating
+  link_id next_link = 1;
+  std::uint64_t next_request = 1;
+
+  string_map<stream_state> streams;
+
+  // reconnecting
+  time_point reconnect_at = never;
+  bool reconnect_slot_reserved = false;
+  time_point lost_at{};
+  std::deque<time_point> reconnect_times;  // for clustering
+
+  // rotating
+  bool rotating = false;
+  time_point rotation_started{};
+  time_point rotation_retry_at = never;
+  bool rotation_slot_reserved = false;
+  time_point overlap_deadline = never;
+  std::string rotation_reason;
+  std::vector<held_message> held;
+  std::size_t held_bytes = 0;
+  // Identities of messages without sequence ids delivered within the dedup
+  // window: a new link that is behind the old one repeats them.
+  std::unordered_map<std::uint64_t, time_point> primary_identities;
+  std::unordered_set<std::uint64_t> candidate_identities;            // held, no seq
+
+  time_point next_housekeeping = never;
+  time_point healthy_since = never;
+  wall_us connected_since_wall = 0;
+  wall_us last_reconnect_wall = 0;
+  duration last_reconnect_latency{0};
+  time_point last_invalid_event = never;
+  std::uint64_t invalid_since_event = 0;
+
+  link_state* find(link_id id) noexcept {
+    if (primary && primary->id == id) return &*primary;
+    if (candidate && candidate->id == id) return &*candidate;
+    return nullptr;
+  }
+  bool is_candidate(const link_state& l) const noexcept { return candidate && &*candidate == &l; }
+};
+
+// ---------------------------------------------------------------------------
+// Construction and small helpers
+
+struct supervisor_access {
+  supervisor& s;
+  supervisor::impl& m;
+
+  // ---- events and transitions ----------------------------------------------
+  void emit(event_kind kind, severity level, std::string reason, wall_us wall, link_id link = 0,
+            duration latency = duration{0}, int attempt = 0) {
+    event e{wall, kind, level, std::move(reason), latency, attempt, link};
+    if (s.callbacks_.on_event) s.callbacks_.on_event(e);
+    s.journal_.push(std::move(e));
+  }
+
+  void transition(connection_state to, std::string_view reason, time_point now, wall_us wall) {
+    const connection_state from = s.state_;
+    if (!transition_allowed(from, to))
+      throw std::logic_error(fmt::format("supervisor {}: transition {} -> {} is not allowed",
+                                         s.config_.name, to_string(from), to_string(to)));
+    s.state_ = to;
+    s.healthy_.store(is_live(to), std::memory_order_release);
+    if (is_live(to) && !is_live(from)) {
+      m.quality.set_live(true, now);
+      m.connected_since_wall = wall;
+    } else if (!is_live(to) && is_live(from)) {
+      m.quality.set_live(false, now);
+      m.connected_since_wall = 0;
+    }
+    const severity level = to == connection_state::failed         ? severity::critical
+                           : to == connection_state::reconnecting ? severity::warning
+                           : to == connection_state::unstable     ? severity::warning
+                                                                  : severity::info;
+    emit(event_kind::state_changed, level,
+         fmt::format("{} -> {}: {}", to_string(from), to_string(to), reason), wall,
+         m.primary ? m.primary->id : 0);
+    if (s.callbacks_.on_state_change) s.callbacks_.on_state_change(from, to, reason);
+    s.publish(now);
+  }
+
+  // ---- links -------------------------------------------------------------------
+  void configure_link(link_state& l, time_point now) {
+    const auto& lim = s.protocol_->limits();
+    l.phase = link_phase::open;
+    l.opened_at = now;
+    l.last_rx = now;
+    l.last_data = now;
+    if (m.ws_ping_interval.count() > 0) l.next_ws_ping = now + m.ws_ping_interval;
+    if (m.app_ping_interval.count() > 0) l.next_app_ping = now + m.app_ping_interval;
+    if (lim.lifetime.count() > 0) {
+      const duration margin = s.config_.rotation_margin;
+      l.rotation_due = now + (lim.lifetime > margin ? lim.lifetime - margin : lim.lifetime / 2);
+    }
+    if (lim.control_messages_per_second > 0) {
+      const double rate = lim.control_messages_per_second * s.config_.control_rate_safety;
+      // No burst: with one token of capacity, any one-second window holds at
+      // most rate + 1 frames, which the safety fraction keeps under the limit.
+      l.control = token_bucket(rate, seconds{1}, 1.0, now);
+    }
+    for (const auto& t : l.url_topics) l.subscribed.insert(t);
+  }
+
+  // Opens a link for `as_candidate` now, or books a slot under the venue's
+  // connection limit and returns false when it must wait.
+  bool open_link_now(bool as_candidate, time_point now) {
+    bool& reserved = as_candidate ? m.rotation_slot_reserved : m.reconnect_slot_reserved;
+    if (m.limiter && !reserved) {
+      const time_point at = m.limiter->reserve(now);
+      if (at > now) {
+        reserved = true;
+        (as_candidate ? m.rotation_retry_at : m.reconnect_at) = at;
+        return false;
+      }
+    }
+    reserved = false;
+    link_state l;
+    l.id = m.next_link++;
+    l.open_deadline = now + s.config_.connect_timeout;
+    std::vector<std::string> topics = s.registry_.restorable();
+    if (s.protocol_->mode() == subscribe_mode::url) l.url_topics = topics;
+    s.actions_.push_back(open_link{l.id, s.protocol_->url(l.url_topics)});
+    (as_candidate ? m.candidate : m.primary) = std::move(l);
+    return true;
+  }
+
+  void close(link_state& l, int code, std::string_view reason) {
+    s.actions_.push_back(close_link{l.id, code, std::string(reason)});
+  }
+
+  // ---- control frames ------------------------------------------------------
+  void queue_subscribe(link_state& l, std::span<const std::string> topics, bool subscribe) {
+    const std::size_t per = std::max<std::size_t>(1, s.protocol_->limits().topics_per_message);
+    for (std::size_t i = 0; i < topics.size(); i += per) {
+      auto chunk = topics.subspan(i, std::min(per, topics.size() - i));
+      control_item item;
+      item.request_id = m.next_request++;
+      if (subscribe) {
+        item.payload = s.protocol_->subscribe_message(chunk, item.request_id);
+        item.topics.assign(chunk.begin(), chunk.end());
+      } else {
+        item.payload = s.protocol_->unsubscribe_message(chunk, item.request_id);
+      }
+      l.queue.push_back(std::move(item));
+    }
+  }
+
+  void flush(link_state& l, time_point now) {
+    while (!l.queue.empty() && l.control.try_take(now)) {
+      control_item item = std::move(l.queue.front());
+      l.queue.pop_front();
+      ++s.counters_.control_frames_sent;
+      if (!item.topics.empty())
+        l.pending[item.request_id] = pending_request{item.topics, now, item.retries};
+      s.actions_.push_back(send_frame{l.id, frame_kind::text, std::move(item.payload)});
+    }
+  }
+
+  void flush_all(time_point now) {
+    if (m.primary && m.primary->phase == link_phase::open) flush(*m.primary, now);
+    if (m.candidate && m.candidate->phase == link_phase::open) flush(*m.candidate, now);
+  }
+
+  // Sends a heartbeat if the control budget allows; otherwise it goes out at
+  // the next token.
+  bool take_heartbeat_token(link_state& l, time_point now) {
+    return !s.protocol_->limits().pings_count_as_control || l.control.try_take(now);
+  }
+
+  // ---- opening -------------------------------------------------------------------
+  void restore_subscriptions(link_state& l) {
+    std::vector<std::string> missing;
+    for (const auto& t : s.registry_.restorable())
+      if (!l.subscribed.contains(t)) missing.push_back(t);
+    queue_subscribe(l, missing, true);
+  }
+
+  void primary_opened(time_point now, wall_us wall) {
+    link_state& l = *m.primary;
+    configure_link(l, now);
+    s.registry_.reset_pending();
+    for (const auto& t : l.url_topics) s.registry_.set_status(t, topic_status::active);
+    restore_subscriptions(l);
+    m.healthy_since = now;
+    // A stream's silence is measured from the moment it could have spoken again.
+    for (auto& [name, st] : m.streams) st.stale = false;
+    if (s.state_ == connection_state::connecting) {
+      emit(event_kind::connected, severity::info, "connected", wall, l.id);
+      transition(connection_state::connected, "connected", now, wall);
+    } else {
+      const duration latency = now - m.lost_at;
+      ++s.counters_.reconnect_successes;
+      m.last_reconnect_wall = wall;
+      m.last_reconnect_latency = latency;
+      emit(event_kind::reconnect_success, severity::info,
+           fmt::format("reconnected after {}", describe(latency)), wall, l.id, latency,
+           m.reconnect_backoff.attempts());
+      transition(clustered(now) ? connection_state::unstable : connection_state::connected,
+                 clustered(now) ? "reconnected, but reconnects are clustering" : "reconnected",
+                 now, wall);
+    }
+    flush(l, now);
+  }
+
+  void candidate_opened(time_point now, wall_us wall) {
+    link_state& l = *m.candidate;
+    configure_link(l, now);
+    restore_subscriptions(l);
+    m.overlap_deadline = now + s.config_.overlap_timeout;
+    m.rotation_backoff.reset();
+    emit(event_kind::connected, severity::info, "rotation: new connection open", wall, l.id);
+    flush(l, now);
+    maybe_switch(now, wall);
+  }
+
+  bool clustered(time_point now) {
+    while (!m.reconnect_times.empty() &&
+           now - m.reconnect_times.front() > s.config_.reconnect_cluster_window)
+      m.reconnect_times.pop_front();
+    return static_cast<int>(m.reconnect_times.size()) >= s.config_.reconnect_cluster;
+  }
+
+  // ---- failures --------------------------------------------------------------------
+  duration retry_delay(backoff& b, const failure& why) {
+    duration delay = b.next_delay(m.random);
+    if (why.code == error_condition_kind::rate_limited)
+      delay = std::max(delay, why.retry_after.count() > 0 ? why.retry_after : b.policy().max);
+    return delay;
+  }
+
+  void go_failed(const failure& why, time_point now, wall_us wall) {
+    if (m.primary) close(*m.primary, 1000, "failed");
+    if (m.candidate) close(*m.candidate, 1000, "failed");
+    m.primary.reset();
+    m.candidate.reset();
+    end_rotation();
+    m.reconnect_at = never;
+    m.next_housekeeping = never;
+    emit(event_kind::error, severity::critical, why.to_string(), wall);
+    transition(connection_state::failed, why.to_string(), now, wall);
+  }
+
+  // The primary's connection attempt failed (before it opened).
+  void primary_attempt_failed(const failure& why, time_point now, wall_us wall) {
+    const link_id id = m.primary ? m.primary->id : 0;
+    m.primary.reset();
+    ++s.counters_.reconnect_failures;
+    m.quality.record_error(now);
+    emit(event_kind::reconnect_failed, severity::warning, why.to_string(), wall, id, duration{0},
+         m.reconnect_backoff.attempts());
+    if (!is_retryable(why.code)) return go_failed(why, now, wall);
+    if (m.reconnect_backoff.exhausted()) {
+      failure f{make_error_code(errc::max_attempts_exceeded), 0, {}, 0,
+                fmt::format("{} attempts; last: {}", m.reconnect_backoff.attempts(), why.to_string())};
+      return go_failed(f, now, wall);
+    }
+    m.reconnect_at = now + retry_delay(m.reconnect_backoff, why);
+    if (s.state_ == connection_state::connecting) {
+      m.lost_at = now;
+      transition(connection_state::reconnecting, why.to_string(), now, wall);
+    }
+  }
+
+  // The live primary is gone.
+  void primary_lost(const failure& why, time_point now, wall_us wall) {
+    const link_id id = m.primary->id;
+    m.primary.reset();
+    m.quality.record_error(now);
+    emit(event_kind::disconnected, severity::warning, why.to_string(), wall, id);
+    if (m.rotating && m.candidate && m.candidate->phase == link_phase::open) {
+      switch_over(now, wall, "the old connection was lost first");
+      return;
+    }
+    m.lost_at = now;
+    m.reconnect_times.push_back(now);
+    m.quality.record_reconnect(now);
+    if (!is_retryable(why.code)) return go_failed(why, now, wall);
+    if (m.rotating && m.candidate) {
+      // The rotation's connection attempt becomes the reconnect attempt.
+      m.primary = std::move(m.candidate);
+      m.candidate.reset();
+      end_rotation();
+    } else {
+      end_rotation();
+      m.reconnect_at = now + retry_delay(m.reconnect_backoff, why);
+    }
+    transition(connection_state::reconnecting, why.to_string(), now, wall);
+  }
+
+  void drop_primary(errc code, std::string detail, time_point now, wall_us wall) {
+    close(*m.primary, code == errc::service_restart ? 1001 : 4000, detail);
+    primary_lost(failure{make_error_code(code), 0, {}, 0, std::move(detail)}, now, wall);
+  }
+
+  void candidate_failed(const failure& why, time_point now, wall_us wall) {
+    const link_id id = m.candidate->id;
+    m.candidate.reset();
+    clear_rotation_data();
+    emit(event_kind::error, severity::warning, "rotation: new connection failed: " + why.to_string(),
+         wall, id);
+    m.overlap_deadline = never;
+    m.rotation_retry_at = now + retry_delay(m.rotation_backoff, why);
+  }
+
+  // ---- rotation ---------------------------------------------------------------
+  void begin_rotation(std::string_view reason, time_point now, wall_us wall) {
+    if (m.rotating || !m.primary || m.primary->phase != link_phase::open) return;
+    m.rotating = true;
+    m.rotation_started = now;
+    m.rotation_reason.assign(reason);
+    m.rotation_backoff.reset();
+    emit(event_kind::rotation_started, severity::info, std::string(reason), wall, m.primary->id);
+    open_link_now(true, now);
+  }
+
+  void clear_rotation_data() {
+    m.held.clear();
+    m.held_bytes = 0;
+    m.candidate_identities.clear();
+    for (auto& [name, st] : m.streams) {
+      st.candidate_seen = false;
+      st.candidate_first = 0;
+      st.overlapped = false;
+    }
+  }
+
+  void end_rotation() {
+    m.rotating = false;
+    m.rotation_retry_at = never;
+    m.rotation_slot_reserved = false;
+    m.overlap_deadline = never;
+    clear_rotation_data();
+  }
+
+  // Active streams that have not shown overlap yet.
+  std::vector<std::string> streams_without_overlap(time_point now) const {
+    std::vector<std::string> out;
+    for (const auto& [name, st] : m.streams)
+      if (st.count > 0 && now - st.last_msg <= s.config_.overlap_active_window && !st.overlapped)
+        out.push_back(name);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  bool candidate_subscribed() const {
+    for (const auto& t : s.registry_.restorable())
+      if (!m.candidate->subscribed.contains(t)) return false;
+    return true;
+  }
+
+  void maybe_switch(time_point now, wall_us wall) {
+    if (!m.rotating || !m.candidate || m.candidate->phase != link_phase::open) return;
+    if (!candidate_subscribed()) return;
+    if (!streams_without_overlap(now).empty()) return;
+    switch_over(now, wall, "overlap confirmed");
+  }
+
+  void deliver(link_id link, std::string_view stream, std::uint64_t seq, bool has_seq, bool resets,
+               std::string_view frame, wall_us received) {
+    ++s.counters_.messages;
+    s.counters_.bytes += frame.size();
+    if (s.callbacks_.on_message)
+      s.callbacks_.on_message(message{link, stream, seq, has_seq, resets, frame, received});
+  }
+
+  void switch_over(time_point now, wall_us wall, std::string_view why) {
+    link_state& next = *m.candidate;
+    const auto not_shown = streams_without_overlap(now);
+    // Messages the new link delivered while we waited, minus what the old one
+    // already delivered.
+    for (auto& h : m.held) {
+      stream_state& st = m.streams[h.stream];
+      bool fresh;
+      if (h.has_seq) {
+        fresh = !st.has_watermark || h.seq > st.watermark;
+        if (fresh) {
+          st.watermark = h.seq;
+          st.has_watermark = true;
+        }
+      } else {
+        fresh = !m.primary_identities.contains(h.identity);
+      }
+      if (!fresh) {
+        ++s.counters_.duplicates_dropped;
+        continue;
+      }
+      st.last_msg = now;
+      deliver(next.id, h.stream, h.seq, h.has_seq, h.resets_sequence, h.frame, h.received);
+    }
+    if (m.primary) close(*m.primary, 1000, "rotated");
+    m.primary = std::move(m.candidate);
+    m.candidate.reset();
+    for (const auto& t : m.primary->subscribed) s.registry_.set_status(t, topic_status::active);
+    const duration took = now - m.rotation_started;
+    end_rotation();
+    ++s.counters_.rotations;
+    std::string reason = fmt::format("{} ({}): {}", m.rotation_reason, describe(took), why);
+    if (!not_shown.empty())
+      reason += fmt::format("; overlap not shown for {}", join_topics(not_shown));
+    emit(event_kind::rotation_completed, not_shown.empty() ? severity::info : severity::warning,
+         std::move(reason), wall, m.primary->id, took);
+    flush(*m.primary, now);
+  }
+
+  // ---- data -------------------------------------------------------------------
+  stream_state* stream(std::string_view name) {
+    auto it = m.streams.find(name);
+    if (it != m.streams.end()) return &it->second;
+    if (m.streams.size() >= s.registry_.size() + extra_streams_allowed) return nullptr;
+    return &m.streams.emplace(std::string(name), stream_state{}).first->second;
+  }
+
+  void note_arrival(stream_state& st, std::string_view name, time_point now, wall_us wall) {
+    if (st.count > 0) {
+      const double gap = static_cast<double>((now - st.last_msg).count());
+      st.mean_gap_ns = st.count == 1 ? gap : st.mean_gap_ns * 0.9 + gap * 0.1;
+    }
+    ++st.count;
+    st.last_msg = now;
+    if (st.stale) {
+      st.stale = false;
+      emit(event_kind::stream_resumed, severity::info, fmt::format("{} resumed", name), wall,
+           m.primary ? m.primary->id : 0);
+    }
+  }
+
+  void primary_data(link_state& l, const inbound& in, std::string_view frame, time_point now,
+                    wall_us wall) {
+    stream_state* st = stream(in.stream);
+    if (st) {
+      note_arrival(*st, in.stream, now, wall);
+      if (in.has_seq) {
+        if (!in.resets_sequence && st->has_watermark && in.seq <= st->watermark) {
+          ++s.counters_.duplicates_dropped;
+          return;
+        }
+        st->watermark = in.seq;
+        st->has_watermark = true;
+      }
+      if (!in.has_seq) {
+        const std::uint64_t id = frame_identity(in.stream, frame);
+        if (!m.primary_identities.emplace(id, now).second) {
+          ++s.counters_.duplicates_dropped;
+          return;
+        }
+        if (m.rotating && m.candidate_identities.contains(id)) st->overlapped = true;
+      } else if (m.rotating && st->candidate_seen && st->candidate_first <= st->watermark) {
+        st->overlapped = true;
+      }
+    }
+    deliver(l.id, in.stream, in.seq, in.has_seq, in.resets_sequence, frame, wall);
+    if (m.rotating && st && st->overlapped) maybe_switch(now, wall);
+  }
+
+  void candidate_data(const inbound& in, std::string_view frame, time_point now, wall_us wall) {
+    stream_state* st = stream(in.stream);
+    if (!st) return;
+    bool newly = false;
+    std::uint64_t identity = 0;
+    if (in.has_seq) {
+      if (!st->candidate_seen) st->candidate_first = in.seq;
+      if (st->has_watermark && in.seq <= st->watermark) {
+        newly = !st->overlapped;
+        st->overlapped = true;
+        st->candidate_seen = true;
+        // Already delivered by the old link: nothing to hold.
+        if (newly) maybe_switch(now, wall);
+        return;
+      }
+    } else {
+      identity = frame_identity(in.stream, frame);
+      if (m.primary_identities.contains(identity)) {
+        newly = !st->overlapped;
+        st->overlapped = true;
+        st->candidate_seen = true;
+        if (newly) maybe_switch(now, wall);
+        return;
+      }
+      m.candidate_identities.insert(identity);
+    }
+    st->candidate_seen = true;
+    m.held.push_back(held_message{std::string(in.stream), in.seq, in.has_seq, in.resets_sequence,
+                                  identity, std::string(frame), wall});
+    m.held_bytes += frame.size() + in.stream.size() + sizeof(held_message);
+    if (m.held.size() >= s.config_.overlap_buffer_messages ||
+        m.held_bytes >= s.config_.overlap_buffer_bytes)
+      switch_over(now, wall, "hold buffer full");
+  }
+
+  // ---- acks ----------------------------------------------------------------------
+  // Finds the request an ack or refusal answers: by id, else by the topic.
+  std::map<std::uint64_t, pending_request>::iterator find_request(link_state& l, const inbound& in) {
+    if (in.has_request_id) return l.pending.find(in.request_id);
+    if (!in.topic.empty())
+      for (auto it = l.pending.begin(); it != l.pending.end(); ++it)
+        if (std::find(it->second.topics.begin(), it->second.topics.end(), in.topic) !=
+            it->second.topics.end())
+          return it;
+    return l.pending.end();
+  }
+
+  void on_ack(link_state& l, const inbound& in, time_point now, wall_us wall) {
+    auto it = find_request(l, in);
+    if (it == l.pending.end()) return;
+    auto& topics = it->second.topics;
+    std::vector<std::string> acked;
+    for (auto t = topics.begin(); t != topics.end();) {
+      if (!in.topic.empty() && *t != in.topic) {
+        ++t;
+        continue;
+      }
+      acked.push_back(*t);
+      t = topics.erase(t);
+    }
+    if (topics.empty()) l.pending.erase(it);
+    for (const auto& t : acked) {
+      if (!s.registry_.contains(t)) continue;  // unsubscribed meanwhile
+      l.subscribed.insert(t);
+      if (!m.is_candidate(l)) s.registry_.set_status(t, topic_status::active);
+    }
+    if (!acked.empty() && !m.is_candidate(l))
+      emit(event_kind::subscribed, severity::info, fmt::format("subscribed {}", join_topics(acked)),
+           wall, l.id);
+    if (m.is_candidate(l)) maybe_switch(now, wall);
+  }
+
+  void on_nack(link_state& l, const inbound& in, time_point now, wall_us wall) {
+    auto it = find_request(l, in);
+    std::vector<std::string> refused;
+    if (it != l.pending.end()) {
+      auto& topics = it->second.topics;
+      for (auto t = topics.begin(); t != topics.end();) {
+        if (!in.topic.empty() && *t != in.topic) {
+          ++t;
+          continue;
+        }
+        refused.push_back(*t);
+        t = topics.erase(t);
+      }
+      if (topics.empty()) l.pending.erase(it);
+    } else if (!in.topic.empty() && s.registry_.contains(in.topic)) {
+      refused.emplace_back(in.topic);
+    }
+    const std::string why =
+        fmt::format("{}{}{}", make_error_code(in.error).message(), in.reason.empty() ? "" : ": ",
+                    in.reason);
+    m.quality.record_error(now);
+    if (refused.empty()) {
+      emit(event_kind::error, severity::warning, "venue error: " + why, wall, l.id);
+      return;
+    }
+    for (const auto& t : refused) {
+      l.subscribed.erase(t);
+      s.registry_.set_status(t, topic_status::failed, why);
+      m.streams.erase(t);
+    }
+    emit(event_kind::subscription_failed, severity::warning,
+         fmt::format("{} refused: {}", join_topics(refused), why), wall, l.id);
+    if (m.is_candidate(l)) maybe_switch(now, wall);
+  }
+
+  // ---- timers ---------------------------------------------------------------------
+  void heartbeats(link_state& l, time_point now, wall_us wall, bool& dropped) {
+    const bool candidate = m.is_candidate(l);
+    auto timeout = [&](std::string_view what) {
+      ++s.counters_.heartbeat_timeouts;
+      m.quality.record_late_pong(now);
+      emit(event_kind::heartbeat_timeout, severity::warning,
+           fmt::format("no {} within {}", what, describe(m.pong_timeout)), wall, l.id);
+      dropped = true;
+      if (candidate) {
+        close(l, 4000, "heartbeat timeout");
+        candidate_failed(failure{make_error_code(errc::pong_timeout), 0, {}, 0, std::string(what)},
+                         now, wall);
+      } else {
+        drop_primary(errc::pong_timeout, fmt::format("no {} within {}", what, describe(m.pong_timeout)),
+                     now, wall);
+      }
+    };
+    if (l.ws_pong_deadline <= now) return timeout("pong");
+    if (l.app_pong_deadline <= now) return timeout("application pong");
+    if (l.next_ws_ping <= now && l.ws_pong_deadline == never) {
+      if (take_heartbeat_token(l, now)) {
+        l.ws_ping_payload = std::to_string(++l.ws_ping_counter);
+        l.ws_ping_sent = now;
+        l.ws_pong_deadline = now + m.pong_timeout;
+        l.next_ws_ping = never;
+        s.actions_.push_back(send_frame{l.id, frame_kind::ping, l.ws_ping_payload});
+      } else {
+        l.next_ws_ping = l.control.next_available(now);
+      }
+    }
+    if (l.next_app_ping <= now && l.app_pong_deadline == never) {
+      const auto& hb = s.protocol_->heartbeat();
+      const time_point idle_due = l.last_rx + m.app_ping_interval;
+      if (hb.app_ping_when_idle && idle_due > now) {
+        l.next_app_ping = idle_due;
+      } else if (take_heartbeat_token(l, now)) {
+        l.app_ping_sent = now;
+        l.app_pong_deadline = now + m.pong_timeout;
+        l.next_app_ping = never;
+        s.actions_.push_back(send_frame{l.id, frame_kind::text, hb.app_ping_payload});
+      } else {
+        l.next_app_ping = l.control.next_available(now);
+      }
+    }
+  }
+
+  void pong_received(time_point sent, time_point& deadline, time_point& next_ping,
+                     duration interval, time_point now) {
+    if (deadline == never) return;  // unsolicited
+    const duration rtt = now - sent;
+    m.quality.record_rtt(rtt);
+    if (rtt > std::chrono::duration_cast<duration>(m.pong_timeout * s.config_.late_pong_fraction))
+      m.quality.record_late_pong(now);
+    deadline = never;
+    next_ping = sent + interval;
+  }
+
+  bool expects_data(const link_state& l) const {
+    return !l.subscribed.empty() || s.registry_.count(topic_status::failed) < s.registry_.size();
+  }
+
+  void watchdogs(time_point now, wall_us wall) {
+    if (!m.primary || m.primary->phase != link_phase::open) return;
+    link_state& l = *m.primary;
+    const duration idle = s.config_.idle_timeout;
+    if (idle.count() > 0 && expects_data(l) && now - l.last_data >= idle) {
+      m.quality.record_error(now);
+      drop_primary(errc::idle_timeout, fmt::format("no data for {}", describe(now - l.last_data)),
+                   now, wall);
+      return;
+    }
+    if (l.rotation_due <= now) {
+      l.rotation_due = never;
+      if (!m.rotating)
+        begin_rotation(fmt::format("lifetime of {} ends", describe(s.protocol_->limits().lifetime)),
+                     now, wall);
+    }
+  }
+
+  duration stale_threshold(const std::string& name, const stream_state& st) const {
+    if (auto it = s.config_.stale_overrides.find(name); it != s.config_.stale_overrides.end())
+      return it->second;
+    const auto adaptive = duration{static_cast<duration::rep>(st.mean_gap_ns * s.config_.stale_factor)};
+    return std::clamp(adaptive, s.config_.stale_min, s.config_.stale_max);
+  }
+
+  void check_staleness(time_point now, wall_us wall) {
+    if (!m.primary || m.primary->phase != link_phase::open) return;
+    const link_state& l = *m.primary;
+    std::size_t liquid = 0, stale = 0;
+    for (auto& [name, st] : m.streams) {
+      if (st.count < s.config_.stale_min_messages) continue;
+      ++liquid;
+      const time_point since = std::max(st.last_msg, l.opened_at);
+      const duration silent = now - since;
+      if (!st.stale && silent > stale_threshold(name, st)) {
+        st.stale = true;
+        emit(event_kind::stream_stale, severity::warning,
+             fmt::format("{} silent for {} (usual gap {})", name, describe(silent),
+                         describe(duration{static_cast<duration::rep>(st.mean_gap_ns)})),
+             wall, l.id);
+      }
+      if (st.stale) ++stale;
+    }
+    if (liquid > 0 && stale == liquid)
+      drop_primary(errc::data_frozen, fmt::format("all {} active streams stale", liquid), now, wall);
+  }
+
+  void check_acks(time_point now, wall_us wall) {
+    for (link_state* l : {m.primary ? &*m.primary : nullptr, m.candidate ? &*m.candidate : nullptr}) {
+      if (!l || l->phase != link_phase::open) continue;
+      for (auto it = l->pending.begin(); it != l->pending.end();) {
+        if (now - it->second.sent < s.config_.ack_timeout) {
+          ++it;
+          continue;
+        }
+        pending_request req = std::move(it->second);
+        it = l->pending.erase(it);
+        if (req.retries < s.config_.ack_retries) {
+          emit(event_kind::error, severity::notice,
+               fmt::format("no ack for {}; sending again", join_topics(req.topics)), wall, l->id);
+          const std::uint64_t id = m.next_request++;
+          l->queue.push_back(control_item{s.protocol_->subscribe_message(req.topics, id), id,
+                                          req.topics, req.retries + 1});
+        } else {
+          const std::string why =
+              fmt::format("no acknowledgement after {} attempts", req.retries + 1);
+          for (const auto& t : req.topics) s.registry_.set_status(t, topic_status::failed, why);
+          emit(event_kind::subscription_failed, severity::warning,
+               fmt::format("{}: {}", join_topics(req.topics), why), wall, l->id);
+        }
+      }
+    }
+  }
+
+  void check_quality(time_point now, wall_us wall) {
+    if (!is_live(s.state_)) return;
+    const int score = m.quality.score(now);
+    const bool cluster = clustered(now);
+    if (s.state_ == connection_state::connected && (score < s.config_.unstable_below || cluster)) {
+      const std::string why = cluster ? fmt::format("{} reconnects within {}", m.reconnect_times.size(),
+                                                    describe(s.config_.reconnect_cluster_window))
+                                      : fmt::format("quality score {}", score);
+      emit(event_kind::quality_degraded, severity::warning, why, wall, m.primary ? m.primary->id : 0);
+      transition(connection_state::unstable, why, now, wall);
+    } else if (s.state_ == connection_state::unstable && score >= s.config_.stable_at && !cluster) {
+      const std::string why = fmt::format("quality score {}", score);
+      emit(event_kind::quality_improved, severity::info, why, wall, m.primary ? m.primary->id : 0);
+      transition(connection_state::connected, why, now, wall);
+    }
+    if (s.state_ == connection_state::connected && m.healthy_since != never &&
+        now - m.healthy_since >= s.config_.backoff.reset_after)
+      m.reconnect_backoff.reset();
+  }
+
+  void housekeeping(time_point now, wall_us wall) {
+    m.next_housekeeping = now + s.config_.housekeeping_interval;
+    check_staleness(now, wall);
+    check_acks(now, wall);
+    check_quality(now, wall);
+    std::erase_if(m.primary_identities,
+                  [&](const auto& kv) { return now - kv.second > s.config_.dedup_window; });
+    s.publish(now);
+  }
+
+  time_point next_deadline(time_point now) {
+    if (s.state_ == connection_state::failed || s.state_ == connection_state::disconnected)
+      return never;
+    time_point next = std::min({m.reconnect_at, m.rotation_retry_at, m.overlap_deadline,
+                                m.next_housekeeping});
+    for (link_state* l : {m.primary ? &*m.primary : nullptr, m.candidate ? &*m.candidate : nullptr}) {
+      if (!l) continue;
+      if (l->phase == link_phase::opening) {
+        next = std::min(next, l->open_deadline);
+        continue;
+      }
+      next = std::min({next, l->next_ws_ping, l->ws_pong_deadline, l->next_app_ping,
+                       l->app_pong_deadline});
+      if (!m.is_candidate(*l)) {
+        next = std::min(next, l->rotation_due);
+        if (s.config_.idle_timeout.count() > 0 && expects_data(*l))
+          next = std::min(next, l->last_data + s.config_.idle_timeout);
+      }
+      if (!l->queue.empty()) next = std::min(next, l->control.next_available(now));
+    }
+    return next;
+  }
+
+  void rearm(time_point now) {
+    const time_point next = next_deadline(now);
+    if (next != s.armed_) {
+      s.armed_ = next;
+      s.actions_.push_back(arm_timer{next});
+    }
+  }
+};
+
+
+// ---------------------------------------------------------------------------
+// Public interface
+
+supervisor::supervisor(supervisor_config config, std::shared_ptr<const venue_protocol> protocol,
+                       std::vector<std::string> topics, time_point now, wall_us wall_now,
+                       std::shared_ptr<connect_limiter> limiter)
+    : config_(std::move(config)), protocol_(std::move(protocol)), journal_(config_.journal_capacity) {
+  if (!protocol_) throw std::invalid_argument("supervisor: a venue protocol is required");
+  if (auto problems = config_.validate(); !problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+    throw std::invalid_argument(fmt::format("supervisor {}: {}", config_.name, all));
+  }
+  impl_ = std::make_unique<impl>(config_, now);
+  impl_->limiter = std::move(limiter);
+  const auto& hb = protocol_->heartbeat();
+  impl_->ws_ping_interval = config_.ws_ping_interval.value_or(hb.ws_ping_interval);
+  impl_->app_ping_interval =
+      hb.app_ping_payload.empty() ? duration{0} : config_.app_ping_interval.value_or(hb.app_ping_interval);
+  impl_->pong_timeout = config_.pong_timeout.value_or(hb.pong_timeout);
+  const std::size_t limit = protocol_->limits().topics_per_connection;
+  if (limit > 0 && topics.size() > limit)
+    throw std::invalid_argument(fmt::format(
+        "supervisor {}: {} topics exceed the venue's limit of {} per connection; shard them",
+        config_.name, topics.size(), limit));
+  registry_.add(topics);
+  published_.name = config_.name;
+  published_.venue = std::string(protocol_->name());
+  (void)wall_now;
+  publish(now);
+}
+
+supervisor::~supervisor() = default;
+
+void supervisor::start(time_point now, wall_us wall) {
+  if (state_ != connection_state::disconnected && state_ != connection_state::failed) return;
+  supervisor_access a{*this, *impl_};
+  impl_->reconnect_backoff.reset();
+  impl_->next_housekeeping = now + config_.housekeeping_interval;
+  a.transition(connection_state::connecting, "start", now, wall);
+  if (!a.open_link_now(false, now)) {
+    // Waiting for the venue's connection budget: the attempt happens on the timer.
+  }
+  a.rearm(now);
+}
+
+void supervisor::stop(time_point now, wall_us wall, std::string_view reason) {
+  if (state_ == connection_state::disconnected) return;
+  supervisor_access a{*this, *impl_};
+  if (impl_->primary) a.close(*impl_->primary, 1000, reason);
+  if (impl_->candidate) a.close(*impl_->candidate, 1000, reason);
+  impl_->primary.reset();
+  impl_->candidate.reset();
+  a.end_rotation();
+  impl_->reconnect_at = never;
+  impl_->reconnect_slot_reserved = false;
+  impl_->next_housekeeping = never;
+  a.emit(event_kind::disconnected, severity::info, std::string(reason), wall);
+  a.transition(connection_state::disconnected, reason, now, wall);
+  a.rearm(now);
+}
+
+void supervisor::on_open(link_id link, time_point now, wall_us wall) {
+  link_state* l = impl_->find(link);
+  if (!l || l->phase != link_phase::opening) return;
+  supervisor_access a{*this, *impl_};
+  if (impl_->is_candidate(*l))
+    a.candidate_opened(now, wall);
+  else
+    a.primary_opened(now, wall);
+  a.rearm(now);
+}
+
+void supervisor::on_open_failed(link_id link, const failure& why, time_point now, wall_us wall) {
+  link_state* l = impl_->find(link);
+  if (!l || l->phase != link_phase::opening) return;
+  supervisor_access a{*this, *impl_};
+  if (impl_->is_candidate(*l))
+    a.candidate_failed(why, now, wall);
+  else
+    a.primary_attempt_failed(why, now, wall);
+  a.rearm(now);
+}
+
+void supervisor::on_closed(link_id link, const failure& why, time_point now, wall_us wall) {
+  link_state* l = impl_->find(link);
+  if (!l) return;
+  if (l->phase == link_phase::opening) return on_open_failed(link, why, now, wall);
+  supervisor_access a{*this, *impl_};
+  if (impl_->is_candidate(*l))
+    a.candidate_failed(why, now, wall);
+  else
+    a.primary_lost(why, now, wall);
+  a.rearm(now);
+}
+
+void supervisor::on_frame(link_id link, std::string_view frame, time_point now, wall_us wall) {
+  link_state* l = impl_->find(link);
+  if (!l || l->phase != link_phase::open) return;
+  ++counters_.frames;
+  l->last_rx = now;
+  const inbound in = protocol_->decode(frame);
+  supervisor_access a{*this, *impl_};
+  if (in.kind == inbound_kind::data) {
+    l->last_data = now;
+    impl_->quality.record_message(now);
+    if (impl_->is_candidate(*l))
+      a.candidate_data(in, frame, now, wall);
+    else
+      a.primary_data(*l, in, frame, now, wall);
+    if (!actions_.empty()) a.rearm(now);  // a switch-over happened
+    return;
+  }
+  switch (in.kind) {
+    case inbound_kind::pong:
+      a.pong_received(l->app_ping_sent, l->app_pong_deadline, l->next_app_ping,
+                      impl_->app_ping_interval, now);
+      break;
+    case inbound_kind::ping:
+      l->queue.push_front(control_item{std::string(in.reply), 0, {}, 0});
+      a.flush(*l, now);
+      break;
+    case inbound_kind::ack:
+      a.on_ack(*l, in, now, wall);
+      break;
+    case inbound_kind::nack:
+      a.on_nack(*l, in, now, wall);
+      break;
+    case inbound_kind::notice: {
+      const std::string why = fmt::format("venue notice: {}", in.reason.empty() ? "maintenance" : in.reason);
+      a.emit(event_kind::error, severity::notice, why, wall, link);
+      if (!impl_->is_candidate(*l)) a.begin_rotation(why, now, wall);
+      break;
+    }
+    case inbound_kind::invalid: {
+      ++counters_.invalid_frames;
+      impl_->quality.record_error(now);
+      ++impl_->invalid_since_event;
+      // One event per ten seconds at most: a venue that floods garbage must not
+      // wash the journal out.
+      if (impl_->last_invalid_event == never || now - impl_->last_invalid_event >= seconds{10}) {
+        a.emit(event_kind::error, severity::notice,
+               fmt::format("{} invalid frame(s); last: {}{}", impl_->invalid_since_event,
+                           make_error_code(in.error).message(),
+                           in.reason.empty() ? std::string() : ": " + std::string(in.reason)),
+               wall, link);
+        impl_->last_invalid_event = now;
+        impl_->invalid_since_event = 0;
+      }
+      break;
+    }
+    case inbound_kind::data:
+    case inbound_kind::ignore:
+      break;
+  }
+  a.rearm(now);
+}
+
+void supervisor::on_ping(link_id link, time_point now) {
+  if (link_state* l = impl_->find(link); l && l->phase == link_phase::open) l->last_rx = now;
+}
+
+void supervisor::on_pong(link_id link, std::string_view payload, time_point now, wall_us) {
+  link_state* l = impl_->find(link);
+  if (!l || l->phase != link_phase::open) return;
+  l->last_rx = now;
+  if (payload != l->ws_ping_payload) return;  // unsolicited, or a stale one
+  supervisor_access a{*this, *impl_};
+  a.pong_received(l->ws_ping_sent, l->ws_pong_deadline, l->next_ws_ping,
+                  impl_->ws_ping_interval, now);
+  a.rearm(now);
+}
+
+void supervisor::on_timer(time_point now, wall_us wall) {
+  supervisor_access a{*this, *impl_};
+  auto& m = *impl_;
+  armed_ = never;  // the driver's timer has fired
+  if (state_ == connection_state::failed || state_ == connection_state::disconnected) return a.rearm(now);
+
+  // Connection attempts that took too long.
+  if (m.primary && m.primary->phase == link_phase::opening && m.primary->open_deadline <= now) {
+    a.close(*m.primary, 1000, "connect timeout");
+    a.primary_attempt_failed(failure{make_error_code(errc::connect_timeout), 0, {}, 0,
+                                     fmt::format("no connection within {}", describe(config_.connect_timeout))},
+                             now, wall);
+  }
+  if (m.candidate && m.candidate->phase == link_phase::opening && m.candidate->open_deadline <= now) {
+    a.close(*m.candidate, 1000, "connect timeout");
+    a.candidate_failed(failure{make_error_code(errc::connect_timeout), 0, {}, 0, "rotation"}, now, wall);
+  }
+  if (state_ == connection_state::failed) return a.rearm(now);
+
+  // Attempts that were waiting for backoff or the venue's connection budget.
+  if (m.reconnect_at <= now && !m.primary) {
+    m.reconnect_at = never;
+    if (a.open_link_now(false, now)) {
+      ++counters_.reconnect_attempts;
+      a.emit(event_kind::reconnect_attempt, severity::notice,
+             fmt::format("attempt {}", m.reconnect_backoff.attempts()), wall, m.primary->id,
+             duration{0}, m.reconnect_backoff.attempts());
+    }
+  }
+  if (m.rotation_retry_at <= now && m.rotating && !m.candidate) {
+    m.rotation_retry_at = never;
+    a.open_link_now(true, now);
+  }
+
+  // Heartbeats on every open link, then the primary's watchdogs.
+  bool dropped = false;
+  if (m.candidate && m.candidate->phase == link_phase::open) a.heartbeats(*m.candidate, now, wall, dropped);
+  dropped = false;
+  if (m.primary && m.primary->phase == link_phase::open) a.heartbeats(*m.primary, now, wall, dropped);
+  if (!dropped) a.watchdogs(now, wall);
+
+  if (m.rotating && m.candidate && m.candidate->phase == link_phase::open && m.overlap_deadline <= now)
+    a.switch_over(now, wall, fmt::format("overlap wait of {} ended", describe(config_.overlap_timeout)));
+
+  if (m.next_housekeeping <= now && state_ != connection_state::failed) a.housekeeping(now, wall);
+  a.flush_all(now);
+  a.rearm(now);
+}
+
+std::vector<std::string> supervisor::subscribe(std::span<const std::string> topics, time_point now,
+                                               wall_us wall) {
+  supervisor_access a{*this, *impl_};
+  std::vector<std::string> wanted, refused;
+  const std::size_t limit = protocol_->limits().topics_per_connection;
+  std::size_t room = limit > 0 ? (limit > registry_.size() ? limit - registry_.size() : 0)
+                               : static_cast<std::size_t>(-1);
+  for (const auto& t : topics) {
+    if (registry_.contains(t) || std::find(wanted.begin(), wanted.end(), t) != wanted.end()) continue;
+    if (wanted.size() < room)
+      wanted.push_back(t);
+    else
+      refused.push_back(t);
+  }
+  const auto added = registry_.add(wanted);
+  for (link_state* l : {impl_->primary ? &*impl_->primary : nullptr,
+                        impl_->candidate ? &*impl_->candidate : nullptr}) {
+    if (l && l->phase == link_phase::open) a.queue_subscribe(*l, added, true);
+  }
+  if (!refused.empty())
+    a.emit(event_kind::subscription_failed, severity::warning,
+           fmt::format("{} refused: the venue allows {} topics per connection", join_topics(refused), limit),
+           wall);
+  a.flush_all(now);
+  a.rearm(now);
+  return refused;
+}
+
+void supervisor::unsubscribe(std::span<const std::string> topics, time_point now, wall_us) {
+  supervisor_access a{*this, *impl_};
+  const auto removed = registry_.remove(topics);
+  for (const auto& t : topics) impl_->streams.erase(t);
+  for (link_state* l : {impl_->primary ? &*impl_->primary : nullptr,
+                        impl_->candidate ? &*impl_->candidate : nullptr}) {
+    if (!l) continue;
+    std::vector<std::string> on_link;
+    for (const auto& t : removed)
+      if (l->subscribed.erase(t)) on_link.push_back(t);
+    for (auto& [id, req] : l->pending)
+      std::erase_if(req.topics, [&](const std::string& t) { return !registry_.contains(t); });
+    std::erase_if(l->pending, [](const auto& kv) { return kv.second.topics.empty(); });
+    std::erase_if(l->url_topics, [&](const std::string& t) { return !registry_.contains(t); });
+    if (l->phase == link_phase::open) a.queue_subscribe(*l, on_link, false);
+  }
+  a.flush_all(now);
+  a.rearm(now);
+}
+
+void supervisor::request_rotation(time_point now, wall_us wall, std::string_view reason) {
+  supervisor_access a{*this, *impl_};
+  a.begin_rotation(reason, now, wall);
+  a.rearm(now);
+}
+
+void supervisor::request_reconnect(time_point now, wall_us wall, std::string_view reason) {
+  supervisor_access a{*this, *impl_};
+  if (state_ == connection_state::disconnected || state_ == connection_state::failed) {
+    start(now, wall);
+    return;
+  }
+  if (impl_->primary && impl_->primary->phase == link_phase::open) {
+    a.close(*impl_->primary, 1000, reason);
+    const link_id id = impl_->primary->id;
+    impl_->primary.reset();
+    if (impl_->candidate) a.close(*impl_->candidate, 1000, reason);
+    impl_->candidate.reset();
+    a.end_rotation();
+    impl_->lost_at = now;
+    a.emit(event_kind::disconnected, severity::notice, std::string(reason), wall, id);
+    impl_->reconnect_at = now;
+    a.transition(connection_state::reconnecting, reason, now, wall);
+    on_timer(now, wall);  // opens the new link at once
+    return;
+  }
+  // Already between attempts: try now.
+  if (!impl_->primary) {
+    impl_->reconnect_at = now;
+    on_timer(now, wall);
+  }
+}
+
+std::vector<action> supervisor::take_actions() {
+  std::vector<action> out;
+  out.swap(actions_);
+  return out;
+}
+
+quality_report supervisor::quality(time_point now) { return impl_->quality.report(now); }
+
+link_id supervisor::primary_link() const noexcept { return impl_->primary ? impl_->primary->id : 0; }
+link_id supervisor::candidate_link() const noexcept {
+  return impl_->candidate ? impl_->candidate->id : 0;
+}
+std::size_t supervisor::open_links() const noexcept {
+  return (impl_->primary ? 1 : 0) + (impl_->candidate ? 1 : 0);
+}
+bool supervisor::rotating() const noexcept { return impl_->rotating; }
+
+void supervisor::publish(time_point now) {
+  supervisor_stats st;
+  st.name = config_.name;
+  st.venue = std::string(protocol_->name());
+  st.state = state_;
+  st.primary = primary_link();
+  st.rotating = impl_ && impl_->rotating;
+  if (impl_) {
+    st.connected_since = impl_->connected_since_wall;
+    st.last_reconnect = impl_->last_reconnect_wall;
+    st.last_reconnect_latency = impl_->last_reconnect_latency;
+    st.quality = impl_->quality.report(now);
+    for (const auto& [name, s] : impl_->streams)
+      if (s.stale) st.stale_streams.push_back(name);
+    std::sort(st.stale_streams.begin(), st.stale_streams.end());
+  }
+  st.counters = counters_;
+  st.topics = registry_.entries();
+  st.events = journal_.entries();
+  std::lock_guard lock(published_mutex_);
+  published_ = std::move(st);
+}
+
+supervisor_stats supervisor::snapshot() const {
+  std::lock_guard lock(published_mutex_);
+  return published_;
+}
+
+}  // namespace sf

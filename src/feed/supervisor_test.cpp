@@ -1,0 +1,568 @@
+#include "steadyfeed/feed/supervisor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/supervisor_harness.hpp"
+
+namespace sf {
+namespace {
+
+using testing::harness;
+using testing::test_venue;
+
+supervisor_config quiet_config() {
+  supervisor_config c;
+  c.name = "test";
+  c.seed = 1;
+  c.backoff.jitter = jitter_mode::none;
+  c.backoff.initial = milliseconds{100};
+  c.backoff.max = seconds{10};
+  c.idle_timeout = seconds{0};
+  return c;
+}
+
+std::shared_ptr<test_venue> venue() { return std::make_shared<test_venue>(); }
+
+TEST(Supervisor, StartsConnectsAndReportsEveryTransition) {
+  harness h(quiet_config(), venue(), {"a"});
+  EXPECT_EQ(h.sup.state(), connection_state::disconnected);
+  h.start();
+  EXPECT_EQ(h.sup.state(), connection_state::connecting);
+  ASSERT_EQ(h.links.size(), 1u);
+  h.open_last();
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+  EXPECT_TRUE(h.sup.is_healthy());
+  ASSERT_EQ(h.transitions.size(), 2u);
+  EXPECT_EQ(h.transitions[0].second, connection_state::connecting);
+  EXPECT_EQ(h.transitions[1].second, connection_state::connected);
+  EXPECT_TRUE(h.has_event(event_kind::connected));
+  EXPECT_EQ(h.count_events(event_kind::state_changed), 2u);
+  EXPECT_TRUE(h.violations.empty());
+}
+
+TEST(Supervisor, DeliversDataAndDropsDuplicateSequenceIds) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  h.frame(l, "D|a|1|x");
+  h.frame(l, "D|a|2|x");
+  h.frame(l, "D|a|2|x");
+  h.frame(l, "D|a|3|x");
+  ASSERT_EQ(h.delivered.size(), 3u);
+  EXPECT_EQ(h.delivered[2].seq, 3u);
+  EXPECT_EQ(h.sup.counters().duplicates_dropped, 1u);
+}
+
+TEST(Supervisor, ASnapshotStartsANewSequenceEpoch) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  h.frame(l, "D|a|100|x");
+  h.frame(l, "S|a|3|x");  // a documented sequence reset
+  h.frame(l, "D|a|4|x");
+  ASSERT_EQ(h.delivered.size(), 3u);
+  EXPECT_EQ(h.delivered[2].seq, 4u);
+}
+
+TEST(Supervisor, InvalidFramesAreCountedAndTheConnectionGoesOn) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  for (int i = 0; i < 50; ++i) h.frame(l, "garbage{");
+  h.frame(l, "D|a|1|x");
+  EXPECT_EQ(h.sup.counters().invalid_frames, 50u);
+  EXPECT_EQ(h.delivered.size(), 1u);
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+  // The journal is not flooded: one event for the burst.
+  EXPECT_EQ(h.count_events(event_kind::error), 1u);
+}
+
+TEST(Supervisor, ReconnectsOnTheBackoffSchedule) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  h.close_by_peer(h.last_link());
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+  EXPECT_FALSE(h.sup.is_healthy());
+  // Each attempt fails; delays are 100, 200, 400, 800 ms.
+  const std::vector<milliseconds> delays{milliseconds{100}, milliseconds{200}, milliseconds{400},
+                                         milliseconds{800}};
+  for (auto d : delays) {
+    const link_id before = h.last_link();
+    h.advance(d - milliseconds{1});
+    EXPECT_EQ(h.last_link(), before) << "attempt came early";
+    h.advance(milliseconds{1});
+    ASSERT_EQ(h.last_link(), before + 1) << "attempt did not come on time";
+    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+  }
+  EXPECT_EQ(h.sup.counters().reconnect_failures, 4u);
+  h.advance(milliseconds{1600});
+  h.open_last();
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+  EXPECT_TRUE(h.has_event(event_kind::reconnect_success));
+  const auto& e = h.events.back().kind == event_kind::state_changed ? h.events[h.events.size() - 2]
+                                                                       : h.events.back();
+  EXPECT_EQ(e.kind, event_kind::reconnect_success);
+  EXPECT_EQ(e.latency, milliseconds{100 + 200 + 400 + 800 + 1600});
+}
+
+TEST(Supervisor, ConnectTimeoutCountsAsAFailedAttempt) {
+  auto c = quiet_config();
+  c.connect_timeout = seconds{3};
+  harness h(c, venue(), {"a"});
+  h.start();
+  const link_id first = h.last_link();
+  h.advance(seconds{3});
+  EXPECT_TRUE(h.links[first].closed);
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+  h.advance(milliseconds{100});
+  EXPECT_EQ(h.last_link(), first + 1);
+  // A late open for the abandoned link is ignored.
+  h.sup.on_open(first, h.now(), h.wall());
+  h.drain();
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+}
+
+TEST(Supervisor, FatalUpgradeRejectionFailsWithoutRetryingAndLeavesNoTimer) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.fail_open(h.last_link(), failure{make_error_code(classify_upgrade_status(403)), 403, {}, 0, "forbidden"});
+  EXPECT_EQ(h.sup.state(), connection_state::failed);
+  EXPECT_EQ(h.timer, never);
+  EXPECT_EQ(h.sup.next_deadline(), never);
+  const auto links = h.links.size();
+  h.advance(hours{1});
+  EXPECT_EQ(h.links.size(), links);
+  // An operator can bring it back.
+  h.sup.request_reconnect(h.now(), h.wall(), "operator");
+  h.drain();
+  EXPECT_EQ(h.sup.state(), connection_state::connecting);
+  EXPECT_EQ(h.links.size(), links + 1);
+}
+
+TEST(Supervisor, OtherFatalErrorsFailToo) {
+  for (errc code : {errc::bad_url, errc::tls_verify_failed, errc::auth_rejected, errc::proxy_refused}) {
+    harness h(quiet_config(), venue(), {"a"});
+    h.start();
+    h.fail_open(h.last_link(), failure::of(code));
+    EXPECT_EQ(h.sup.state(), connection_state::failed) << make_error_code(code).message();
+  }
+}
+
+TEST(Supervisor, RateLimitWaitsForRetryAfter) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  const link_id first = h.last_link();
+  h.fail_open(first, failure{make_error_code(classify_upgrade_status(429)), 429, seconds{30}, 0, ""});
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+  h.advance(seconds{29});
+  EXPECT_EQ(h.last_link(), first);
+  h.advance(seconds{1});
+  EXPECT_EQ(h.last_link(), first + 1);
+}
+
+TEST(Supervisor, BanWithoutRetryAfterWaitsTheBackoffCeiling) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  const link_id first = h.last_link();
+  h.fail_open(first, failure{make_error_code(classify_upgrade_status(418)), 418, {}, 0, ""});
+  h.advance(seconds{9});
+  EXPECT_EQ(h.last_link(), first);
+  h.advance(seconds{1});
+  EXPECT_EQ(h.last_link(), first + 1);
+}
+
+TEST(Supervisor, MaxAttemptsEndsInFailed) {
+  auto c = quiet_config();
+  c.backoff.max_attempts = 3;
+  harness h(c, venue(), {"a"});
+  h.start();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_NE(h.sup.state(), connection_state::failed);
+    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+    h.advance(seconds{5});
+  }
+  EXPECT_EQ(h.sup.state(), connection_state::failed);
+  EXPECT_EQ(h.timer, never);
+  EXPECT_NE(h.events.back().reason.find("maximum reconnect attempts"), std::string::npos);
+}
+
+TEST(Supervisor, BackoffResetsAfterAHealthyPeriod) {
+  auto c = quiet_config();
+  c.backoff.reset_after = seconds{60};
+  harness h(c, venue(), {"a"});
+  h.start();
+  for (int i = 0; i < 5; ++i) {
+    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+    h.advance(seconds{10});
+  }
+  h.open_last();
+  h.advance(seconds{61});
+  const link_id before = h.last_link();
+  h.close_by_peer(before);
+  h.advance(milliseconds{100});  // back to the first delay
+  EXPECT_EQ(h.last_link(), before + 1);
+}
+
+TEST(Supervisor, ConnectionsThatDieQuicklyKeepBackingOff) {
+  auto c = quiet_config();
+  harness h(c, venue(), {"a"});
+  h.start();
+  h.open_last();
+  for (int i = 0; i < 3; ++i) {
+    h.close_by_peer(h.last_link());
+    h.advance(seconds{10});
+    h.open_last();
+  }
+  const link_id before = h.last_link();
+  h.close_by_peer(before);
+  h.advance(milliseconds{799});
+  EXPECT_EQ(h.last_link(), before);  // 4th consecutive loss: 800 ms
+  h.advance(milliseconds{1});
+  EXPECT_EQ(h.last_link(), before + 1);
+}
+
+TEST(Supervisor, StopClosesEverythingAndDisarms) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  h.sup.stop(h.now(), h.wall(), "shutdown");
+  h.drain();
+  EXPECT_EQ(h.sup.state(), connection_state::disconnected);
+  EXPECT_EQ(h.open_link_count(), 0u);
+  EXPECT_EQ(h.timer, never);
+}
+
+// ---- heartbeats and watchdogs ------------------------------------------------
+
+TEST(Supervisor, WsPingsMeasureRttAndAMissingPongReconnects) {
+  auto v = venue();
+  v->heartbeat_.ws_ping_interval = seconds{20};
+  v->heartbeat_.pong_timeout = seconds{10};
+  harness h(quiet_config(), v, {"a"});
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  h.advance(seconds{20});
+  ASSERT_EQ(h.links[l].pings.size(), 1u);
+  h.advance(milliseconds{40});
+  h.pong(l, h.links[l].pings[0]);
+  EXPECT_EQ(h.sup.quality(h.now()).rtt_avg, milliseconds{40});
+  h.advance(seconds{20});
+  ASSERT_EQ(h.links[l].pings.size(), 2u);
+  h.pong(l, "stale payload");  // not ours: ignored
+  h.advance(seconds{10});
+  EXPECT_TRUE(h.links[l].closed);
+  EXPECT_TRUE(h.has_event(event_kind::heartbeat_timeout));
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+  EXPECT_EQ(h.sup.counters().heartbeat_timeouts, 1u);
+}
+
+TEST(Supervisor, ApplicationPingWhenIdleLikeOkx) {
+  auto v = venue();
+  v->heartbeat_.app_ping_interval = seconds{25};
+  v->heartbeat_.app_ping_payload = "ping";
+  v->heartbeat_.app_ping_when_idle = true;
+  v->heartbeat_.pong_timeout = seconds{5};
+  harness h(quiet_config(), v, {"a"});
+  h.auto_ack = true;
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  // Traffic keeps the ping away.
+  for (int i = 1; i <= 10; ++i) {
+    h.advance(seconds{10});
+    h.frame(l, "D|a|" + std::to_string(i) + "|x");
+  }
+  auto count_pings = [&] {
+    return std::count(h.links[l].sent.begin(), h.links[l].sent.end(), std::string("ping"));
+  };
+  EXPECT_EQ(count_pings(), 0);
+  h.advance(seconds{25});
+  EXPECT_EQ(count_pings(), 1);
+  h.frame(l, "PONG");
+  h.advance(seconds{25});
+  EXPECT_EQ(count_pings(), 2);
+  h.advance(seconds{5});
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+}
+
+TEST(Supervisor, ServerPingsAreAnsweredWithTheVenueReply) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  h.frame(h.last_link(), "PING");
+  ASSERT_FALSE(h.links[h.last_link()].sent.empty());
+  EXPECT_EQ(h.links[h.last_link()].sent.back(), "PONG");
+}
+
+TEST(Supervisor, IdleWatchdogIgnoresHeartbeats) {
+  auto v = venue();
+  v->heartbeat_.ws_ping_interval = seconds{5};
+  auto c = quiet_config();
+  c.idle_timeout = seconds{60};
+  harness h(c, v, {"a"});
+  h.auto_pong = true;
+  h.auto_ack = true;
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  h.frame(l, "D|a|1|x");
+  h.advance(seconds{59});
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+  EXPECT_GE(h.links[l].pings.size(), 10u);  // pongs kept flowing
+  h.advance(seconds{1});
+  EXPECT_TRUE(h.links[l].closed);
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+  EXPECT_NE(h.events[h.events.size() - 2].reason.find("no data"), std::string::npos);
+}
+
+TEST(Supervisor, IdleWatchdogIsOffWithoutTopics) {
+  auto c = quiet_config();
+  c.idle_timeout = seconds{10};
+  harness h(c, venue(), {});
+  h.start();
+  h.open_last();
+  h.advance(minutes{5});
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+}
+
+TEST(Supervisor, AQuietSymbolDoesNotRestartAHealthyConnection) {
+  auto c = quiet_config();
+  harness h(c, venue(), {"busy", "quiet"});
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  // "quiet" trades five times in the first minute, then not for an hour;
+  // "busy" ticks every 100 ms throughout.
+  std::uint64_t seq = 0, qseq = 0;
+  for (int ms = 0; ms < 3'600'000; ms += 100) {
+    h.advance(milliseconds{100});
+    h.frame(l, "D|busy|" + std::to_string(++seq) + "|x");
+    if (ms < 60'000 && ms % 12'000 == 0) h.frame(l, "D|quiet|" + std::to_string(++qseq) + "|x");
+  }
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+  EXPECT_EQ(h.links.size(), 1u);
+  EXPECT_FALSE(h.has_event(event_kind::stream_stale));
+}
+
+TEST(Supervisor, AStaleStreamIsReportedButOthersKeepTheConnection) {
+  harness h(quiet_config(), venue(), {"a", "b"});
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 100; ++i) {
+    h.advance(milliseconds{100});
+    h.frame(l, "D|a|" + std::to_string(++seq) + "|x");
+    h.frame(l, "D|b|" + std::to_string(seq) + "|x");
+  }
+  for (int i = 0; i < 200; ++i) {  // b stops, a goes on
+    h.advance(milliseconds{100});
+    h.frame(l, "D|a|" + std::to_string(++seq) + "|x");
+  }
+  EXPECT_TRUE(h.has_event(event_kind::stream_stale));
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+  EXPECT_EQ(h.sup.snapshot().stale_streams, std::vector<std::string>{"b"});
+  h.frame(l, "D|b|999|x");
+  EXPECT_TRUE(h.has_event(event_kind::stream_resumed));
+}
+
+TEST(Supervisor, DataFrozenWhilePongsFlowIsCaught) {
+  auto v = venue();
+  v->heartbeat_.ws_ping_interval = seconds{1};
+  auto c = quiet_config();
+  c.idle_timeout = minutes{10};  // far away: staleness must catch it first
+  harness h(c, v, {"a", "b"});
+  h.auto_pong = true;
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 100; ++i) {
+    h.advance(milliseconds{100});
+    h.frame(l, "D|a|" + std::to_string(++seq) + "|x");
+    h.frame(l, "D|b|" + std::to_string(seq) + "|x");
+  }
+  const time_point froze = h.now();
+  h.advance(seconds{30});
+  EXPECT_TRUE(h.links[l].closed);
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+  bool frozen = false;
+  for (const auto& e : h.events)
+    if (e.kind == event_kind::disconnected && e.reason.find("stale") != std::string::npos) frozen = true;
+  EXPECT_TRUE(frozen);
+  (void)froze;
+}
+
+TEST(Supervisor, StaleOverridesApplyPerStream) {
+  auto c = quiet_config();
+  c.stale_overrides["a"] = seconds{2};
+  c.stale_min_messages = 1;
+  harness h(c, venue(), {"a", "b"});
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  h.frame(l, "D|a|1|x");
+  for (int i = 0; i < 30; ++i) {
+    h.advance(milliseconds{100});
+    h.frame(l, "D|b|" + std::to_string(i + 1) + "|x");
+  }
+  EXPECT_TRUE(h.has_event(event_kind::stream_stale));
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+}
+
+// ---- quality --------------------------------------------------------------------
+
+TEST(Supervisor, LatePongsMakeItUnstableAndRecoveryMakesItConnected) {
+  auto v = venue();
+  v->heartbeat_.ws_ping_interval = seconds{2};
+  v->heartbeat_.pong_timeout = seconds{10};
+  harness h(quiet_config(), v, {"a"});
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  for (int i = 0; i < 8; ++i) {  // pongs after 6 s: late (over half the timeout)
+    h.advance(seconds{2});
+    h.advance(seconds{6});
+    h.pong(l, h.links[l].pings.back());
+  }
+  h.advance(seconds{1});
+  EXPECT_EQ(h.sup.state(), connection_state::unstable);
+  EXPECT_TRUE(h.has_event(event_kind::quality_degraded));
+  EXPECT_TRUE(h.sup.is_healthy());  // degraded, but data flows
+  h.auto_pong = true;
+  h.pong(l, h.links[l].pings.back());
+  // Fast pongs for a few minutes: late pongs age out and the p99 recovers.
+  h.advance(minutes{5});
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+  EXPECT_TRUE(h.has_event(event_kind::quality_improved));
+}
+
+TEST(Supervisor, ClusteredReconnectsMakeItUnstable) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  for (int i = 0; i < 3; ++i) {
+    h.close_by_peer(h.last_link());
+    h.advance(seconds{5});
+    h.open_last();
+  }
+  EXPECT_EQ(h.sup.state(), connection_state::unstable);
+  h.advance(minutes{11});
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+}
+
+TEST(Supervisor, QualityReportsRatesAndUptime) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.advance(seconds{10});  // not started: down time
+  h.start();
+  h.open_last();
+  for (int i = 1; i <= 100; ++i) {
+    h.advance(milliseconds{100});
+    h.frame(h.last_link(), "D|a|" + std::to_string(i) + "|x");
+  }
+  const auto q = h.sup.quality(h.now());
+  EXPECT_NEAR(q.uptime_percent, 50.0, 1.0);
+  EXPECT_NEAR(q.messages_per_second, 100.0 / 20.0, 1.0);
+  EXPECT_EQ(q.score, 100);
+}
+
+// ---- journal, snapshot, limiter, config ---------------------------------------------
+
+TEST(Supervisor, JournalKeepsTheLastNEvents) {
+  auto c = quiet_config();
+  c.journal_capacity = 10;
+  harness h(c, venue(), {"a"});
+  h.start();
+  for (int i = 0; i < 30; ++i) {
+    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+    h.advance(seconds{11});
+  }
+  const auto journal = h.sup.journal();
+  ASSERT_EQ(journal.size(), 10u);
+  EXPECT_EQ(journal.back().kind, h.events.back().kind);
+  EXPECT_GT(h.events.size(), 10u);
+  for (const auto& e : journal) {
+    EXPECT_GE(static_cast<int>(e.level), 1);
+    EXPECT_LE(static_cast<int>(e.level), 4);
+  }
+}
+
+TEST(Supervisor, SnapshotIsReadableFromAnotherThread) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      auto s = h.sup.snapshot();
+      if (s.name == "test") ++reads;
+      (void)h.sup.is_healthy();
+    }
+  });
+  for (int i = 1; i <= 2000; ++i) {
+    h.frame(h.last_link(), "D|a|" + std::to_string(i) + "|x");
+    if (i % 100 == 0) h.advance(seconds{1});
+  }
+  done = true;
+  reader.join();
+  EXPECT_GT(reads.load(), 0);
+  const auto s = h.sup.snapshot();
+  EXPECT_EQ(s.state, connection_state::connected);
+  EXPECT_EQ(s.counters.messages, 2000u);
+  EXPECT_EQ(s.venue, "test");
+}
+
+TEST(Supervisor, SharedConnectLimiterSpacesAttempts) {
+  auto limiter = std::make_shared<connect_limiter>(2, seconds{10});
+  harness h(quiet_config(), venue(), {"a"}, limiter);
+  h.start();
+  h.open_last();
+  // Two more connection storms: the third attempt in 10 s must wait.
+  h.close_by_peer(h.last_link());
+  h.advance(milliseconds{100});
+  const link_id second = h.last_link();
+  h.fail_open(second, failure::of(errc::connect_refused));
+  h.advance(milliseconds{200});
+  EXPECT_EQ(h.last_link(), second) << "the limiter should hold the third attempt";
+  h.run_until(time_point{seconds{1'000'010}});
+  EXPECT_EQ(h.last_link(), second + 1);
+}
+
+TEST(SupervisorConfig, ValidationListsEveryProblem) {
+  supervisor_config c;
+  c.connect_timeout = seconds{0};
+  c.stale_max = seconds{1};
+  c.unstable_below = 150;
+  c.backoff.multiplier = 0;
+  const auto problems = c.validate();
+  EXPECT_EQ(problems.size(), 4u);
+  std::string all;
+  for (const auto& p : problems) all += p + "\n";
+  EXPECT_NE(all.find("connect_timeout"), std::string::npos);
+  EXPECT_NE(all.find("stale_max"), std::string::npos);
+  EXPECT_NE(all.find("unstable_below"), std::string::npos);
+  EXPECT_NE(all.find("backoff.multiplier"), std::string::npos);
+  EXPECT_THROW(supervisor(c, venue(), {}, time_point{}, 0), std::invalid_argument);
+}
+
+TEST(SupervisorConfig, ProfilesExistAndValidate) {
+  for (auto name : supervisor_config::profile_names()) {
+    auto p = supervisor_config::profile(name);
+    ASSERT_TRUE(p.has_value()) << name;
+    EXPECT_TRUE(p->validate().empty()) << name;
+  }
+  EXPECT_FALSE(supervisor_config::profile("turbo").has_value());
+  EXPECT_LT(supervisor_config::profile("development")->backoff.max,
+            supervisor_config::profile("production")->backoff.max);
+}
+
+}  // namespace
+}  // namespace sf
