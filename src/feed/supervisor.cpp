@@ -503,11 +503,11 @@ struct supervisor_access {
   }
 
   void deliver(link_id link, std::string_view stream, std::uint64_t seq, bool has_seq, bool resets,
-               std::string_view frame, wall_us received) {
+               std::string_view frame, wall_us received, const record_batch* records) {
     ++s.counters_.messages;
     s.counters_.bytes += frame.size();
     if (s.callbacks_.on_message)
-      s.callbacks_.on_message(message{link, stream, seq, has_seq, resets, frame, received});
+      s.callbacks_.on_message(message{link, stream, seq, has_seq, resets, frame, received, records});
   }
 
   void switch_over(time_point now, wall_us wall, std::string_view why) {
@@ -532,7 +532,9 @@ struct supervisor_access {
         continue;
       }
       st.last_msg = now;
-      deliver(next.id, h.stream, h.seq, h.has_seq, h.resets_sequence, h.frame, h.received);
+      // Held frames are parsed again: records do not outlive their decode.
+      const inbound again = s.protocol_->decode(h.frame);
+      deliver(next.id, h.stream, h.seq, h.has_seq, h.resets_sequence, h.frame, h.received, again.records);
     }
     if (m.primary) close(*m.primary, 1000, "rotated");
     m.primary = std::move(m.candidate);
@@ -595,7 +597,7 @@ struct supervisor_access {
         st->overlapped = true;
       }
     }
-    deliver(l.id, in.stream, in.seq, in.has_seq, in.resets_sequence, frame, wall);
+    deliver(l.id, in.stream, in.seq, in.has_seq, in.resets_sequence, frame, wall, in.records);
     if (m.rotating && st && st->overlapped) maybe_switch(now, wall);
   }
 
@@ -908,7 +910,7 @@ struct supervisor_access {
 // ---------------------------------------------------------------------------
 // Public interface
 
-supervisor::supervisor(supervisor_config config, std::shared_ptr<const venue_protocol> protocol,
+supervisor::supervisor(supervisor_config config, std::shared_ptr<venue_protocol> protocol,
                        std::vector<std::string> topics, time_point now, wall_us wall_now,
                        std::shared_ptr<connect_limiter> limiter)
     : config_(std::move(config)), protocol_(std::move(protocol)), journal_(config_.journal_capacity) {

@@ -78,7 +78,7 @@ class test_venue final : public venue_protocol {
   std::string unsubscribe_message(std::span<const std::string> topics, std::uint64_t id) const override {
     return "UNSUB|" + std::to_string(id) + "|" + join(topics);
   }
-  inbound decode(std::string_view f) const noexcept override {
+  inbound decode(std::string_view f) noexcept override {
     inbound in;
     if (f == "PONG") {
       in.kind = inbound_kind::pong;

@@ -29,7 +29,8 @@
 // thread). `snapshot()` and `is_healthy()` may be called from any thread: they
 // read a copy published at every housekeeping tick and state change.
 //
-// Lifetime: the venue_protocol is shared and must outlive nothing in particular;
+// Lifetime: the supervisor owns a share of its venue_protocol, which it alone
+// uses for decoding;
 // callbacks are invoked synchronously from the inputs and must not call back
 // into the supervisor's inputs (queue the work instead).
 #pragma once
@@ -65,6 +66,7 @@ struct message {
   bool resets_sequence = false;
   std::string_view frame;  // valid only during the callback
   wall_us received = 0;
+  const record_batch* records = nullptr;  // parsed records, if the venue parses; callback only
 };
 
 struct supervisor_counters {
@@ -106,7 +108,7 @@ class supervisor {
     std::function<void(const event&)> on_event;
   };
 
-  supervisor(supervisor_config config, std::shared_ptr<const venue_protocol> protocol,
+  supervisor(supervisor_config config, std::shared_ptr<venue_protocol> protocol,
              std::vector<std::string> topics, time_point now, wall_us wall_now,
              std::shared_ptr<connect_limiter> limiter = nullptr);
   ~supervisor();
@@ -165,7 +167,7 @@ class supervisor {
   void publish(time_point now);
 
   supervisor_config config_;
-  std::shared_ptr<const venue_protocol> protocol_;
+  std::shared_ptr<venue_protocol> protocol_;
   subscription_registry registry_;
   event_journal journal_;
   supervisor_counters counters_;

@@ -6,11 +6,13 @@
 // and limits. The supervisor does everything else (timers, pacing, restore,
 // rotation, dedup), so a new venue is a parser and a table of facts.
 //
-// `decode` is on the hot path: it must not allocate, and the views it returns
-// point into the frame it was given.
+// `decode` is on the hot path: it allocates nothing in the steady state, and
+// the views it returns point into the frame it was given. A venue adapter
+// parses a data frame completely in `decode` (one pass) and hands the records
+// out through `inbound::records`.
 //
-// Thread safety: implementations are immutable after construction and may be
-// shared by supervisors on different threads.
+// Thread safety: an instance belongs to one supervisor (one thread): `decode`
+// may keep the last frame's records in the instance.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,7 @@
 
 #include "steadyfeed/core/clock.hpp"
 #include "steadyfeed/core/error.hpp"
+#include "steadyfeed/core/record.hpp"
 
 namespace sf {
 
@@ -80,6 +83,9 @@ struct inbound {
   std::string_view reason;
   // ping: the text frame to send back.
   std::string_view reply;
+  // data: the normalized records of this frame, if the protocol parses them;
+  // valid until the next decode.
+  const record_batch* records = nullptr;
 };
 
 class venue_protocol {
@@ -98,8 +104,8 @@ class venue_protocol {
   virtual std::string unsubscribe_message(std::span<const std::string> topics,
                                           std::uint64_t request_id) const = 0;
 
-  // Classifies one inbound text frame. Must not allocate.
-  virtual inbound decode(std::string_view frame) const noexcept = 0;
+  // Classifies (and for data, parses) one inbound text frame.
+  virtual inbound decode(std::string_view frame) noexcept = 0;
 };
 
 }  // namespace sf
