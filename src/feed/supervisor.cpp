@@ -241,9 +241,10 @@ struct supervisor_access {
     }
     if (lim.control_messages_per_second > 0) {
       const double rate = lim.control_messages_per_second * s.config_.control_rate_safety;
-      // No burst: with one token of capacity, any one-second window holds at
-      // most rate + 1 frames, which the safety fraction keeps under the limit.
-      l.control = token_bucket(rate, seconds{1}, 1.0, now);
+      // By default no burst: with one token of capacity any one-second window
+      // holds at most rate + 1 frames, which the safety fraction keeps under a
+      // per-second limit. Venues with hourly budgets (OKX) declare a burst.
+      l.control = token_bucket(rate, seconds{1}, std::max(1.0, lim.control_burst), now);
     }
     for (const auto& t : l.url_topics) l.subscribed.insert(t);
   }

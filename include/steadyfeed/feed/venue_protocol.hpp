@@ -37,6 +37,7 @@ struct venue_limits {
   std::size_t topics_per_connection = 0;      // 0 = unlimited
   std::size_t topics_per_message = 50;        // per subscribe/unsubscribe frame
   double control_messages_per_second = 0;     // frames the client may send; 0 = unlimited
+  double control_burst = 1;                   // frames that may go at once (hourly limits want more)
   bool pings_count_as_control = false;        // Binance: ping/pong frames count too
   int connects_per_window = 0;                // 0 = unlimited
   duration connect_window{0};
