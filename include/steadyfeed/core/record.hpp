@@ -32,8 +32,13 @@ struct price_level {
 };
 
 struct trade_record {
+  std::uint64_t first() const noexcept { return first_id != 0 ? first_id : id; }
+
   std::string_view symbol;  // the venue's own symbol
-  std::uint64_t id = 0;     // the venue's trade id
+  std::uint64_t id = 0;     // the venue's trade id (the last one, for an aggregate)
+  // An aggregate of consecutive fills (OKX `trades`: tradeId with count n
+  // covers ids tradeId-n+1 .. tradeId) starts here; 0 means a single trade.
+  std::uint64_t first_id = 0;
   decimal price;
   decimal qty;
   side taker = side::unknown;

@@ -1,0 +1,109 @@
+// The trade arbiter for one (venue, symbol): every trade once, in id order,
+// and every hole either filled or reported.
+//
+// Trades may arrive from several connections (a rotation's overlap, or
+// `redundancy: N` permanently), late, twice, or not at all. The arbiter keeps
+// a watermark — the last trade id emitted — and:
+//   * drops trades at or below it (duplicates);
+//   * emits the next id at once, then any held trades that now follow on;
+//   * holds trades that skip ahead, for `hold_back`, because another
+//     connection often delivers the missing ids within milliseconds;
+//   * then asks for a backfill of the hole (the caller fetches it from the
+//     venue's REST history by id), accepts pages until the hole is closed, and
+//   * when history cannot close it (timeouts, errors, an empty page, the hold
+//     buffer full), emits a `gap` record naming the exact id range and why, and
+//     moves on. Nothing is ever skipped silently.
+// Memory is bounded by `max_held`. Venues whose trade ids are not contiguous
+// (Hyperliquid) run with `contiguous_ids = false`: duplicates are still
+// dropped, but holes cannot be seen from ids.
+//
+// Sans-I/O: inputs carry `now`; outputs are drained with take_outputs(); the
+// caller arms a timer at next_deadline().
+//
+// Thread safety: none; an arbiter lives on its connection's thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "steadyfeed/core/clock.hpp"
+#include "steadyfeed/core/record.hpp"
+
+namespace sf {
+
+struct trade_arbiter_config {
+  duration hold_back = milliseconds{250};
+  std::size_t max_held = 100'000;
+  duration backfill_timeout = seconds{10};
+  int backfill_attempts = 3;
+  bool contiguous_ids = true;
+};
+
+// Fetch trades with ids from..to (inclusive) from the venue's history.
+struct backfill_request {
+  std::uint64_t from_id = 0;
+  std::uint64_t to_id = 0;
+};
+
+using arbiter_output = std::variant<trade_record, gap_record, backfill_request>;
+
+struct trade_arbiter_stats {
+  std::uint64_t emitted = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t backfilled = 0;      // trades emitted from history
+  std::uint64_t gaps = 0;            // gap records emitted
+  std::uint64_t missing = 0;         // ids covered by gap records
+  std::uint64_t holes_filled = 0;    // holes closed without a gap
+  std::size_t held = 0;
+  std::uint64_t last_id = 0;
+};
+
+class trade_arbiter {
+ public:
+  trade_arbiter(std::string venue, std::string symbol, trade_arbiter_config config = {});
+
+  void on_trade(const trade_record& trade, time_point now, wall_us wall);
+  // A page of history for the outstanding request (possibly partial, possibly
+  // with trades outside the hole, which are handled like live ones).
+  void on_backfill(std::span<const trade_record> trades, time_point now, wall_us wall);
+  void on_backfill_failed(std::string_view why, time_point now, wall_us wall);
+  void on_timer(time_point now, wall_us wall);
+
+  time_point next_deadline() const noexcept;
+  std::vector<arbiter_output> take_outputs();
+  const std::vector<arbiter_output>& outputs() const noexcept { return out_; }
+  const trade_arbiter_stats& stats() const noexcept { return stats_; }
+  bool backfilling() const noexcept { return in_flight_; }
+
+ private:
+  void emit(const trade_record& t, bool from_history);
+  void drain();
+  void give_up(std::string reason, wall_us wall);
+  void request_backfill(time_point now);
+  bool has_hole() const noexcept;
+  std::uint64_t hole_end() const noexcept;  // last missing id
+
+  std::string venue_;
+  std::string symbol_;
+  trade_arbiter_config config_;
+  std::uint64_t watermark_ = 0;
+  bool has_watermark_ = false;
+  struct held_trade {
+    trade_record trade;
+    bool from_history = false;
+  };
+  std::map<std::uint64_t, held_trade> held_;  // by first id
+  time_point hole_since_ = never;
+  bool in_flight_ = false;
+  time_point backfill_sent_ = never;
+  time_point retry_at_ = never;
+  int attempts_ = 0;
+  std::vector<arbiter_output> out_;
+  trade_arbiter_stats stats_;
+};
+
+}  // namespace sf

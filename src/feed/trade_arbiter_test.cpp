@@ -1,0 +1,213 @@
+#include "steadyfeed/feed/trade_arbiter.hpp"
+
+#include <gtest/gtest.h>
+
+#include "steadyfeed/core/random.hpp"
+
+namespace sf {
+namespace {
+
+trade_record trade(std::uint64_t id, std::uint64_t first_id = 0) {
+  trade_record t;
+  t.symbol = "BTCUSDT";
+  t.id = id;
+  t.first_id = first_id;
+  t.price = decimal(4300010, 2);
+  t.qty = decimal(1, 3);
+  t.taker = side::buy;
+  t.ts_recv = 1;
+  return t;
+}
+
+struct fixture {
+  trade_arbiter arb{"binance-spot", "BTCUSDT"};
+  time_point now{seconds{100}};
+  std::vector<std::uint64_t> ids;
+  std::vector<gap_record> gaps;
+  std::vector<backfill_request> requests;
+
+  void collect() {
+    for (auto& o : arb.take_outputs()) {
+      if (auto* t = std::get_if<trade_record>(&o)) {
+        EXPECT_EQ(t->symbol, "BTCUSDT");
+        ids.push_back(t->id);
+      } else if (auto* g = std::get_if<gap_record>(&o)) {
+        gaps.push_back(*g);
+      } else if (auto* r = std::get_if<backfill_request>(&o)) {
+        requests.push_back(*r);
+      }
+    }
+  }
+  void feed(std::uint64_t id) {
+    arb.on_trade(trade(id), now, 0);
+    collect();
+  }
+  void advance(duration d) {
+    const time_point end = now + d;
+    while (arb.next_deadline() <= end) {
+      now = std::max(now, arb.next_deadline());
+      arb.on_timer(now, 0);
+      collect();
+    }
+    now = end;
+  }
+};
+
+TEST(TradeArbiter, EmitsInOrderAndDropsDuplicates) {
+  fixture f;
+  for (std::uint64_t id : {1, 2, 2, 3, 1, 4}) f.feed(id);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(f.arb.stats().duplicates, 2u);
+}
+
+TEST(TradeArbiter, AnotherConnectionFillsAHoleWithinTheHoldBack) {
+  fixture f;
+  f.feed(1);
+  f.feed(3);  // connection A skipped 2
+  f.feed(4);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1}));
+  f.advance(milliseconds{100});
+  f.feed(2);  // connection B had it
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  f.advance(seconds{5});
+  EXPECT_TRUE(f.requests.empty());
+  EXPECT_TRUE(f.gaps.empty());
+  EXPECT_EQ(f.arb.stats().holes_filled, 1u);
+}
+
+TEST(TradeArbiter, BackfillFillsAHoleInOrderBeforeLiveTradesContinue) {
+  fixture f;
+  f.feed(10);
+  f.feed(15);
+  f.feed(16);
+  f.advance(milliseconds{250});
+  ASSERT_EQ(f.requests.size(), 1u);
+  EXPECT_EQ(f.requests[0].from_id, 11u);
+  EXPECT_EQ(f.requests[0].to_id, 14u);
+  std::vector<trade_record> page{trade(11), trade(12), trade(13), trade(14), trade(15)};
+  f.arb.on_backfill(page, f.now, 0);
+  f.collect();
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{10, 11, 12, 13, 14, 15, 16}));
+  EXPECT_EQ(f.arb.stats().backfilled, 4u);
+  EXPECT_TRUE(f.gaps.empty());
+}
+
+TEST(TradeArbiter, PagesUntilTheHoleIsClosed) {
+  fixture f;
+  f.feed(1);
+  f.feed(3000);
+  f.advance(seconds{1});
+  ASSERT_EQ(f.requests.size(), 1u);
+  std::vector<trade_record> page;
+  for (std::uint64_t id = 2; id < 1002; ++id) page.push_back(trade(id));
+  f.arb.on_backfill(page, f.now, 0);
+  f.collect();
+  ASSERT_EQ(f.requests.size(), 2u);
+  EXPECT_EQ(f.requests[1].from_id, 1002u);
+  page.clear();
+  for (std::uint64_t id = 1002; id < 3000; ++id) page.push_back(trade(id));
+  f.arb.on_backfill(page, f.now, 0);
+  f.collect();
+  ASSERT_EQ(f.ids.size(), 3000u);
+  for (std::size_t i = 0; i < f.ids.size(); ++i) ASSERT_EQ(f.ids[i], i + 1);
+}
+
+TEST(TradeArbiter, WhatHistoryCannotGiveBecomesAGapRecord) {
+  fixture f;
+  f.feed(1);
+  f.feed(8);
+  f.advance(seconds{1});
+  std::vector<trade_record> page{trade(2), trade(3)};  // history ends at 3
+  f.arb.on_backfill(page, f.now, 0);
+  f.collect();
+  ASSERT_EQ(f.requests.size(), 2u);  // progress made: next page asked
+  f.arb.on_backfill({}, f.now, 0);  // nothing more
+  f.collect();
+  ASSERT_EQ(f.gaps.size(), 1u);
+  EXPECT_EQ(f.gaps[0].from, "4");
+  EXPECT_EQ(f.gaps[0].to, "7");
+  EXPECT_EQ(f.gaps[0].channel, "trades");
+  EXPECT_EQ(f.gaps[0].venue, "binance-spot");
+  EXPECT_NE(f.gaps[0].reason.find("no trades 4..7"), std::string::npos);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 2, 3, 8}));
+  EXPECT_EQ(f.arb.stats().missing, 4u);
+}
+
+TEST(TradeArbiter, FailedBackfillsAreRetriedThenReported) {
+  fixture f;
+  f.feed(1);
+  f.feed(5);
+  f.advance(seconds{1});
+  ASSERT_EQ(f.requests.size(), 1u);
+  f.arb.on_backfill_failed("HTTP 500", f.now, 0);
+  f.advance(seconds{1});
+  ASSERT_EQ(f.requests.size(), 2u);
+  f.advance(seconds{10});  // no reply: timeout counts as a failure
+  f.advance(seconds{2});
+  ASSERT_EQ(f.requests.size(), 3u);
+  f.arb.on_backfill_failed("HTTP 429", f.now, 0);
+  f.collect();
+  ASSERT_EQ(f.gaps.size(), 1u);
+  EXPECT_NE(f.gaps[0].reason.find("after 3 attempts: HTTP 429"), std::string::npos);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 5}));
+  EXPECT_EQ(f.arb.next_deadline(), never);
+}
+
+TEST(TradeArbiter, HoldBufferIsBounded) {
+  trade_arbiter_config c;
+  c.max_held = 10;
+  fixture f;
+  f.arb = trade_arbiter("okx", "BTCUSDT", c);
+  f.feed(1);
+  for (std::uint64_t id = 100; id < 120; ++id) f.feed(id);
+  ASSERT_EQ(f.gaps.size(), 1u);
+  EXPECT_EQ(f.gaps[0].from, "2");
+  EXPECT_EQ(f.gaps[0].to, "99");
+  EXPECT_EQ(f.ids.size(), 21u);
+  EXPECT_LE(f.arb.stats().held, 10u);
+}
+
+TEST(TradeArbiter, AggregatesChainByTheirFirstId) {
+  fixture f;
+  f.arb.on_trade(trade(123, 121), f.now, 0);  // OKX: tradeId 123, count 3
+  f.arb.on_trade(trade(124), f.now, 0);
+  f.arb.on_trade(trade(127, 126), f.now, 0);  // 125 missing
+  f.collect();
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{123, 124}));
+  f.advance(seconds{1});
+  ASSERT_EQ(f.requests.size(), 1u);
+  EXPECT_EQ(f.requests[0].from_id, 125u);
+  EXPECT_EQ(f.requests[0].to_id, 125u);
+}
+
+TEST(TradeArbiter, RandomInterleavingsOfTwoLossyConnectionsLoseNothing) {
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    rng r(seed);
+    fixture f;
+    // Two connections, each dropping ~10 % and delivering in bursts; every id
+    // reaches at least one of them.
+    std::vector<std::pair<int, std::uint64_t>> arrivals;
+    for (std::uint64_t id = 1; id <= 500; ++id) {
+      // Both see the first trade: it sets the arbiter's starting point.
+      const bool a = id == 1 || r.below(10) != 0, b = !a || id == 1 || r.below(10) != 0;
+      if (a) arrivals.emplace_back(0, id);
+      if (b) arrivals.emplace_back(1, id);
+    }
+    // Connection B runs up to 5 messages behind A.
+    std::stable_sort(arrivals.begin(), arrivals.end(), [&](auto& x, auto& y) {
+      auto key = [](auto& p) { return p.second * 2 + (p.first == 1 ? 9 : 0); };
+      return key(x) < key(y);
+    });
+    for (auto& [conn, id] : arrivals) {
+      f.feed(id);
+      f.advance(milliseconds{1});
+    }
+    f.advance(seconds{1});
+    ASSERT_TRUE(f.requests.empty()) << "seed " << seed;
+    ASSERT_EQ(f.ids.size(), 500u) << "seed " << seed;
+    for (std::size_t i = 0; i < f.ids.size(); ++i) ASSERT_EQ(f.ids[i], i + 1) << "seed " << seed;
+  }
+}
+
+}  // namespace
+}  // namespace sf
