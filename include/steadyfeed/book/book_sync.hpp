@@ -1,0 +1,113 @@
+// Keeps one order book in step with a venue's book stream, by the venue's
+// documented procedure, and says when it cannot.
+//
+//   binance_diff: diffs carry first/final update ids (U/u). Diffs are buffered
+//     while a REST snapshot is fetched; the snapshot must not be older than the
+//     first buffered diff; diffs at or below its lastUpdateId are dropped; the
+//     first applied diff must straddle lastUpdateId + 1; afterwards each diff
+//     must start at most at book id + 1 (venues.md §1.8, corrected 2025 rule).
+//   okx_seq: the WebSocket sends its own snapshot; each update's prevSeqId must
+//     equal the last seqId (keep-alive updates repeat it; a documented reset
+//     gives a smaller seqId with a matching prevSeqId). A non-zero checksum is
+//     verified; zero means "not provided" (OKX stopped sending them in 2026).
+//   snapshots: every message is a full book (Hyperliquid).
+//
+// When the chain breaks or the book crosses, the book is dropped, a `gap`
+// record names the missing sequence range, and a resync is requested (a REST
+// snapshot, or a resubscribe for venues that snapshot on subscribe). The next
+// good snapshot is emitted as a `snapshot: true` record, followed by the
+// updates that continue it. `reset()` on every reconnect: no ghost levels from
+// before it.
+//
+// Records leave through the callback synchronously, in order, as received
+// (updates are not rewritten); buffered diffs are copied while a snapshot is
+// awaited, bounded by `max_buffered`.
+//
+// Thread safety: none; one book_sync per (venue, symbol) on its connection's thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "steadyfeed/book/order_book.hpp"
+#include "steadyfeed/core/clock.hpp"
+#include "steadyfeed/core/record.hpp"
+
+namespace sf {
+
+enum class book_rules : std::uint8_t { binance_diff, okx_seq, snapshots };
+
+enum class resync_kind : std::uint8_t { rest_snapshot, resubscribe };
+
+struct book_sync_config {
+  std::size_t max_buffered = 10'000;  // diffs held while a snapshot is fetched
+  bool check_crossed = true;
+  // The venue's checksum of a book, compared with a message's non-zero
+  // `checksum`; unset = not checked.
+  std::function<std::int64_t(const order_book&)> checksum;
+};
+
+struct book_sync_stats {
+  std::uint64_t updates_applied = 0;
+  std::uint64_t stale_dropped = 0;
+  std::uint64_t resyncs = 0;
+  std::uint64_t snapshots = 0;
+  std::uint64_t checksum_failures = 0;
+  std::uint64_t seq = 0;  // the book's current id
+  bool synced = false;
+};
+
+class book_sync {
+ public:
+  struct callbacks {
+    std::function<void(const book_record&)> on_record;
+    std::function<void(const gap_record&)> on_gap;
+    std::function<void(resync_kind, std::string_view reason)> on_resync;
+  };
+
+  book_sync(std::string venue, std::string symbol, book_rules rules, book_sync_config config = {});
+  void set_callbacks(callbacks cb) { cb_ = std::move(cb); }
+
+  // A book message from the stream (update, or snapshot for okx/snapshots).
+  void on_message(const book_record& r, wall_us wall);
+  // A REST snapshot (binance_diff), seq = lastUpdateId.
+  void on_snapshot(const book_record& r, wall_us wall);
+  // The connection was replaced: forget the book and wait for a fresh one.
+  void reset();
+
+  const order_book& book() const noexcept { return book_; }
+  const book_sync_stats& stats() const noexcept { return stats_; }
+  bool synced() const noexcept { return synced_; }
+  bool awaiting_snapshot() const noexcept { return awaiting_; }
+
+ private:
+  struct owned_update {
+    book_record meta;
+    std::vector<price_level> bids, asks;
+    book_record view() const;
+  };
+
+  void break_chain(std::uint64_t from, std::uint64_t to, std::string reason, wall_us wall);
+  void request_resync(std::string_view reason);
+  void apply_and_emit(const book_record& r);
+  bool verify(const book_record& r);
+  void binance_message(const book_record& r, wall_us wall);
+  void okx_message(const book_record& r, wall_us wall);
+
+  std::string venue_;
+  std::string symbol_;
+  book_rules rules_;
+  book_sync_config config_;
+  callbacks cb_;
+  order_book book_;
+  bool synced_ = false;
+  bool awaiting_ = false;   // a resync was requested and not answered yet
+  std::uint64_t book_id_ = 0;
+  std::deque<owned_update> buffer_;
+  book_sync_stats stats_;
+};
+
+}  // namespace sf

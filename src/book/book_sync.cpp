@@ -1,0 +1,178 @@
+#include "steadyfeed/book/book_sync.hpp"
+
+#include <fmt/format.h>
+
+namespace sf {
+
+book_record book_sync::owned_update::view() const {
+  book_record r = meta;
+  r.bids = bids;
+  r.asks = asks;
+  return r;
+}
+
+book_sync::book_sync(std::string venue, std::string symbol, book_rules rules, book_sync_config config)
+    : venue_(std::move(venue)), symbol_(std::move(symbol)), rules_(rules), config_(std::move(config)) {}
+
+void book_sync::request_resync(std::string_view reason) {
+  if (awaiting_) return;
+  awaiting_ = true;
+  ++stats_.resyncs;
+  if (cb_.on_resync)
+    cb_.on_resync(rules_ == book_rules::binance_diff ? resync_kind::rest_snapshot : resync_kind::resubscribe,
+                  reason);
+}
+
+void book_sync::break_chain(std::uint64_t from, std::uint64_t to, std::string reason, wall_us wall) {
+  if (cb_.on_gap) {
+    gap_record g;
+    g.venue = venue_;
+    g.channel = "book";
+    g.symbol = symbol_;
+    g.from = std::to_string(from);
+    g.to = std::to_string(to);
+    g.reason = reason + "; book resynced from a new snapshot";
+    g.ts_recv = wall;
+    cb_.on_gap(g);
+  }
+  book_.clear();
+  synced_ = false;
+  stats_.synced = false;
+  request_resync(reason);
+}
+
+void book_sync::apply_and_emit(const book_record& r) {
+  book_.apply(r);
+  book_id_ = r.seq;
+  stats_.seq = r.seq;
+  if (r.snapshot) {
+    ++stats_.snapshots;
+    synced_ = true;
+    stats_.synced = true;
+    awaiting_ = false;
+  } else {
+    ++stats_.updates_applied;
+  }
+  if (cb_.on_record) cb_.on_record(r);
+}
+
+// After applying: the book must not cross, and a venue checksum must match.
+bool book_sync::verify(const book_record& r) {
+  if (config_.checksum && r.has_checksum && r.checksum != 0) {
+    const std::int64_t mine = config_.checksum(book_);
+    if (mine != r.checksum) {
+      ++stats_.checksum_failures;
+      const std::uint64_t at = r.seq;
+      book_.clear();
+      synced_ = false;
+      stats_.synced = false;
+      request_resync(fmt::format("checksum mismatch at seq {} (venue {}, book {})", at, r.checksum, mine));
+      return false;
+    }
+  }
+  if (config_.check_crossed && book_.crossed()) {
+    const auto bid = book_.best_bid()->price.to_string(), ask = book_.best_ask()->price.to_string();
+    book_.clear();
+    synced_ = false;
+    stats_.synced = false;
+    request_resync(fmt::format("crossed book at seq {}: bid {} >= ask {}", r.seq, bid, ask));
+    return false;
+  }
+  return true;
+}
+
+void book_sync::on_message(const book_record& r, wall_us wall) {
+  switch (rules_) {
+    case book_rules::binance_diff:
+      return binance_message(r, wall);
+    case book_rules::okx_seq:
+      return okx_message(r, wall);
+    case book_rules::snapshots: {
+      book_record snap = r;
+      snap.snapshot = true;
+      apply_and_emit(snap);
+      verify(snap);
+      return;
+    }
+  }
+}
+
+void book_sync::binance_message(const book_record& r, wall_us wall) {
+  if (!synced_) {
+    owned_update u{r, {r.bids.begin(), r.bids.end()}, {r.asks.begin(), r.asks.end()}};
+    buffer_.push_back(std::move(u));
+    if (buffer_.size() > config_.max_buffered) buffer_.pop_front();
+    request_resync("no book yet");
+    return;
+  }
+  if (r.seq <= book_id_) {
+    ++stats_.stale_dropped;
+    return;
+  }
+  if (r.first_seq > book_id_ + 1) {
+    const std::uint64_t from = book_id_ + 1, to = r.first_seq - 1;
+    break_chain(from, to, fmt::format("update ids {}..{} missing", from, to), wall);
+    buffer_.clear();
+    binance_message(r, wall);  // buffered for the new snapshot
+    return;
+  }
+  apply_and_emit(r);
+  verify(r);
+}
+
+void book_sync::on_snapshot(const book_record& snapshot, wall_us wall) {
+  if (rules_ != book_rules::binance_diff || !awaiting_) return;  // late, or not ours
+  // Too old: it ends before the first diff we hold begins. Ask again.
+  if (!buffer_.empty() && snapshot.seq + 1 < buffer_.front().meta.first_seq) {
+    awaiting_ = false;
+    request_resync(fmt::format("snapshot {} older than the first buffered update {}", snapshot.seq,
+                               buffer_.front().meta.first_seq));
+    return;
+  }
+  book_record snap = snapshot;
+  snap.snapshot = true;
+  apply_and_emit(snap);
+  if (!verify(snap)) return;
+  std::deque<owned_update> pending;
+  pending.swap(buffer_);
+  for (const auto& u : pending) {
+    if (!synced_) {
+      buffer_.push_back(u);  // a break during replay: keep the rest for the next snapshot
+      continue;
+    }
+    binance_message(u.view(), wall);
+  }
+}
+
+void book_sync::okx_message(const book_record& r, wall_us wall) {
+  if (r.snapshot) {
+    apply_and_emit(r);
+    verify(r);
+    return;
+  }
+  if (!synced_) {
+    ++stats_.stale_dropped;
+    request_resync("update before any snapshot");
+    return;
+  }
+  if (!r.has_prev_seq || r.prev_seq != book_id_) {
+    const std::uint64_t from = book_id_ + 1, to = r.has_prev_seq ? r.prev_seq : r.seq;
+    break_chain(from, to,
+                fmt::format("prevSeqId {} does not follow seqId {}", r.has_prev_seq ? r.prev_seq : 0,
+                            book_id_),
+                wall);
+    return;
+  }
+  apply_and_emit(r);
+  verify(r);
+}
+
+void book_sync::reset() {
+  book_.clear();
+  buffer_.clear();
+  synced_ = false;
+  awaiting_ = false;
+  stats_.synced = false;
+}
+
+}  // namespace sf

@@ -1,0 +1,203 @@
+#include "steadyfeed/book/book_sync.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sf {
+namespace {
+
+decimal d(const char* s) { return *decimal::parse(s); }
+
+// Owns the levels behind a book_record for tests.
+struct msg {
+  std::vector<price_level> bids, asks;
+  book_record r;
+  msg(std::uint64_t first, std::uint64_t last, std::vector<price_level> b, std::vector<price_level> a,
+      bool snapshot = false)
+      : bids(std::move(b)), asks(std::move(a)) {
+    r.symbol = "BNBBTC";
+    r.first_seq = first;
+    r.seq = last;
+    r.snapshot = snapshot;
+    r.bids = bids;
+    r.asks = asks;
+  }
+  msg& prev(std::uint64_t p) {
+    r.prev_seq = p;
+    r.has_prev_seq = true;
+    return *this;
+  }
+};
+
+struct recorder {
+  std::vector<book_record> records;
+  std::vector<gap_record> gaps;
+  std::vector<std::pair<resync_kind, std::string>> resyncs;
+  void attach(book_sync& s) {
+    s.set_callbacks({[this](const book_record& r) { records.push_back(r); },
+                     [this](const gap_record& g) { gaps.push_back(g); },
+                     [this](resync_kind k, std::string_view why) { resyncs.emplace_back(k, std::string(why)); }});
+  }
+};
+
+TEST(BookSyncBinance, BuffersDiffsFetchesASnapshotAndChains) {
+  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  recorder rec;
+  rec.attach(s);
+  msg a(157, 160, {{d("0.0024"), d("10")}}, {{d("0.0026"), d("100")}});
+  msg b(161, 165, {{d("0.0024"), d("0")}}, {});
+  s.on_message(a.r, 0);
+  s.on_message(b.r, 0);
+  ASSERT_EQ(rec.resyncs.size(), 1u);
+  EXPECT_EQ(rec.resyncs[0].first, resync_kind::rest_snapshot);
+  EXPECT_TRUE(rec.records.empty());
+  // lastUpdateId 158 lies within the first diff: drop nothing older than it.
+  msg snap(158, 158, {{d("0.0023"), d("5")}}, {{d("0.0027"), d("1")}}, true);
+  s.on_snapshot(snap.r, 0);
+  ASSERT_EQ(rec.records.size(), 3u);
+  EXPECT_TRUE(rec.records[0].snapshot);
+  EXPECT_EQ(s.stats().seq, 165u);
+  EXPECT_TRUE(s.synced());
+  EXPECT_EQ(s.book().best_bid()->price, d("0.0023"));  // 0.0024 added then removed
+  EXPECT_EQ(s.book().best_ask()->price, d("0.0026"));
+  EXPECT_TRUE(rec.gaps.empty());
+}
+
+TEST(BookSyncBinance, DropsDiffsTheSnapshotAlreadyHas) {
+  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  recorder rec;
+  rec.attach(s);
+  msg a(100, 105, {}, {{d("2"), d("1")}});
+  msg b(106, 110, {}, {{d("2"), d("3")}});
+  s.on_message(a.r, 0);
+  s.on_message(b.r, 0);
+  msg snap(0, 107, {{d("1"), d("1")}}, {{d("2"), d("9")}}, true);
+  s.on_snapshot(snap.r, 0);
+  ASSERT_EQ(rec.records.size(), 2u);  // snapshot, then b (straddles 108)
+  EXPECT_EQ(rec.records[1].seq, 110u);
+  EXPECT_EQ(s.stats().stale_dropped, 1u);
+}
+
+TEST(BookSyncBinance, ASnapshotOlderThanTheBufferIsFetchedAgain) {
+  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  recorder rec;
+  rec.attach(s);
+  msg a(200, 205, {}, {});
+  s.on_message(a.r, 0);
+  msg old(0, 150, {}, {}, true);
+  s.on_snapshot(old.r, 0);
+  EXPECT_EQ(rec.resyncs.size(), 2u);
+  EXPECT_TRUE(rec.records.empty());
+  EXPECT_FALSE(s.synced());
+}
+
+TEST(BookSyncBinance, AGapEmitsAGapRecordAndResyncs) {
+  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  recorder rec;
+  rec.attach(s);
+  msg a(10, 12, {{d("1"), d("1")}}, {{d("3"), d("1")}});
+  s.on_message(a.r, 0);
+  msg snap(0, 11, {{d("1"), d("1")}}, {{d("3"), d("1")}}, true);
+  s.on_snapshot(snap.r, 0);
+  ASSERT_TRUE(s.synced());
+  msg skip(20, 25, {{d("1"), d("2")}}, {});
+  s.on_message(skip.r, 0);
+  ASSERT_EQ(rec.gaps.size(), 1u);
+  EXPECT_EQ(rec.gaps[0].from, "13");
+  EXPECT_EQ(rec.gaps[0].to, "19");
+  EXPECT_EQ(rec.gaps[0].channel, "book");
+  EXPECT_FALSE(s.synced());
+  EXPECT_TRUE(s.book().empty());  // no ghost levels
+  EXPECT_EQ(rec.resyncs.size(), 2u);
+  msg snap2(0, 22, {{d("1"), d("7")}}, {{d("3"), d("1")}}, true);
+  s.on_snapshot(snap2.r, 0);
+  EXPECT_TRUE(s.synced());
+  EXPECT_EQ(s.stats().seq, 25u);
+  EXPECT_EQ(s.book().best_bid()->qty, d("2"));
+}
+
+TEST(BookSyncBinance, ACrossedBookResyncs) {
+  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  recorder rec;
+  rec.attach(s);
+  msg a(1, 1, {}, {});
+  s.on_message(a.r, 0);
+  msg snap(0, 1, {{d("1"), d("1")}}, {{d("3"), d("1")}}, true);
+  s.on_snapshot(snap.r, 0);
+  msg cross(2, 2, {{d("4"), d("1")}}, {});
+  s.on_message(cross.r, 0);
+  EXPECT_FALSE(s.synced());
+  ASSERT_EQ(rec.resyncs.size(), 2u);
+  EXPECT_NE(rec.resyncs[1].second.find("crossed"), std::string::npos);
+}
+
+TEST(BookSyncBinance, ResetForgetsTheBook) {
+  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  msg a(1, 1, {}, {});
+  s.on_message(a.r, 0);
+  msg snap(0, 1, {{d("1"), d("1")}}, {}, true);
+  s.on_snapshot(snap.r, 0);
+  s.reset();
+  EXPECT_TRUE(s.book().empty());
+  EXPECT_FALSE(s.synced());
+  msg late(0, 1, {{d("1"), d("1")}}, {}, true);
+  s.on_snapshot(late.r, 0);  // not asked for since the reset: ignored
+  EXPECT_FALSE(s.synced());
+}
+
+TEST(BookSyncOkx, ChainsBySeqIdWithKeepAlivesAndResets) {
+  book_sync s("okx", "BTC-USDT", book_rules::okx_seq);
+  recorder rec;
+  rec.attach(s);
+  // The documented example: snapshot (-1,10) → (10,15) → (15,15) → (15,3) → (3,5).
+  msg snap(10, 10, {{d("8476.97"), d("256")}}, {{d("8476.98"), d("415")}}, true);
+  s.on_message(snap.r, 0);
+  msg u1(15, 15, {{d("8476.97"), d("250")}}, {});
+  s.on_message(u1.prev(10).r, 0);
+  msg keep(15, 15, {}, {});
+  s.on_message(keep.prev(15).r, 0);
+  msg reset(3, 3, {}, {{d("8477"), d("1")}});
+  s.on_message(reset.prev(15).r, 0);
+  msg u2(5, 5, {}, {});
+  s.on_message(u2.prev(3).r, 0);
+  EXPECT_TRUE(rec.gaps.empty());
+  EXPECT_EQ(rec.records.size(), 5u);
+  EXPECT_EQ(s.stats().seq, 5u);
+  msg bad(9, 9, {}, {});
+  s.on_message(bad.prev(7).r, 0);
+  ASSERT_EQ(rec.gaps.size(), 1u);
+  EXPECT_EQ(rec.resyncs.back().first, resync_kind::resubscribe);
+  EXPECT_FALSE(s.synced());
+}
+
+TEST(BookSyncOkx, ChecksumMismatchResyncsAndZeroIsNotChecked) {
+  book_sync_config c;
+  c.checksum = [](const order_book& b) { return static_cast<std::int64_t>(b.bid_depth()); };
+  book_sync s("okx", "BTC-USDT", book_rules::okx_seq, c);
+  recorder rec;
+  rec.attach(s);
+  msg snap(1, 1, {{d("1"), d("1")}}, {{d("2"), d("1")}}, true);
+  snap.r.has_checksum = true;
+  snap.r.checksum = 0;  // deprecated: always zero since 2026
+  s.on_message(snap.r, 0);
+  EXPECT_TRUE(s.synced());
+  msg u(2, 2, {{d("0.5"), d("1")}}, {});
+  u.prev(1);
+  u.r.has_checksum = true;
+  u.r.checksum = 7;  // our function says 2
+  s.on_message(u.r, 0);
+  EXPECT_FALSE(s.synced());
+  EXPECT_EQ(s.stats().checksum_failures, 1u);
+}
+
+TEST(BookSyncSnapshots, EveryMessageReplacesTheBook) {
+  book_sync s("hyperliquid", "SOL", book_rules::snapshots);
+  msg a(0, 1, {{d("124.04"), d("341.81")}}, {{d("124.05"), d("427.89")}});
+  msg b(0, 2, {{d("124.00"), d("1")}}, {{d("124.10"), d("2")}});
+  s.on_message(a.r, 0);
+  s.on_message(b.r, 0);
+  EXPECT_EQ(s.book().bid_depth(), 1u);
+  EXPECT_EQ(s.book().best_bid()->price, d("124"));
+}
+
+}  // namespace
+}  // namespace sf
