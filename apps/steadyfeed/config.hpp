@@ -1,0 +1,104 @@
+// The daemon's configuration: a YAML file with feeds, supervisor settings (a
+// named profile plus overrides), sinks and the control API.
+//
+//   supervisor:
+//     profile: production          # development | production | high-load
+//     idle_timeout: 60s            # any supervisor setting may be overridden
+//     backoff: {initial: 500ms, max: 30s, multiplier: 2, jitter: 0.25}
+//   feeds:
+//     - venue: binance-spot
+//       symbols: [BTCUSDT, ETHUSDT]
+//       channels: [trades, book]
+//       redundancy: 1
+//       endpoints: {ws: "wss://...", rest: "https://..."}
+//   sinks:
+//     files: {dir: ./data, flush_interval: 1s}
+//     stdout: {enabled: false}
+//   api: {listen: 127.0.0.1:8080, token: ""}
+//
+// Loading reports every problem at once, each with its file, line and key
+// ("steadyfeed.yaml:7: feeds[0].redundancy: expected an integer from 1 to 8,
+// got 'two'"); unknown keys are errors, because a misspelt key silently
+// ignored is a setting silently not applied.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "steadyfeed/core/clock.hpp"
+#include "steadyfeed/feed/supervisor_config.hpp"
+
+namespace sf::daemon {
+
+struct feed_config {
+  std::string id;                     // default: venue, or venue-N when repeated
+  std::string venue;
+  std::vector<std::string> symbols;   // the venue's own spelling, or BTCUSDT style
+  std::vector<std::string> channels;  // trades, book
+  int redundancy = 1;
+  std::string ws_url;                 // empty: the venue's production endpoint
+  std::string rest_url;
+};
+
+struct files_sink_settings {
+  bool enabled = true;
+  std::string dir = "data";
+  duration flush_interval = seconds{1};
+  int compression_level = 3;
+  bool fsync = false;
+};
+
+struct stdout_sink_settings {
+  bool enabled = false;
+};
+
+struct api_settings {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:8080";
+  std::string token;  // bearer token for mutating calls; empty: none required
+};
+
+struct daemon_config {
+  std::string profile = "production";
+  supervisor_config supervisor;
+  std::vector<feed_config> feeds;
+  files_sink_settings files;
+  stdout_sink_settings stdout_sink;
+  api_settings api;
+};
+
+struct config_problem {
+  int line = 0;  // 1-based; 0 when not tied to a line
+  std::string key;
+  std::string message;
+};
+
+// Thrown by load_config with every problem found.
+class config_error : public std::runtime_error {
+ public:
+  config_error(std::string source, std::vector<config_problem> problems);
+  const std::vector<config_problem>& problems() const noexcept { return problems_; }
+
+ private:
+  std::vector<config_problem> problems_;
+};
+
+// Parses YAML text; `source` names it in messages.
+daemon_config parse_config(std::string_view yaml, std::string_view source = "config");
+daemon_config load_config(const std::filesystem::path& file);
+
+// The resolved configuration as YAML (what check-config prints).
+std::string to_yaml(const daemon_config& config);
+
+// "250ms", "30s", "5m", "24h", "1h30m"; nullopt if malformed.
+std::optional<duration> parse_duration(std::string_view text);
+std::string format_duration(duration d);
+
+// Venues this build can connect to.
+const std::vector<std::string_view>& known_venues();
+
+}  // namespace sf::daemon

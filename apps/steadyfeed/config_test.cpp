@@ -1,0 +1,142 @@
+#include "config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sf::daemon {
+namespace {
+
+TEST(Config, ReadsAFullConfiguration) {
+  const auto c = parse_config(R"(
+supervisor:
+  profile: development
+  idle_timeout: 45s
+  backoff: {initial: 250ms, max: 1m, jitter: 0.1, jitter_mode: full}
+feeds:
+  - venue: binance-spot
+    symbols: [BTCUSDT, ETHUSDT]
+    channels: [trades, book]
+    redundancy: 2
+    endpoints: {ws: "ws://127.0.0.1:9000/binance-spot", rest: "http://127.0.0.1:9000/binance-spot"}
+  - venue: okx
+    symbols: BTC-USDT
+sinks:
+  files: {dir: /tmp/data, flush_interval: 500ms}
+api: {listen: "127.0.0.1:9090", token: secret}
+)");
+  EXPECT_EQ(c.profile, "development");
+  EXPECT_EQ(c.supervisor.idle_timeout, seconds{45});
+  EXPECT_EQ(c.supervisor.backoff.initial, milliseconds{250});
+  EXPECT_EQ(c.supervisor.backoff.max, minutes{1});
+  EXPECT_EQ(c.supervisor.backoff.jitter, jitter_mode::full);
+  ASSERT_EQ(c.feeds.size(), 2u);
+  EXPECT_EQ(c.feeds[0].id, "binance-spot");
+  EXPECT_EQ(c.feeds[0].redundancy, 2);
+  EXPECT_EQ(c.feeds[0].ws_url, "ws://127.0.0.1:9000/binance-spot");
+  EXPECT_EQ(c.feeds[1].symbols, std::vector<std::string>{"BTC-USDT"});
+  EXPECT_EQ(c.feeds[1].channels, (std::vector<std::string>{"trades", "book"}));
+  EXPECT_EQ(c.files.flush_interval, milliseconds{500});
+  EXPECT_EQ(c.api.token, "secret");
+}
+
+TEST(Config, ReportsEveryProblemWithLineAndKey) {
+  try {
+    parse_config(R"(supervisor:
+  profile: turbo
+  idle_timout: 5s
+feeds:
+  - venue: binanse
+    symbols: []
+    redundancy: two
+    channels: [trades, candles]
+  - venue: okx
+    symbols: [BTC-USDT]
+    endpoints: {ws: "http://wrong"}
+api: {listen: nowhere}
+)",
+                 "steadyfeed.yaml");
+    FAIL() << "expected a config_error";
+  } catch (const config_error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(e.problems().size(), 8u) << what;
+    EXPECT_NE(what.find("steadyfeed.yaml:2: supervisor.profile: unknown profile 'turbo'"), std::string::npos) << what;
+    EXPECT_NE(what.find("steadyfeed.yaml:3: supervisor.idle_timout: unknown key"), std::string::npos) << what;
+    EXPECT_NE(what.find("steadyfeed.yaml:5: feeds[0].venue: unknown venue 'binanse' (known: binance-spot, okx)"),
+              std::string::npos) << what;
+    EXPECT_NE(what.find("feeds[0].symbols: at least one symbol"), std::string::npos) << what;
+    EXPECT_NE(what.find("steadyfeed.yaml:7: feeds[0].redundancy: expected an integer from 1 to 8, got 'two'"),
+              std::string::npos) << what;
+    EXPECT_NE(what.find("feeds[0].channels[1]: unknown channel 'candles'"), std::string::npos) << what;
+    EXPECT_NE(what.find("feeds[1].endpoints.ws: 'http://wrong' is not a ws:// or wss:// URL"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("api.listen: expected HOST:PORT, got 'nowhere'"), std::string::npos) << what;
+  }
+}
+
+TEST(Config, BadYamlAndEmptyFilesAreClearErrors) {
+  EXPECT_THROW(parse_config("feeds: [unclosed"), config_error);
+  try {
+    parse_config("");
+    FAIL();
+  } catch (const config_error& e) {
+    EXPECT_NE(std::string(e.what()).find("empty"), std::string::npos);
+  }
+  try {
+    parse_config("feeds:\n  - venue: okx\n    symbols: [BTC-USDT]\nsinks: {files: {enabled: false}}\n");
+    FAIL();
+  } catch (const config_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no sink is enabled"), std::string::npos);
+  }
+  EXPECT_THROW(load_config("/nonexistent/steadyfeed.yaml"), config_error);
+}
+
+TEST(Config, SupervisorValidationIsReportedToo) {
+  try {
+    parse_config("supervisor: {stale_min: 10m, stale_max: 1m}\nfeeds: [{venue: okx, symbols: [A-B]}]\n");
+    FAIL();
+  } catch (const config_error& e) {
+    EXPECT_NE(std::string(e.what()).find("stale_max must be at least stale_min"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Config, DuplicateFeedsGetDistinctIds) {
+  const auto c = parse_config("feeds:\n  - {venue: okx, symbols: [A-B]}\n  - {venue: okx, symbols: [C-D]}\n");
+  EXPECT_EQ(c.feeds[0].id, "okx");
+  EXPECT_EQ(c.feeds[1].id, "okx-2");
+  EXPECT_THROW(parse_config("feeds:\n  - {id: x, venue: okx, symbols: [A]}\n  - {id: x, venue: okx, symbols: [B]}\n"),
+               config_error);
+}
+
+TEST(Config, DurationsParseAndPrint) {
+  EXPECT_EQ(parse_duration("1h30m"), minutes{90});
+  EXPECT_EQ(parse_duration("250ms"), milliseconds{250});
+  EXPECT_EQ(parse_duration("0"), duration{0});
+  EXPECT_FALSE(parse_duration("5 minutes"));
+  EXPECT_FALSE(parse_duration("-1s"));
+  EXPECT_FALSE(parse_duration("s"));
+  EXPECT_EQ(format_duration(hours{24}), "24h");
+  EXPECT_EQ(format_duration(milliseconds{1500}), "1500ms");
+}
+
+TEST(Config, ResolvedConfigRoundTrips) {
+  const auto c = parse_config("feeds:\n  - {venue: binance-spot, symbols: [BTCUSDT]}\n");
+  const std::string yaml = to_yaml(c);
+  EXPECT_NE(yaml.find("profile: production"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("idle_timeout: 1m"), std::string::npos) << yaml;
+  EXPECT_NO_THROW(parse_config(yaml.substr(0, yaml.find("feeds:")) + "feeds:\n  - {venue: okx, symbols: [A-B]}\n"));
+}
+
+}  // namespace
+}  // namespace sf::daemon
+
+namespace sf::daemon {
+namespace {
+
+TEST(Config, TheShippedDefaultConfigLoads) {
+  const auto c = load_config(STEADYFEED_SOURCE_DIR "/config/default.yaml");
+  ASSERT_EQ(c.feeds.size(), 2u);
+  EXPECT_EQ(c.feeds[0].venue, "binance-spot");
+  EXPECT_EQ(c.files.dir, "./data");
+}
+
+}  // namespace
+}  // namespace sf::daemon
