@@ -1,0 +1,562 @@
+#include "sim/server.hpp"
+
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+
+#include "sim/blast.hpp"
+#include "sim/connection.hpp"
+#include "sim/control_api.hpp"
+#include "sim/fault_injector.hpp"
+#include "sim/market_registry.hpp"
+#include "sim/rest_api.hpp"
+#include "sim/truth_writer.hpp"
+#include "sim/venue.hpp"
+#include "steadyfeed/core/token_bucket.hpp"
+
+namespace sf::sim {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using plain_stream = beast::tcp_stream;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+using request = http::request<http::string_body>;
+
+namespace {
+
+void reset_socket(tcp::socket& sock) {
+  beast::error_code ec;
+  sock.set_option(asio::socket_base::linger(true, 0), ec);
+  sock.close(ec);
+}
+
+template <class Stream>
+void reset_socket(Stream& s) {
+  reset_socket(beast::get_lowest_layer(s).socket());
+}
+
+std::optional<std::uint64_t> query_number(std::string_view target, std::string_view key) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  const std::string needle = std::string(key) + "=";
+  auto pos = target.find(needle, q);
+  if (pos == std::string_view::npos) return std::nullopt;
+  pos += needle.size();
+  std::uint64_t v = 0;
+  const auto r = std::from_chars(target.data() + pos, target.data() + target.size(), v);
+  if (r.ec != std::errc{}) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+struct server::impl : std::enable_shared_from_this<server::impl>, market_stream::listener, control_target {
+  impl(asio::io_context& io, const sf::clock& c, server_config cfg)
+      : ioc(io), clock(c), config(std::move(cfg)), acceptor(io),
+        markets(config.venues, config.symbols, config.market),
+        faults(config.chaos, c.now(),
+               [this](const std::string& line) { log_line(line); }),
+        rest(markets, faults),
+        ctx{markets, config.okx_checksum, config.max_queued_bytes, config.market.seed,
+            [this] { return clock.wall_now(); }, [this] { return clock.now(); },
+            [this](const std::string& fields) { faults.note(clock.now(), clock.wall_now(), fields); }},
+        tick_timer(io), start(c.now()) {
+    for (const auto& v : config.venues) {
+      const auto& r = rules_for(v);
+      connect_limits.emplace(v, r.connects_per_window > 0
+                                    ? token_bucket(r.connects_per_window, r.connect_window, r.connects_per_window, start)
+                                    : token_bucket::unlimited());
+    }
+  }
+
+  const venue_rules& rules_for(std::string_view venue) const { return venue == okx ? config.okx : config.binance; }
+
+  void log_line(const std::string& line) {
+    if (config.log_to_stderr) std::cerr << line << '\n';
+    if (fault_log) {
+      std::fputs(line.c_str(), fault_log);
+      std::fputc('\n', fault_log);
+      std::fflush(fault_log);
+    }
+  }
+
+  // --- start / stop ---
+  void start_serving() {
+    if (config.truth_dir) {
+      truth = std::make_unique<truth_writer>(*config.truth_dir, markets.all(), config.checkpoint_every);
+      fault_log = std::fopen((*config.truth_dir / "faults.ndjson").c_str(), "w");
+    }
+    if (config.tls) {
+      ssl_ctx.emplace(ssl::context::tls_server);
+      try {
+        ssl_ctx->use_certificate_chain_file(config.tls->cert);
+        ssl_ctx->use_private_key_file(config.tls->key, ssl::context::pem);
+      } catch (const std::exception& e) {
+        throw std::runtime_error("TLS: cannot load certificate " + config.tls->cert + " / key " + config.tls->key +
+                                 ": " + e.what());
+      }
+    }
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(config.host, ec);
+    if (ec) throw std::runtime_error("--listen: bad address '" + config.host + "'");
+    const tcp::endpoint ep(address, config.port);
+    acceptor.open(ep.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(ep, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + ec.message());
+    do_accept();
+    schedule_tick();
+  }
+
+  void stop_serving() {
+    if (stopped) return;
+    stopped = true;
+    beast::error_code ec;
+    acceptor.close(ec);
+    tick_timer.cancel();
+    // Everything generated so far is already in the truth files; seal them.
+    if (truth) truth->close();
+    for (auto& [id, c] : conns) c->shutdown();
+    conns.clear();
+    if (fault_log) {
+      std::fclose(fault_log);
+      fault_log = nullptr;
+    }
+  }
+
+  // --- ticking ---
+  void schedule_tick() {
+    tick_timer.expires_after(config.tick);
+    tick_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->stopped) return;
+      self->tick();
+      self->schedule_tick();
+    });
+  }
+
+  void tick() {
+    now = clock.now();
+    markets.advance_to(now - start, *this);
+    for (const auto& f : faults.take_due(now)) inject(f);
+    for (auto it = conns.begin(); it != conns.end();) {
+      it->second->on_tick(now);
+      if (it->second->finished()) {
+        it = conns.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void on_trade(const market_stream& s, const trade_event& t) override {
+    if (truth) truth->on_trade(s, t);
+    frame_cache cache;
+    for (auto& [id, c] : conns) c->on_trade(s, t, cache, now);
+  }
+
+  void on_book_update(const market_stream& s, const book_update& u) override {
+    if (truth) truth->on_book_update(s, u);
+    frame_cache cache;
+    for (auto& [id, c] : conns) c->on_book_update(s, u, cache, now);
+  }
+
+  // --- control ---
+  std::string connections_json() override {
+    std::string out = "[";
+    bool first = true;
+    for (auto& [id, c] : conns) {
+      if (!first) out += ',';
+      first = false;
+      out += c->describe(clock.now());
+    }
+    return out + "]";
+  }
+
+  std::vector<std::uint64_t> inject(const fault_spec& f) override {
+    const auto t = clock.now();
+    std::vector<std::uint64_t> hit;
+    std::string detail;
+    if (is_connection_fault(f.kind)) {
+      for (auto& [id, c] : conns) {
+        if (!c->targeted_by(f)) continue;
+        hit.push_back(id);
+        detail += (detail.empty() ? "connections " : ",") + std::to_string(id);
+      }
+      if (hit.empty()) detail = "no matching connection";
+    }
+    faults.apply(f, t, clock.wall_now(), detail);
+    for (const auto id : hit) {
+      if (auto it = conns.find(id); it != conns.end()) it->second->apply_fault(f, t);
+    }
+    return hit;
+  }
+
+  std::string fault_log_json() override {
+    std::string out = "[";
+    for (std::size_t i = 0; i < faults.log().size(); ++i) {
+      if (i) out += ',';
+      out += faults.log()[i];
+    }
+    return out + "]";
+  }
+
+  // --- HTTP ---
+  http_reply handle_http(const request& req) {
+    const std::string_view target = req.target();
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (auto r = handle_control(*this, req.method_string(), path, req.body())) return *r;
+    for (const auto& v : config.venues) {
+      const std::string prefix = "/" + v;
+      if (!target.starts_with(prefix + "/")) continue;
+      if (req.method() != http::verb::get) break;
+      if (auto r = rest.handle(v, target.substr(prefix.size()), clock.now(), clock.wall_now())) return *r;
+    }
+    return {404, R"({"error":"not found"})", {}};
+  }
+
+  template <class Stream>
+  void on_request(std::shared_ptr<void> keep, Stream& stream, beast::flat_buffer& buffer, request& req,
+                  std::function<void(http::response<http::string_body>)> respond);
+
+  void do_accept();
+
+  std::vector<std::string> urls() const;
+
+  asio::io_context& ioc;
+  const sf::clock& clock;
+  server_config config;
+  tcp::acceptor acceptor;
+  std::optional<ssl::context> ssl_ctx;
+  market_registry markets;
+  std::unique_ptr<truth_writer> truth;
+  std::FILE* fault_log = nullptr;
+  fault_injector faults;
+  rest_api rest;
+  connection_context ctx;
+  std::map<std::uint64_t, std::shared_ptr<connection>> conns;
+  std::uint64_t next_id = 1;
+  asio::basic_waitable_timer<mono_clock> tick_timer;
+  time_point start;
+  time_point now{};
+  std::map<std::string, token_bucket, std::less<>> connect_limits;
+  std::shared_ptr<const blast_block> blast;
+  bool stopped = false;
+};
+
+// ---------------------------------------------------------------------------
+// A WebSocket connection over Stream (plain TCP or TLS).
+
+template <class Stream>
+class ws_connection final : public connection {
+ public:
+  ws_connection(Stream&& stream, std::uint64_t id, std::string venue, std::string target, const venue_rules& rules,
+                std::shared_ptr<server::impl> srv)
+      : connection(id, std::move(venue), std::move(target), rules, srv->ctx, srv->clock.now()),
+        ws_(std::move(stream)), srv_(std::move(srv)) {}
+
+  void start(request req) {
+    beast::get_lowest_layer(ws_).expires_never();
+    // Beast's own timers stay off: pings and deadlines are the venue rules'.
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = websocket::stream_base::none();
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
+    ws_.set_option(t);
+    ws_.read_message_max(4u << 20);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "steadyfeed-sim"); }));
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::ping) on_ping_frame(srv_->clock.now());
+      if (kind == websocket::frame_type::pong) on_pong_frame(srv_->clock.now());
+    });
+    ws_.async_accept(req, [self = shared()](beast::error_code ec) {
+      if (ec) {
+        self->on_io_closed();
+        return;
+      }
+      self->do_read();
+    });
+  }
+
+ private:
+  std::shared_ptr<ws_connection> shared() { return std::static_pointer_cast<ws_connection>(shared_from_this()); }
+
+  void do_read() {
+    ws_.async_read(buffer_, [self = shared()](beast::error_code ec, std::size_t) {
+      if (self->silent()) return;  // half-open: the read was cancelled on purpose
+      if (ec) {
+        self->on_io_closed();
+        return;
+      }
+      const auto data = self->buffer_.cdata();
+      self->on_text(std::string_view(static_cast<const char*>(data.data()), data.size()), self->srv_->clock.now());
+      self->buffer_.consume(self->buffer_.size());
+      self->do_read();
+    });
+  }
+
+  void io_write(const outbound_frame& f) override {
+    ws_.binary(f.binary);
+    ws_.async_write(asio::buffer(*f.data), [self = shared(), keep = f.data](beast::error_code ec, std::size_t) {
+      self->on_write_done(!ec, self->srv_->clock.now());
+    });
+  }
+
+  void io_ping() override {
+    if (pinging_) return;
+    pinging_ = true;
+    ws_.async_ping({}, [self = shared()](beast::error_code) { self->pinging_ = false; });
+  }
+
+  void io_close(int code, const std::string& reason) override {
+    ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason),
+                    [self = shared()](beast::error_code) {});
+  }
+
+  void io_reset() override { reset_socket(ws_.next_layer()); }
+
+  void io_go_silent() override {
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().cancel(ec);
+  }
+
+ public:
+  void shutdown() override { reset_socket(ws_.next_layer()); }
+
+ private:
+  websocket::stream<Stream> ws_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<server::impl> srv_;
+  bool pinging_ = false;
+};
+
+// Blast mode: pre-serialized frames written straight to the stream.
+template <class Stream>
+class blast_session : public std::enable_shared_from_this<blast_session<Stream>> {
+ public:
+  blast_session(Stream&& stream, std::shared_ptr<const blast_block> block, std::uint64_t frames)
+      : ws_(std::move(stream)), block_(std::move(block)), remaining_(frames) {}
+
+  void start(request req) {
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
+      if (!ec) self->write_more();
+    });
+  }
+
+ private:
+  void write_more() {
+    if (remaining_ == 0) {
+      ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {});
+      return;
+    }
+    // Whole blocks while possible, then the exact tail, frame by frame.
+    asio::const_buffer buf(block_->bytes.data(), block_->bytes.size());
+    std::uint64_t frames = block_->frames;
+    if (remaining_ < block_->frames) {
+      std::size_t offset = 0;
+      for (std::uint64_t i = 0; i < remaining_; ++i) offset += frame_size(offset);
+      buf = asio::const_buffer(block_->bytes.data(), offset);
+      frames = remaining_;
+    }
+    asio::async_write(ws_.next_layer(), buf,
+                      [self = this->shared_from_this(), frames](beast::error_code ec, std::size_t) {
+                        if (ec) return;
+                        self->remaining_ -= frames;
+                        self->write_more();
+                      });
+  }
+
+  std::size_t frame_size(std::size_t offset) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(block_->bytes.data() + offset);
+    const std::size_t len7 = p[1] & 0x7f;
+    if (len7 < 126) return 2 + len7;
+    if (len7 == 126) return 4 + ((static_cast<std::size_t>(p[2]) << 8) | p[3]);
+    std::size_t n = 0;
+    for (int i = 0; i < 8; ++i) n = (n << 8) | p[2 + i];
+    return 10 + n;
+  }
+
+  websocket::stream<Stream> ws_;
+  std::shared_ptr<const blast_block> block_;
+  std::uint64_t remaining_;
+};
+
+// ---------------------------------------------------------------------------
+// HTTP: REST, control API, and the WebSocket upgrade routing.
+
+template <class Stream>
+class http_session : public std::enable_shared_from_this<http_session<Stream>> {
+ public:
+  http_session(Stream&& stream, std::shared_ptr<server::impl> srv) : stream_(std::move(stream)), srv_(std::move(srv)) {}
+
+  void run() {
+    if constexpr (std::is_same_v<Stream, tls_stream>) {
+      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (!ec) self->read();
+      });
+    } else {
+      read();
+    }
+  }
+
+ private:
+  void read() {
+    req_ = {};
+    http::async_read(stream_, buffer_, req_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      self->on_read();
+    });
+  }
+
+  void on_read() {
+    auto& srv = *srv_;
+    if (srv.stopped) return;
+    if (websocket::is_upgrade(req_)) {
+      upgrade();
+      return;
+    }
+    const http_reply r = srv.handle_http(req_);
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), req_.version());
+    res->set(http::field::server, "steadyfeed-sim");
+    res->set(http::field::content_type, "application/json");
+    for (const auto& [k, v] : r.headers) res->set(k, v);
+    res->keep_alive(req_.keep_alive());
+    res->body() = r.body;
+    res->prepare_payload();
+    http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec || !res->keep_alive()) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return;
+      }
+      self->read();
+    });
+  }
+
+  void reply(http::status status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, req_.version());
+    res->set(http::field::server, "steadyfeed-sim");
+    res->set(http::field::content_type, "application/json");
+    for (const auto& [k, v] : headers) res->set(k, v);
+    res->keep_alive(false);
+    res->body() = std::move(body);
+    res->prepare_payload();
+    http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code, std::size_t) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    });
+  }
+
+  void upgrade() {
+    auto& srv = *srv_;
+    const std::string target(req_.target());
+    if (target.starts_with("/_sim/blast")) {
+      if (!srv.blast) srv.blast = std::make_shared<const blast_block>(make_blast_block(4096, srv.config.market.seed));
+      std::make_shared<blast_session<Stream>>(std::move(stream_), srv.blast,
+                                              query_number(target, "frames").value_or(1'000'000))
+          ->start(std::move(req_));
+      return;
+    }
+    for (const auto& v : srv.config.venues) {
+      const std::string prefix = "/" + v;
+      if (!target.starts_with(prefix + "/")) continue;
+      const auto now = srv.clock.now();
+      if (srv.faults.refusing(v, now)) {
+        srv.faults.note(now, srv.clock.wall_now(), R"("event":"refused","venue":")" + v + "\"");
+        reset_socket(stream_);
+        return;
+      }
+      if (!srv.connect_limits.find(v)->second.try_take(now)) {
+        srv.faults.note(now, srv.clock.wall_now(), R"("event":"connect_rate_limited","venue":")" + v + "\"");
+        reply(http::status::too_many_requests, R"({"code":-1003,"msg":"Too many new connections."})",
+              {{"Retry-After", "1"}});
+        return;
+      }
+      auto conn = std::make_shared<ws_connection<Stream>>(std::move(stream_), srv.next_id, v,
+                                                          target.substr(prefix.size()), srv.rules_for(v), srv_);
+      if (!conn->valid()) {
+        reply(http::status::not_found, R"({"error":"no such stream endpoint"})");
+        return;
+      }
+      ++srv.next_id;
+      srv.conns.emplace(conn->id(), conn);
+      conn->start(std::move(req_));
+      return;
+    }
+    reply(http::status::not_found, R"({"error":"unknown venue path"})");
+  }
+
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  request req_;
+  std::shared_ptr<server::impl> srv_;
+};
+
+void server::impl::do_accept() {
+  acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
+    if (ec || self->stopped) return;
+    sock.set_option(tcp::no_delay(true), ec);
+    if (self->faults.refusing("", self->clock.now())) {  // a fault on every venue: refuse before reading
+      self->faults.note(self->clock.now(), self->clock.wall_now(), R"("event":"refused","venue":"all")");
+      reset_socket(sock);
+      self->do_accept();
+      return;
+    }
+    if (self->ssl_ctx) {
+      std::make_shared<http_session<tls_stream>>(tls_stream(plain_stream(std::move(sock)), *self->ssl_ctx), self)->run();
+    } else {
+      std::make_shared<http_session<plain_stream>>(plain_stream(std::move(sock)), self)->run();
+    }
+    self->do_accept();
+  });
+}
+
+std::vector<std::string> server::impl::urls() const {
+  const std::string host = config.host + ":" + std::to_string(acceptor.local_endpoint().port());
+  const std::string ws = (ssl_ctx ? "wss://" : "ws://") + host;
+  const std::string http_base = (ssl_ctx ? "https://" : "http://") + host;
+  std::vector<std::string> out;
+  for (const auto& v : config.venues) {
+    if (v == binance_spot) {
+      out.push_back("binance-spot ws      " + ws + "/binance-spot/ws/<stream>[/<stream>...]");
+      out.push_back("binance-spot stream  " + ws + "/binance-spot/stream?streams=<stream>/<stream>");
+      out.push_back("binance-spot rest    " + http_base + "/binance-spot/api/v3/{depth,trades,historicalTrades,aggTrades}");
+    } else if (v == okx) {
+      out.push_back("okx ws               " + ws + "/okx/ws/v5/public");
+      out.push_back("okx rest             " + http_base + "/okx/api/v5/market/{books,trades,history-trades}");
+    }
+  }
+  out.push_back("control              " + http_base + "/_sim/connections  " + http_base + "/_sim/faults");
+  out.push_back("blast                " + ws + "/_sim/blast?frames=N");
+  return out;
+}
+
+server::server(asio::io_context& ioc, const sf::clock& clock, server_config config)
+    : impl_(std::make_shared<impl>(ioc, clock, std::move(config))) {}
+
+server::~server() { impl_->stop_serving(); }
+
+void server::start() { impl_->start_serving(); }
+unsigned short server::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::vector<std::string> server::urls() const { return impl_->urls(); }
+void server::stop() { impl_->stop_serving(); }
+std::size_t server::connection_count() const { return impl_->conns.size(); }
+
+}  // namespace sf::sim

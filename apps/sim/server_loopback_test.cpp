@@ -1,0 +1,284 @@
+// The simulator served on 127.0.0.1 (ephemeral port) and spoken to by a Beast
+// client: URL and method subscriptions, OKX book chaining and checksums,
+// venue rules scaled to milliseconds, faults through the control API, and
+// complete truth files after stop.
+#include "sim/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "sim/decimal.hpp"
+#include "sim/okx_checksum.hpp"
+
+namespace sf::sim {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace json = boost::json;
+using tcp = asio::ip::tcp;
+
+class running_server {
+ public:
+  explicit running_server(server_config config) : srv_(ioc_, system_clock_source::instance(), std::move(config)) {
+    srv_.start();
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~running_server() {
+    stop();
+    thread_.join();
+  }
+  void stop() {
+    std::promise<void> done;
+    auto f = done.get_future();
+    asio::post(ioc_, [&] {
+      srv_.stop();
+      ioc_.stop();
+      done.set_value();
+    });
+    if (!stopped_) f.wait_for(std::chrono::seconds(5));
+    stopped_ = true;
+  }
+  unsigned short port() const { return srv_.port(); }
+
+ private:
+  asio::io_context ioc_;
+  server srv_;
+  std::thread thread_;
+  bool stopped_ = false;
+};
+
+server_config fast_config() {
+  server_config c;
+  c.market.rate = 200;
+  c.market.depth = 60;
+  c.symbols = {"BTCUSDT", "ETHUSDT"};
+  c.tick = milliseconds{2};
+  c.log_to_stderr = false;
+  return c;
+}
+
+struct client {
+  asio::io_context ioc;
+  websocket::stream<tcp::socket> ws{ioc};
+  beast::flat_buffer buffer;
+
+  client(unsigned short port, const std::string& target) {
+    tcp::resolver resolver(ioc);
+    asio::connect(beast::get_lowest_layer(ws), resolver.resolve("127.0.0.1", std::to_string(port)));
+    ws.handshake("127.0.0.1", target);
+  }
+  std::string read() {
+    buffer.consume(buffer.size());
+    ws.read(buffer);
+    return beast::buffers_to_string(buffer.data());
+  }
+  json::object read_json() { return json::parse(read()).as_object(); }
+  void send(const std::string& text) { ws.write(asio::buffer(text)); }
+  // Reads until a frame satisfying `pred` (at most `limit` frames).
+  template <class Pred>
+  json::object read_until(Pred pred, int limit = 2000) {
+    for (int i = 0; i < limit; ++i) {
+      auto text = read();
+      if (text == "pong") continue;
+      auto o = json::parse(text).as_object();
+      if (pred(o)) return o;
+    }
+    ADD_FAILURE() << "frame not seen";
+    return {};
+  }
+};
+
+std::pair<int, std::string> http_request(unsigned short port, http::verb verb, const std::string& target,
+                                         const std::string& body = {}) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  tcp::resolver resolver(ioc);
+  stream.connect(resolver.resolve("127.0.0.1", std::to_string(port)));
+  http::request<http::string_body> req{verb, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.body() = body;
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  return {res.result_int(), res.body()};
+}
+
+TEST(ServerLoopback, BinanceRawStreamAndSubscribeMethod) {
+  running_server srv(fast_config());
+  client c(srv.port(), "/binance-spot/ws/btcusdt@trade");
+  const auto first = c.read_json();
+  EXPECT_EQ(first.at("e").as_string(), "trade");
+  EXPECT_EQ(first.at("s").as_string(), "BTCUSDT");
+  EXPECT_TRUE(first.at("p").is_string());
+  const auto second = c.read_json();
+  EXPECT_EQ(second.at("t").as_int64(), first.at("t").as_int64() + 1);
+
+  c.send(R"({"method":"SUBSCRIBE","params":["ethusdt@depth@100ms"],"id":1})");
+  c.read_until([](const json::object& o) { return o.contains("result") && o.at("id").as_int64() == 1; });
+  c.send(R"({"method":"LIST_SUBSCRIPTIONS","id":2})");
+  const auto list = c.read_until([](const json::object& o) { return o.contains("result"); });
+  EXPECT_EQ(json::serialize(list), R"({"result":["btcusdt@trade","ethusdt@depth@100ms"],"id":2})");
+  std::int64_t last_u = 0;
+  for (int seen = 0; seen < 5;) {
+    const auto o = c.read_json();
+    if (o.at("e").as_string() != "depthUpdate") continue;
+    EXPECT_EQ(o.at("s").as_string(), "ETHUSDT");
+    if (last_u != 0) {
+      EXPECT_EQ(o.at("U").as_int64(), last_u + 1);
+    }
+    last_u = o.at("u").as_int64();
+    ++seen;
+  }
+  c.send("not json");
+  const auto err = c.read_until([](const json::object& o) { return o.contains("code"); });
+  EXPECT_EQ(err.at("code").as_int64(), 3);
+}
+
+TEST(ServerLoopback, BinanceCombinedStreamAndRestSnapshotStitch) {
+  running_server srv(fast_config());
+  client c(srv.port(), "/binance-spot/stream?streams=btcusdt@depth");
+  const auto first = c.read_json();
+  EXPECT_EQ(first.at("stream").as_string(), "btcusdt@depth");
+  const auto [status, body] = http_request(srv.port(), http::verb::get, "/binance-spot/api/v3/depth?symbol=BTCUSDT&limit=1000");
+  ASSERT_EQ(status, 200);
+  const auto snapshot = json::parse(body).as_object();
+  const auto last_update_id = snapshot.at("lastUpdateId").as_int64();
+  // The documented procedure: the first event after the snapshot contains lastUpdateId + 1.
+  for (int i = 0; i < 2000; ++i) {
+    const auto data = c.read_json().at("data").as_object();
+    if (data.at("u").as_int64() <= last_update_id) continue;
+    EXPECT_LE(data.at("U").as_int64(), last_update_id + 1);
+    break;
+  }
+  EXPECT_EQ(http_request(srv.port(), http::verb::get, "/binance-spot/api/v3/depth?symbol=NOPE").second,
+            R"({"code":-1121,"msg":"Invalid symbol."})");
+}
+
+TEST(ServerLoopback, OkxBooksSnapshotUpdatesAndChecksums) {
+  running_server srv(fast_config());
+  client c(srv.port(), "/okx/ws/v5/public");
+  c.send("ping");
+  EXPECT_EQ(c.read(), "pong");
+  c.send(R"({"id":"7","op":"subscribe","args":[{"channel":"books","instId":"BTC-USDT"}]})");
+  const auto ack = c.read_json();
+  EXPECT_EQ(ack.at("event").as_string(), "subscribe");
+  EXPECT_EQ(ack.at("id").as_string(), "7");
+  const auto snap = c.read_json();
+  ASSERT_EQ(snap.at("action").as_string(), "snapshot");
+  order_book book;
+  const auto apply = [&](const json::object& data) {
+    for (const auto& [side_name, side] : {std::pair{"bids", book_side::bid}, std::pair{"asks", book_side::ask}}) {
+      for (const auto& l : data.at(side_name).as_array()) {
+        const auto& a = l.as_array();
+        book.set(side, *parse_decimal(a[0].as_string()), *parse_decimal(a[1].as_string()));
+      }
+    }
+  };
+  auto data = snap.at("data").as_array()[0].as_object();
+  EXPECT_EQ(data.at("prevSeqId").as_int64(), -1);
+  apply(data);
+  EXPECT_EQ(okx_checksum(book), data.at("checksum").as_int64());
+  auto last = data.at("seqId").as_int64();
+  for (int i = 0; i < 50; ++i) {
+    const auto msg = c.read_json();
+    data = msg.at("data").as_array()[0].as_object();
+    ASSERT_EQ(data.at("prevSeqId").as_int64(), last);
+    last = data.at("seqId").as_int64();
+    apply(data);
+    ASSERT_EQ(okx_checksum(book), data.at("checksum").as_int64());
+  }
+  c.send(R"({"op":"subscribe","args":[{"channel":"books","instId":"XRP-USDT"}]})");
+  const auto err = c.read_until([](const json::object& o) { return o.contains("event"); });
+  EXPECT_EQ(err.at("code").as_string(), "60018");
+}
+
+TEST(ServerLoopback, RulesScaledDownCloseConnections) {
+  auto cfg = fast_config();
+  cfg.okx.limits.idle_timeout = milliseconds{150};
+  cfg.binance.limits.lifetime = milliseconds{300};
+  running_server srv(cfg);
+  client idle(srv.port(), "/okx/ws/v5/public");  // never subscribes: nothing is pushed
+  beast::error_code ec;
+  idle.ws.read(idle.buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(idle.ws.reason().code, 4004);
+
+  client old(srv.port(), "/binance-spot/ws/btcusdt@trade");
+  ec = {};
+  for (int i = 0; i < 100000 && !ec; ++i) old.ws.read(old.buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(old.ws.reason().code, 1000);
+}
+
+TEST(ServerLoopback, ControlApiFaults) {
+  running_server srv(fast_config());
+  client c(srv.port(), "/okx/ws/v5/public");
+  c.send(R"({"op":"subscribe","args":[{"channel":"trades","instId":"ETH-USDT"}]})");
+  c.read_json();
+  const auto [status, conns] = http_request(srv.port(), http::verb::get, "/_sim/connections");
+  ASSERT_EQ(status, 200);
+  const auto list = json::parse(conns).as_array();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(json::serialize(list[0].at("topics")), R"(["trades:ETH-USDT"])");
+  const auto id = list[0].at("id").as_int64();
+
+  const auto bad = http_request(srv.port(), http::verb::post, "/_sim/faults", R"({"fault":"explode","target":"okx"})");
+  EXPECT_EQ(bad.first, 400);
+  EXPECT_NE(bad.second.find("unknown fault 'explode'"), std::string::npos);
+
+  const auto ok = http_request(srv.port(), http::verb::post, "/_sim/faults",
+                               R"({"fault":"maintenance","connection":)" + std::to_string(id) + R"(,"duration":"50ms"})");
+  EXPECT_EQ(ok.first, 202);
+  const auto notice = c.read_until([](const json::object& o) { return o.contains("event"); });
+  EXPECT_EQ(notice.at("code").as_string(), "64008");
+  beast::error_code ec;
+  for (int i = 0; i < 10000 && !ec; ++i) c.ws.read(c.buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+  const auto log = http_request(srv.port(), http::verb::get, "/_sim/faults").second;
+  EXPECT_NE(log.find(R"("fault":"maintenance")"), std::string::npos);
+}
+
+TEST(ServerLoopback, TruthFilesAreCompleteAfterStop) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "sim_loopback_truth";
+  std::filesystem::remove_all(dir);
+  auto cfg = fast_config();
+  cfg.truth_dir = dir;
+  cfg.checkpoint_every = 10;
+  {
+    running_server srv(cfg);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the markets generate
+    srv.stop();
+  }
+  for (const auto* file : {"binance-spot/trades/BTCUSDT.ndjson", "okx/book/ETH-USDT.ndjson",
+                           "okx/book/ETH-USDT.checkpoints.ndjson"}) {
+    std::ifstream in(dir / file);
+    std::string line, last;
+    int n = 0;
+    while (std::getline(in, line)) {
+      last = line;
+      ++n;
+    }
+    EXPECT_GT(n, 2) << file;
+    EXPECT_EQ(last.back(), '}') << file;
+    EXPECT_NO_THROW(json::parse(last)) << file;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sf::sim
