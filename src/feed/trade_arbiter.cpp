@@ -69,11 +69,13 @@ void trade_arbiter::request_backfill(time_point now) {
   out_.emplace_back(backfill_request{watermark_ + 1, hole_end()});
 }
 
-void trade_arbiter::on_backfill(std::span<const trade_record> trades, time_point now, wall_us wall) {
+void trade_arbiter::on_backfill(std::span<const trade_record> trades, bool more, time_point now,
+                                wall_us wall) {
   if (!in_flight_) return;  // late reply for a hole already settled
-  in_flight_ = false;
-  if (!has_hole()) return;
-  const std::uint64_t before = watermark_;
+  if (!has_hole()) {
+    in_flight_ = false;
+    return;
+  }
   const std::uint64_t last_missing = hole_end();
   for (const auto& t : trades) {
     if (t.id <= watermark_) continue;
@@ -85,17 +87,23 @@ void trade_arbiter::on_backfill(std::span<const trade_record> trades, time_point
   }
   drain();
   if (!has_hole()) {
+    in_flight_ = false;
     hole_since_ = never;
     attempts_ = 0;
     ++stats_.holes_filled;
     return;
   }
-  if (watermark_ > before) {
-    attempts_ = 0;  // progress: ask for the next page
-    request_backfill(now);
+  if (more) {
+    backfill_sent_ = now;  // the next page is on its way
     return;
   }
+  in_flight_ = false;
   give_up(fmt::format("venue history has no trades {}..{}", watermark_ + 1, hole_end()), wall);
+}
+
+std::optional<backfill_request> trade_arbiter::open_hole() const noexcept {
+  if (!has_hole()) return std::nullopt;
+  return backfill_request{watermark_ + 1, hole_end()};
 }
 
 void trade_arbiter::on_backfill_failed(std::string_view why, time_point now, wall_us wall) {

@@ -85,7 +85,7 @@ TEST(TradeArbiter, BackfillFillsAHoleInOrderBeforeLiveTradesContinue) {
   EXPECT_EQ(f.requests[0].from_id, 11u);
   EXPECT_EQ(f.requests[0].to_id, 14u);
   std::vector<trade_record> page{trade(11), trade(12), trade(13), trade(14), trade(15)};
-  f.arb.on_backfill(page, f.now, 0);
+  f.arb.on_backfill(page, false, f.now, 0);
   f.collect();
   EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{10, 11, 12, 13, 14, 15, 16}));
   EXPECT_EQ(f.arb.stats().backfilled, 4u);
@@ -100,16 +100,33 @@ TEST(TradeArbiter, PagesUntilTheHoleIsClosed) {
   ASSERT_EQ(f.requests.size(), 1u);
   std::vector<trade_record> page;
   for (std::uint64_t id = 2; id < 1002; ++id) page.push_back(trade(id));
-  f.arb.on_backfill(page, f.now, 0);
+  f.arb.on_backfill(page, true, f.now, 0);
   f.collect();
-  ASSERT_EQ(f.requests.size(), 2u);
-  EXPECT_EQ(f.requests[1].from_id, 1002u);
+  EXPECT_TRUE(f.arb.backfilling());
+  EXPECT_EQ(f.arb.open_hole()->from_id, 1002u);
   page.clear();
   for (std::uint64_t id = 1002; id < 3000; ++id) page.push_back(trade(id));
-  f.arb.on_backfill(page, f.now, 0);
+  f.arb.on_backfill(page, true, f.now, 0);
   f.collect();
+  EXPECT_FALSE(f.arb.backfilling());
   ASSERT_EQ(f.ids.size(), 3000u);
   for (std::size_t i = 0; i < f.ids.size(); ++i) ASSERT_EQ(f.ids[i], i + 1);
+}
+
+TEST(TradeArbiter, BackwardPagesLikeOkxFillTheHoleToo) {
+  fixture f;
+  f.feed(1);
+  f.feed(300);
+  f.advance(seconds{1});
+  // Newest first, 100 a page: 200..299, then 100..199, then 2..99.
+  for (int top : {299, 199, 99}) {
+    std::vector<trade_record> page;
+    for (int id = top; id > top - 100 && id >= 2; --id) page.push_back(trade(static_cast<std::uint64_t>(id)));
+    f.arb.on_backfill(page, true, f.now, 0);
+  }
+  f.collect();
+  ASSERT_EQ(f.ids.size(), 300u);
+  EXPECT_TRUE(f.gaps.empty());
 }
 
 TEST(TradeArbiter, WhatHistoryCannotGiveBecomesAGapRecord) {
@@ -118,10 +135,10 @@ TEST(TradeArbiter, WhatHistoryCannotGiveBecomesAGapRecord) {
   f.feed(8);
   f.advance(seconds{1});
   std::vector<trade_record> page{trade(2), trade(3)};  // history ends at 3
-  f.arb.on_backfill(page, f.now, 0);
+  f.arb.on_backfill(page, true, f.now, 0);
   f.collect();
-  ASSERT_EQ(f.requests.size(), 2u);  // progress made: next page asked
-  f.arb.on_backfill({}, f.now, 0);  // nothing more
+  EXPECT_TRUE(f.gaps.empty());
+  f.arb.on_backfill({}, false, f.now, 0);  // nothing more
   f.collect();
   ASSERT_EQ(f.gaps.size(), 1u);
   EXPECT_EQ(f.gaps[0].from, "4");

@@ -9,7 +9,8 @@
 //   * holds trades that skip ahead, for `hold_back`, because another
 //     connection often delivers the missing ids within milliseconds;
 //   * then asks for a backfill of the hole (the caller fetches it from the
-//     venue's REST history by id), accepts pages until the hole is closed, and
+//     venue's REST history by id, paging in whatever direction the venue
+//     pages), accepts pages until the hole is closed, and
 //   * when history cannot close it (timeouts, errors, an empty page, the hold
 //     buffer full), emits a `gap` record naming the exact id range and why, and
 //     moves on. Nothing is ever skipped silently.
@@ -25,6 +26,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -68,8 +70,12 @@ class trade_arbiter {
 
   void on_trade(const trade_record& trade, time_point now, wall_us wall);
   // A page of history for the outstanding request (possibly partial, possibly
-  // with trades outside the hole, which are handled like live ones).
-  void on_backfill(std::span<const trade_record> trades, time_point now, wall_us wall);
+  // with trades outside the hole, which are ignored). `more`: the caller is
+  // fetching another page; otherwise whatever this page leaves open becomes a
+  // gap record.
+  void on_backfill(std::span<const trade_record> trades, bool more, time_point now, wall_us wall);
+  // The hole still waiting to be filled (first and last missing id), if any.
+  std::optional<backfill_request> open_hole() const noexcept;
   void on_backfill_failed(std::string_view why, time_point now, wall_us wall);
   void on_timer(time_point now, wall_us wall);
 
