@@ -11,15 +11,15 @@ book_record book_sync::owned_update::view() const {
   return r;
 }
 
-book_sync::book_sync(std::string venue, std::string symbol, book_rules rules, book_sync_config config)
-    : venue_(std::move(venue)), symbol_(std::move(symbol)), rules_(rules), config_(std::move(config)) {}
+book_sync::book_sync(std::string venue, std::string symbol, book_chain chain, book_sync_config config)
+    : venue_(std::move(venue)), symbol_(std::move(symbol)), chain_(chain), config_(std::move(config)) {}
 
 void book_sync::request_resync(std::string_view reason) {
   if (awaiting_) return;
   awaiting_ = true;
   ++stats_.resyncs;
   if (cb_.on_resync)
-    cb_.on_resync(rules_ == book_rules::binance_diff ? resync_kind::rest_snapshot : resync_kind::resubscribe,
+    cb_.on_resync(chain_ == book_chain::update_ids ? resync_kind::rest_snapshot : resync_kind::resubscribe,
                   reason);
 }
 
@@ -82,12 +82,12 @@ bool book_sync::verify(const book_record& r) {
 }
 
 void book_sync::on_message(const book_record& r, wall_us wall) {
-  switch (rules_) {
-    case book_rules::binance_diff:
+  switch (chain_) {
+    case book_chain::update_ids:
       return binance_message(r, wall);
-    case book_rules::okx_seq:
+    case book_chain::prev_seq:
       return okx_message(r, wall);
-    case book_rules::snapshots: {
+    case book_chain::snapshots: {
       book_record snap = r;
       snap.snapshot = true;
       apply_and_emit(snap);
@@ -121,7 +121,7 @@ void book_sync::binance_message(const book_record& r, wall_us wall) {
 }
 
 void book_sync::on_snapshot(const book_record& snapshot, wall_us wall) {
-  if (rules_ != book_rules::binance_diff || !awaiting_) return;  // late, or not ours
+  if (chain_ != book_chain::update_ids || !awaiting_) return;  // late, or not ours
   // Too old: it ends before the first diff we hold begins. Ask again.
   if (!buffer_.empty() && snapshot.seq + 1 < buffer_.front().meta.first_seq) {
     awaiting_ = false;
@@ -146,6 +146,12 @@ void book_sync::on_snapshot(const book_record& snapshot, wall_us wall) {
 
 void book_sync::okx_message(const book_record& r, wall_us wall) {
   if (r.snapshot) {
+    // Another connection's snapshot (redundancy, a resubscribe) of a state
+    // the book already passed: nothing new in it.
+    if (synced_ && !awaiting_ && r.seq <= book_id_) {
+      ++stats_.stale_dropped;
+      return;
+    }
     apply_and_emit(r);
     verify(r);
     return;

@@ -40,7 +40,7 @@ struct recorder {
 };
 
 TEST(BookSyncBinance, BuffersDiffsFetchesASnapshotAndChains) {
-  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
   recorder rec;
   rec.attach(s);
   msg a(157, 160, {{d("0.0024"), d("10")}}, {{d("0.0026"), d("100")}});
@@ -63,7 +63,7 @@ TEST(BookSyncBinance, BuffersDiffsFetchesASnapshotAndChains) {
 }
 
 TEST(BookSyncBinance, DropsDiffsTheSnapshotAlreadyHas) {
-  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
   recorder rec;
   rec.attach(s);
   msg a(100, 105, {}, {{d("2"), d("1")}});
@@ -78,7 +78,7 @@ TEST(BookSyncBinance, DropsDiffsTheSnapshotAlreadyHas) {
 }
 
 TEST(BookSyncBinance, ASnapshotOlderThanTheBufferIsFetchedAgain) {
-  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
   recorder rec;
   rec.attach(s);
   msg a(200, 205, {}, {});
@@ -91,7 +91,7 @@ TEST(BookSyncBinance, ASnapshotOlderThanTheBufferIsFetchedAgain) {
 }
 
 TEST(BookSyncBinance, AGapEmitsAGapRecordAndResyncs) {
-  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
   recorder rec;
   rec.attach(s);
   msg a(10, 12, {{d("1"), d("1")}}, {{d("3"), d("1")}});
@@ -116,7 +116,7 @@ TEST(BookSyncBinance, AGapEmitsAGapRecordAndResyncs) {
 }
 
 TEST(BookSyncBinance, ACrossedBookResyncs) {
-  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
   recorder rec;
   rec.attach(s);
   msg a(1, 1, {}, {});
@@ -131,7 +131,7 @@ TEST(BookSyncBinance, ACrossedBookResyncs) {
 }
 
 TEST(BookSyncBinance, ResetForgetsTheBook) {
-  book_sync s("binance-spot", "BNBBTC", book_rules::binance_diff);
+  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
   msg a(1, 1, {}, {});
   s.on_message(a.r, 0);
   msg snap(0, 1, {{d("1"), d("1")}}, {}, true);
@@ -145,7 +145,7 @@ TEST(BookSyncBinance, ResetForgetsTheBook) {
 }
 
 TEST(BookSyncOkx, ChainsBySeqIdWithKeepAlivesAndResets) {
-  book_sync s("okx", "BTC-USDT", book_rules::okx_seq);
+  book_sync s("okx", "BTC-USDT", book_chain::prev_seq);
   recorder rec;
   rec.attach(s);
   // The documented example: snapshot (-1,10) → (10,15) → (15,15) → (15,3) → (3,5).
@@ -169,10 +169,24 @@ TEST(BookSyncOkx, ChainsBySeqIdWithKeepAlivesAndResets) {
   EXPECT_FALSE(s.synced());
 }
 
+TEST(BookSyncOkx, ARedundantConnectionsOlderSnapshotIsIgnored) {
+  book_sync s("okx", "BTC-USDT", book_chain::prev_seq);
+  recorder rec;
+  rec.attach(s);
+  msg snap(10, 10, {{d("1"), d("1")}}, {{d("2"), d("1")}}, true);
+  s.on_message(snap.r, 0);
+  msg u(11, 11, {{d("1"), d("5")}}, {});
+  s.on_message(u.prev(10).r, 0);
+  s.on_message(snap.r, 0);  // the second connection subscribes late
+  EXPECT_EQ(s.book().best_bid()->qty, d("5"));
+  EXPECT_EQ(rec.records.size(), 2u);
+  EXPECT_EQ(s.stats().stale_dropped, 1u);
+}
+
 TEST(BookSyncOkx, ChecksumMismatchResyncsAndZeroIsNotChecked) {
   book_sync_config c;
   c.checksum = [](const order_book& b) { return static_cast<std::int64_t>(b.bid_depth()); };
-  book_sync s("okx", "BTC-USDT", book_rules::okx_seq, c);
+  book_sync s("okx", "BTC-USDT", book_chain::prev_seq, c);
   recorder rec;
   rec.attach(s);
   msg snap(1, 1, {{d("1"), d("1")}}, {{d("2"), d("1")}}, true);
@@ -190,7 +204,7 @@ TEST(BookSyncOkx, ChecksumMismatchResyncsAndZeroIsNotChecked) {
 }
 
 TEST(BookSyncSnapshots, EveryMessageReplacesTheBook) {
-  book_sync s("hyperliquid", "SOL", book_rules::snapshots);
+  book_sync s("hyperliquid", "SOL", book_chain::snapshots);
   msg a(0, 1, {{d("124.04"), d("341.81")}}, {{d("124.05"), d("427.89")}});
   msg b(0, 2, {{d("124.00"), d("1")}}, {{d("124.10"), d("2")}});
   s.on_message(a.r, 0);

@@ -1,16 +1,16 @@
 // Keeps one order book in step with a venue's book stream, by the venue's
 // documented procedure, and says when it cannot.
 //
-//   binance_diff: diffs carry first/final update ids (U/u). Diffs are buffered
+//   update_ids (Binance): diffs carry first/final update ids (U/u). Diffs are buffered
 //     while a REST snapshot is fetched; the snapshot must not be older than the
 //     first buffered diff; diffs at or below its lastUpdateId are dropped; the
 //     first applied diff must straddle lastUpdateId + 1; afterwards each diff
 //     must start at most at book id + 1 (venues.md §1.8, corrected 2025 rule).
-//   okx_seq: the WebSocket sends its own snapshot; each update's prevSeqId must
+//   prev_seq (OKX): the WebSocket sends its own snapshot; each update's prevSeqId must
 //     equal the last seqId (keep-alive updates repeat it; a documented reset
 //     gives a smaller seqId with a matching prevSeqId). A non-zero checksum is
 //     verified; zero means "not provided" (OKX stopped sending them in 2026).
-//   snapshots: every message is a full book (Hyperliquid).
+//   snapshots (Hyperliquid): every message is a full book (Hyperliquid).
 //
 // When the chain breaks or the book crosses, the book is dropped, a `gap`
 // record names the missing sequence range, and a resync is requested (a REST
@@ -38,7 +38,7 @@
 
 namespace sf {
 
-enum class book_rules : std::uint8_t { binance_diff, okx_seq, snapshots };
+enum class book_chain : std::uint8_t { update_ids, prev_seq, snapshots };
 
 enum class resync_kind : std::uint8_t { rest_snapshot, resubscribe };
 
@@ -68,7 +68,7 @@ class book_sync {
     std::function<void(resync_kind, std::string_view reason)> on_resync;
   };
 
-  book_sync(std::string venue, std::string symbol, book_rules rules, book_sync_config config = {});
+  book_sync(std::string venue, std::string symbol, book_chain chain, book_sync_config config = {});
   void set_callbacks(callbacks cb) { cb_ = std::move(cb); }
 
   // A book message from the stream (update, or snapshot for okx/snapshots).
@@ -99,7 +99,7 @@ class book_sync {
 
   std::string venue_;
   std::string symbol_;
-  book_rules rules_;
+  book_chain chain_;
   book_sync_config config_;
   callbacks cb_;
   order_book book_;
