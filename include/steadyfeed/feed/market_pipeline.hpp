@@ -1,0 +1,115 @@
+// One feed's path from delivered messages to output lines: per symbol, a
+// trade arbiter and a book keeper, and the REST traffic they need.
+//
+//   supervisors (1..N per shard) ──message{records}──▶ market_pipeline
+//        ├─ trades ─▶ trade_arbiter(symbol) ─▶ trade / gap lines
+//        │                 └─ backfill ─▶ fetch(venue REST history) ─▶ pages back in
+//        └─ books  ─▶ book_sync(symbol)     ─▶ book / gap lines
+//                          └─ resync ─▶ fetch(REST snapshot) or resubscribe(topic)
+//
+// Every connection of the feed (rotation overlap, redundancy) feeds the same
+// arbiters and books, which is what makes one connection's loss invisible.
+// When no connection of the feed is live, the books are dropped: the next
+// snapshot rebuilds them, so no level survives from before an outage.
+//
+// Sans-I/O: REST requests leave through `fetch` with an id and come back
+// through on_rest_reply / on_rest_failed; the caller arms a timer at
+// next_deadline(). Output lines are NDJSON (design §5), one call per record.
+//
+// Thread safety: none; the pipeline lives on its feed's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "steadyfeed/book/book_sync.hpp"
+#include "steadyfeed/core/clock.hpp"
+#include "steadyfeed/feed/supervisor.hpp"
+#include "steadyfeed/feed/trade_arbiter.hpp"
+#include "steadyfeed/venue/venue_adapter.hpp"
+
+namespace sf {
+
+struct market_pipeline_config {
+  trade_arbiter_config arbiter;
+  book_sync_config book;
+  duration snapshot_retry = seconds{1};  // after a failed REST snapshot
+};
+
+struct market_pipeline_stats {
+  std::uint64_t trades = 0, books = 0, gaps = 0;
+  std::uint64_t rest_requests = 0, rest_failures = 0;
+  std::uint64_t duplicates_dropped = 0;  // by the arbiters
+  std::uint64_t resyncs = 0;
+};
+
+class market_pipeline {
+ public:
+  struct callbacks {
+    // One NDJSON line (with '\n') for (channel, symbol).
+    std::function<void(std::string_view channel, std::string_view symbol, wall_us received, std::string_view line)>
+        write;
+    // Fetch `request` from the venue's REST base URL; answer with the same id.
+    std::function<void(std::uint64_t id, const rest_request& request)> fetch;
+    // Unsubscribe and subscribe `topic` again (venues that snapshot on subscribe).
+    std::function<void(std::string_view topic)> resubscribe;
+  };
+
+  // `rest` parses REST replies and builds requests; it is not used for frames.
+  market_pipeline(std::unique_ptr<venue_adapter> rest, std::vector<std::string> symbols,
+                  std::vector<channel> channels, market_pipeline_config config = {});
+
+  void set_callbacks(callbacks cb) { cb_ = std::move(cb); }
+
+  // A message delivered by any supervisor of this feed.
+  void on_message(const message& m, time_point now);
+  // How many of the feed's connections are live; at zero the books are dropped.
+  void on_live_connections(std::size_t live);
+  void on_rest_reply(std::uint64_t id, int http_status, std::string_view body, time_point now, wall_us wall);
+  void on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall);
+  void on_timer(time_point now, wall_us wall);
+  time_point next_deadline() const;
+
+  const market_pipeline_stats& stats() const noexcept { return stats_; }
+  const book_sync* book(std::string_view symbol) const;
+  const trade_arbiter* arbiter(std::string_view symbol) const;
+  std::string_view venue() const noexcept { return venue_; }
+
+ private:
+  struct symbol_state {
+    std::string symbol;
+    std::unique_ptr<trade_arbiter> trades;
+    std::unique_ptr<book_sync> book;
+    time_point snapshot_retry_at = never;
+  };
+  struct pending_fetch {
+    enum class kind : std::uint8_t { backfill, snapshot } what;
+    symbol_state* state;
+    rest_request request;
+  };
+
+  symbol_state* find(std::string_view symbol);
+  void drain_arbiter(symbol_state& s);
+  void fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall);
+  void fetch(pending_fetch::kind what, symbol_state& s, rest_request request);
+  void write_line(std::string_view channel, std::string_view symbol, wall_us received);
+
+  std::string venue_;
+  std::unique_ptr<venue_adapter> rest_;
+  market_pipeline_config config_;
+  callbacks cb_;
+  std::map<std::string, std::unique_ptr<symbol_state>, std::less<>> symbols_;
+  std::map<std::uint64_t, pending_fetch> pending_;
+  std::uint64_t next_fetch_id_ = 1;
+  std::size_t live_connections_ = 0;
+  record_batch rest_batch_;
+  std::string line_;
+  market_pipeline_stats stats_;
+};
+
+}  // namespace sf

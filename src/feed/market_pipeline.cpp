@@ -1,0 +1,197 @@
+#include "steadyfeed/feed/market_pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "steadyfeed/core/record_json.hpp"
+
+namespace sf {
+
+namespace {
+
+book_chain chain_for(const book_rules& rules) {
+  return rules.continuity == book_continuity::prev_seq_chain ? book_chain::prev_seq : book_chain::update_ids;
+}
+
+}  // namespace
+
+market_pipeline::market_pipeline(std::unique_ptr<venue_adapter> rest, std::vector<std::string> symbols,
+                                 std::vector<channel> channels, market_pipeline_config config)
+    : venue_(rest->name()), rest_(std::move(rest)), config_(std::move(config)) {
+  const bool want_trades = std::find(channels.begin(), channels.end(), channel::trades) != channels.end();
+  const bool want_book = std::find(channels.begin(), channels.end(), channel::book) != channels.end();
+  for (auto& sym : symbols) {
+    auto s = std::make_unique<symbol_state>();
+    s->symbol = sym;
+    if (want_trades) s->trades = std::make_unique<trade_arbiter>(venue_, sym, config_.arbiter);
+    if (want_book) {
+      book_sync_config bc = config_.book;
+      s->book = std::make_unique<book_sync>(venue_, sym, chain_for(rest_->book_sync()), bc);
+      symbol_state* raw = s.get();
+      s->book->set_callbacks({
+          [this, raw](const book_record& r) {
+            ++stats_.books;
+            line_.clear();
+            append_json(line_, venue_, r);
+            write_line("book", raw->symbol, r.ts_recv);
+          },
+          [this, raw](const gap_record& g) {
+            ++stats_.gaps;
+            line_.clear();
+            append_json(line_, g);
+            write_line("book", raw->symbol, g.ts_recv);
+          },
+          [this, raw](resync_kind kind, std::string_view) {
+            ++stats_.resyncs;
+            if (kind == resync_kind::rest_snapshot) {
+              fetch(pending_fetch::kind::snapshot, *raw, rest_->book_snapshot_request(raw->symbol));
+            } else if (cb_.resubscribe) {
+              cb_.resubscribe(rest_->topic(channel::book, raw->symbol));
+            }
+          },
+      });
+    }
+    symbols_.emplace(sym, std::move(s));
+  }
+}
+
+market_pipeline::symbol_state* market_pipeline::find(std::string_view symbol) {
+  auto it = symbols_.find(symbol);
+  return it == symbols_.end() ? nullptr : it->second.get();
+}
+
+const book_sync* market_pipeline::book(std::string_view symbol) const {
+  auto it = symbols_.find(symbol);
+  return it == symbols_.end() ? nullptr : it->second->book.get();
+}
+
+const trade_arbiter* market_pipeline::arbiter(std::string_view symbol) const {
+  auto it = symbols_.find(symbol);
+  return it == symbols_.end() ? nullptr : it->second->trades.get();
+}
+
+void market_pipeline::write_line(std::string_view channel_name, std::string_view symbol, wall_us received) {
+  if (cb_.write) cb_.write(channel_name, symbol, received, line_);
+}
+
+void market_pipeline::fetch(pending_fetch::kind what, symbol_state& s, rest_request request) {
+  const std::uint64_t id = next_fetch_id_++;
+  ++stats_.rest_requests;
+  auto [it, inserted] = pending_.emplace(id, pending_fetch{what, &s, std::move(request)});
+  if (cb_.fetch) cb_.fetch(id, it->second.request);
+}
+
+void market_pipeline::drain_arbiter(symbol_state& s) {
+  for (auto& out : s.trades->take_outputs()) {
+    if (auto* t = std::get_if<trade_record>(&out)) {
+      ++stats_.trades;
+      line_.clear();
+      append_json(line_, venue_, *t);
+      write_line("trades", s.symbol, t->ts_recv);
+    } else if (auto* g = std::get_if<gap_record>(&out)) {
+      ++stats_.gaps;
+      line_.clear();
+      append_json(line_, *g);
+      write_line("trades", s.symbol, g->ts_recv);
+    } else if (auto* b = std::get_if<backfill_request>(&out)) {
+      fetch(pending_fetch::kind::backfill, s, rest_->trade_backfill_request(s.symbol, b->from_id, b->to_id));
+    }
+  }
+  stats_.duplicates_dropped = 0;
+  for (const auto& [name, st] : symbols_)
+    if (st->trades) stats_.duplicates_dropped += st->trades->stats().duplicates;
+}
+
+void market_pipeline::on_message(const message& m, time_point now) {
+  if (!m.records) return;
+  for (const auto& t : m.records->trades) {
+    symbol_state* s = find(t.symbol);
+    if (!s || !s->trades) continue;
+    s->trades->on_trade(t, now, m.received);
+    drain_arbiter(*s);
+  }
+  for (const auto& b : m.records->books) {
+    symbol_state* s = find(b.symbol);
+    if (!s || !s->book) continue;
+    s->book->on_message(b, m.received);
+  }
+}
+
+void market_pipeline::on_live_connections(std::size_t live) {
+  if (live == 0 && live_connections_ > 0)
+    for (auto& [name, s] : symbols_)
+      if (s->book) s->book->reset();
+  live_connections_ = live;
+}
+
+void market_pipeline::fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall) {
+  ++stats_.rest_failures;
+  if (p.what == pending_fetch::kind::backfill) {
+    p.state->trades->on_backfill_failed(why, now, wall);
+    drain_arbiter(*p.state);
+  } else {
+    p.state->snapshot_retry_at = now + config_.snapshot_retry;
+  }
+}
+
+void market_pipeline::on_rest_reply(std::uint64_t id, int http_status, std::string_view body, time_point now,
+                                    wall_us wall) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  pending_fetch p = std::move(it->second);
+  pending_.erase(it);
+  if (http_status != 200)
+    return fail_fetch(p, fmt::format("HTTP {} for {}", http_status, p.request.target), now, wall);
+  symbol_state& s = *p.state;
+  if (p.what == pending_fetch::kind::snapshot) {
+    const rest_status st = rest_->parse_book_snapshot(body, s.symbol, rest_batch_);
+    if (!st.ok() || rest_batch_.books.empty())
+      return fail_fetch(p, fmt::format("unreadable snapshot: {}", st.detail), now, wall);
+    book_record snap = rest_batch_.books.front();
+    snap.ts_recv = wall;
+    s.book->on_snapshot(snap, wall);
+    return;
+  }
+  const rest_status st = rest_->parse_trades(body, s.symbol, rest_batch_);
+  if (!st.ok()) return fail_fetch(p, fmt::format("unreadable history page: {}", st.detail), now, wall);
+  const auto hole = s.trades->open_hole();
+  std::optional<rest_request> next;
+  if (hole) next = rest_->next_trade_backfill_request(p.request, s.symbol, hole->from_id, hole->to_id, rest_batch_);
+  s.trades->on_backfill(rest_batch_.trades, next.has_value(), now, wall);
+  drain_arbiter(s);
+  if (next && s.trades->backfilling()) fetch(pending_fetch::kind::backfill, s, std::move(*next));
+}
+
+void market_pipeline::on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  pending_fetch p = std::move(it->second);
+  pending_.erase(it);
+  fail_fetch(p, why, now, wall);
+}
+
+void market_pipeline::on_timer(time_point now, wall_us wall) {
+  for (auto& [name, s] : symbols_) {
+    if (s->trades && s->trades->next_deadline() <= now) {
+      s->trades->on_timer(now, wall);
+      drain_arbiter(*s);
+    }
+    if (s->snapshot_retry_at <= now) {
+      s->snapshot_retry_at = never;
+      if (s->book && s->book->awaiting_snapshot())
+        fetch(pending_fetch::kind::snapshot, *s, rest_->book_snapshot_request(s->symbol));
+    }
+  }
+}
+
+time_point market_pipeline::next_deadline() const {
+  time_point next = never;
+  for (const auto& [name, s] : symbols_) {
+    if (s->trades) next = std::min(next, s->trades->next_deadline());
+    next = std::min(next, s->snapshot_retry_at);
+  }
+  return next;
+}
+
+}  // namespace sf

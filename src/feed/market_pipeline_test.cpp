@@ -1,0 +1,228 @@
+#include "steadyfeed/feed/market_pipeline.hpp"
+
+#include <gtest/gtest.h>
+
+#include <charconv>
+
+namespace sf {
+namespace {
+
+// A venue whose REST bodies are tiny: trades "id,id,id", snapshots "seq".
+class fake_venue final : public venue_adapter {
+ public:
+  book_rules rules_;
+  venue_limits limits_;
+  heartbeat_policy heartbeat_;
+  std::string rest_url_ = "http://127.0.0.1:1";
+
+  std::string_view name() const noexcept override { return "fake"; }
+  subscribe_mode mode() const noexcept override { return subscribe_mode::messages; }
+  const venue_limits& limits() const noexcept override { return limits_; }
+  const heartbeat_policy& heartbeat() const noexcept override { return heartbeat_; }
+  std::string url(std::span<const std::string>) const override { return "ws://127.0.0.1:1/"; }
+  std::string subscribe_message(std::span<const std::string>, std::uint64_t) const override { return {}; }
+  std::string unsubscribe_message(std::span<const std::string>, std::uint64_t) const override { return {}; }
+  inbound decode(std::string_view) noexcept override { return {}; }
+  std::string topic(channel c, std::string_view symbol) const override {
+    return std::string(c == channel::trades ? "trades:" : "book:") + std::string(symbol);
+  }
+  std::optional<std::pair<channel, std::string>> parse_topic(std::string_view) const override { return {}; }
+  const book_rules& book_sync() const noexcept override { return rules_; }
+  const std::string& rest_url() const noexcept override { return rest_url_; }
+  rest_request book_snapshot_request(std::string_view symbol) const override {
+    return {"GET", "/depth?symbol=" + std::string(symbol), 0};
+  }
+  rest_request trade_backfill_request(std::string_view symbol, std::uint64_t first, std::uint64_t) const override {
+    return {"GET", "/trades?symbol=" + std::string(symbol) + "&fromId=" + std::to_string(first), first};
+  }
+  std::optional<rest_request> next_trade_backfill_request(const rest_request&, std::string_view symbol,
+                                                          std::uint64_t first, std::uint64_t last,
+                                                          const record_batch& page) const override {
+    if (page.trades.empty() || page.trades.back().id >= last) return std::nullopt;
+    return trade_backfill_request(symbol, std::max(first, page.trades.back().id + 1), last);
+  }
+  rest_status parse_book_snapshot(std::string_view body, std::string_view symbol, record_batch& out) override {
+    out.clear();
+    book_record b;
+    b.symbol = symbol;
+    std::from_chars(body.data(), body.data() + body.size(), b.seq);
+    b.snapshot = true;
+    out.levels().push_back({decimal(10, 0), decimal(1, 0)});
+    b.bid_offset = 0;
+    b.bid_count = 1;
+    out.books.push_back(b);
+    out.seal();
+    return {};
+  }
+  rest_status parse_trades(std::string_view body, std::string_view symbol, record_batch& out) override {
+    out.clear();
+    std::size_t pos = 0;
+    while (pos < body.size()) {
+      trade_record t;
+      t.symbol = symbol;
+      auto r = std::from_chars(body.data() + pos, body.data() + body.size(), t.id);
+      if (r.ec != std::errc{}) return {std::make_error_code(std::errc::invalid_argument), "bad id"};
+      out.trades.push_back(t);
+      pos = static_cast<std::size_t>(r.ptr - body.data()) + 1;
+    }
+    return {};
+  }
+};
+
+struct fixture {
+  market_pipeline pipeline;
+  std::vector<std::string> lines;
+  std::vector<std::pair<std::uint64_t, rest_request>> fetches;
+  std::vector<std::string> resubscribed;
+  time_point now{seconds{1}};
+  record_batch batch;
+  std::vector<price_level> levels;
+
+  explicit fixture(book_continuity continuity = book_continuity::update_id_range)
+      : pipeline(make(continuity), {"BTCUSDT"}, {channel::trades, channel::book}) {
+    pipeline.set_callbacks({
+        [this](std::string_view ch, std::string_view sym, wall_us, std::string_view line) {
+          lines.push_back(std::string(ch) + "/" + std::string(sym) + " " + std::string(line));
+        },
+        [this](std::uint64_t id, const rest_request& r) { fetches.emplace_back(id, r); },
+        [this](std::string_view topic) { resubscribed.emplace_back(topic); },
+    });
+  }
+  static std::unique_ptr<venue_adapter> make(book_continuity c) {
+    auto v = std::make_unique<fake_venue>();
+    v->rules_.continuity = c;
+    v->rules_.snapshot = c == book_continuity::prev_seq_chain ? snapshot_source::stream : snapshot_source::rest;
+    return v;
+  }
+  void trade(std::uint64_t id) {
+    batch.clear();
+    trade_record t;
+    t.symbol = "BTCUSDT";
+    t.id = id;
+    batch.trades.push_back(t);
+    deliver();
+  }
+  void book(std::uint64_t first, std::uint64_t last) {
+    batch.clear();
+    book_record b;
+    b.symbol = "BTCUSDT";
+    b.first_seq = first;
+    b.seq = last;
+    batch.books.push_back(b);
+    batch.seal();
+    deliver();
+  }
+  void deliver() {
+    message m;
+    m.records = &batch;
+    m.received = 1;
+    pipeline.on_message(m, now);
+  }
+  void advance(duration d) {
+    now += d;
+    if (pipeline.next_deadline() <= now) pipeline.on_timer(now, 1);
+  }
+  std::size_t count(std::string_view needle) const {
+    return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.find(needle) != std::string::npos;
+    }));
+  }
+};
+
+TEST(MarketPipeline, TradesFlowAndAHoleIsBackfilledThroughRest) {
+  fixture f;
+  f.trade(1);
+  f.trade(2);
+  f.trade(6);
+  EXPECT_EQ(f.count("\"type\":\"trade\""), 2u);
+  f.advance(seconds{1});
+  ASSERT_EQ(f.fetches.size(), 1u);
+  EXPECT_EQ(f.fetches[0].second.target, "/trades?symbol=BTCUSDT&fromId=3");
+  f.pipeline.on_rest_reply(f.fetches[0].first, 200, "3,4", f.now, 1);
+  ASSERT_EQ(f.fetches.size(), 2u);  // the page did not reach 5: the next one
+  EXPECT_EQ(f.fetches[1].second.target, "/trades?symbol=BTCUSDT&fromId=5");
+  f.pipeline.on_rest_reply(f.fetches[1].first, 200, "5", f.now, 1);
+  EXPECT_EQ(f.count("\"type\":\"trade\""), 6u);
+  EXPECT_EQ(f.count("\"type\":\"gap\""), 0u);
+  EXPECT_EQ(f.lines.back().substr(0, 15), "trades/BTCUSDT ");
+}
+
+TEST(MarketPipeline, FailedHistoryEndsAsAGapRecord) {
+  fixture f;
+  f.trade(1);
+  f.trade(5);
+  for (int i = 0; i < 10 && f.count("\"type\":\"gap\"") == 0; ++i) {
+    f.advance(seconds{2});
+    while (!f.fetches.empty()) {
+      auto [id, r] = f.fetches.back();
+      f.fetches.pop_back();
+      f.pipeline.on_rest_reply(id, 503, "", f.now, 1);
+    }
+  }
+  EXPECT_EQ(f.count("\"type\":\"gap\""), 1u);
+  EXPECT_EQ(f.count("\"from\":\"2\",\"to\":\"4\""), 1u);
+  EXPECT_EQ(f.count("HTTP 503"), 1u);
+}
+
+TEST(MarketPipeline, BinanceBooksFetchASnapshotAndChain) {
+  fixture f;
+  f.book(100, 105);
+  ASSERT_EQ(f.fetches.size(), 1u);
+  EXPECT_EQ(f.fetches[0].second.target, "/depth?symbol=BTCUSDT");
+  f.book(106, 110);
+  f.pipeline.on_rest_reply(f.fetches[0].first, 200, "103", f.now, 1);
+  EXPECT_EQ(f.count("\"snapshot\":true"), 1u);
+  EXPECT_EQ(f.count("\"type\":\"book\""), 3u);  // snapshot, 100..105, 106..110
+  EXPECT_TRUE(f.pipeline.book("BTCUSDT")->synced());
+}
+
+TEST(MarketPipeline, AFailedSnapshotIsRetried) {
+  fixture f;
+  f.book(1, 1);
+  ASSERT_EQ(f.fetches.size(), 1u);
+  f.pipeline.on_rest_failed(f.fetches[0].first, "connection refused", f.now, 1);
+  f.advance(seconds{1});
+  ASSERT_EQ(f.fetches.size(), 2u);
+  f.pipeline.on_rest_reply(f.fetches[1].first, 200, "1", f.now, 1);
+  EXPECT_TRUE(f.pipeline.book("BTCUSDT")->synced());
+}
+
+TEST(MarketPipeline, StreamSnapshotVenuesResubscribeOnAGap) {
+  fixture f(book_continuity::prev_seq_chain);
+  f.batch.clear();
+  book_record snap;
+  snap.symbol = "BTCUSDT";
+  snap.seq = 10;
+  snap.snapshot = true;
+  f.batch.books.push_back(snap);
+  f.batch.seal();
+  f.deliver();
+  book_record gap;
+  gap.symbol = "BTCUSDT";
+  gap.seq = 12;
+  gap.prev_seq = 11;
+  gap.has_prev_seq = true;
+  f.batch.clear();
+  f.batch.books.push_back(gap);
+  f.batch.seal();
+  f.deliver();
+  ASSERT_EQ(f.resubscribed, std::vector<std::string>{"book:BTCUSDT"});
+  EXPECT_EQ(f.count("\"type\":\"gap\""), 1u);
+}
+
+TEST(MarketPipeline, BooksAreDroppedWhenNoConnectionIsLive) {
+  fixture f;
+  f.pipeline.on_live_connections(1);
+  f.book(1, 1);
+  f.pipeline.on_rest_reply(f.fetches[0].first, 200, "1", f.now, 1);
+  ASSERT_TRUE(f.pipeline.book("BTCUSDT")->synced());
+  f.pipeline.on_live_connections(2);
+  f.pipeline.on_live_connections(1);
+  EXPECT_TRUE(f.pipeline.book("BTCUSDT")->synced());
+  f.pipeline.on_live_connections(0);
+  EXPECT_FALSE(f.pipeline.book("BTCUSDT")->synced());
+  EXPECT_TRUE(f.pipeline.book("BTCUSDT")->book().empty());
+}
+
+}  // namespace
+}  // namespace sf
