@@ -105,15 +105,20 @@ void market_pipeline::drain_arbiter(symbol_state& s) {
 
 void market_pipeline::on_message(const message& m, time_point now) {
   if (!m.records) return;
-  for (const auto& t : m.records->trades) {
-    symbol_state* s = find(t.symbol);
+  // Parsers know what the venue sent; the receive time is the transport's.
+  for (const auto& rec : m.records->trades) {
+    symbol_state* s = find(rec.symbol);
     if (!s || !s->trades) continue;
+    trade_record t = rec;
+    t.ts_recv = m.received;
     s->trades->on_trade(t, now, m.received);
     drain_arbiter(*s);
   }
-  for (const auto& b : m.records->books) {
-    symbol_state* s = find(b.symbol);
+  for (const auto& rec : m.records->books) {
+    symbol_state* s = find(rec.symbol);
     if (!s || !s->book) continue;
+    book_record b = rec;
+    b.ts_recv = m.received;
     s->book->on_message(b, m.received);
   }
 }

@@ -1,0 +1,210 @@
+#include "feed_runner.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/post.hpp>
+#include <mutex>
+#include <stdexcept>
+
+#include "steadyfeed/feed/market_pipeline.hpp"
+#include "steadyfeed/net/connection_driver.hpp"
+#include "steadyfeed/net/http_client.hpp"
+#include "steadyfeed/venue/venue_adapter.hpp"
+
+namespace sf::daemon {
+
+namespace asio = boost::asio;
+
+struct feed_runner::state : std::enable_shared_from_this<feed_runner::state> {
+  state(asio::io_context::executor_type ex, const clock& c) : executor(ex), clk(c), timer(ex) {}
+
+  asio::io_context::executor_type executor;
+  const clock& clk;
+  feed_config feed;
+  std::vector<std::unique_ptr<connection_driver>> drivers;
+  std::vector<std::vector<std::string>> driver_topics;
+  std::unique_ptr<market_pipeline> pipeline;
+  std::unique_ptr<http_client> rest;
+  asio::basic_waitable_timer<mono_clock> timer;
+  time_point armed = never;
+  record_queue* out = nullptr;
+  bool stopped = false;
+
+  mutable std::mutex status_mutex;
+  market_pipeline_stats published;
+
+  void rearm() {
+    const time_point next = pipeline->next_deadline();
+    if (next == armed) return;
+    armed = next;
+    if (next == never) {
+      timer.cancel();
+      return;
+    }
+    timer.expires_at(next);
+    timer.async_wait([self = weak_from_this()](const boost::system::error_code& ec) {
+      auto s = self.lock();
+      if (!s || ec || s->stopped) return;
+      s->armed = never;
+      s->pipeline->on_timer(s->clk.now(), s->clk.wall_now());
+      s->after_pipeline();
+    });
+  }
+
+  void after_pipeline() {
+    {
+      std::lock_guard lock(status_mutex);
+      published = pipeline->stats();
+    }
+    rearm();
+  }
+
+  std::size_t live_connections() const {
+    std::size_t n = 0;
+    for (const auto& d : drivers) n += d->is_healthy() ? 1 : 0;
+    return n;
+  }
+};
+
+namespace {
+
+std::vector<channel> channels_of(const feed_config& f) {
+  std::vector<channel> out;
+  for (const auto& c : f.channels)
+    if (auto ch = parse_channel(c)) out.push_back(*ch);
+  return out;
+}
+
+}  // namespace
+
+feed_runner::feed_runner(asio::io_context::executor_type executor, const feed_config& feed, const supervisor_config& supervision,
+                         record_queue& out, const clock& clock, std::shared_ptr<connect_limiter> limiter,
+                         std::string ca_file)
+    : state_(std::make_shared<state>(executor, clock)) {
+  auto& s = *state_;
+  s.feed = feed;
+  s.out = &out;
+  const venue_endpoints endpoints{feed.ws_url, feed.rest_url};
+  auto rest_adapter = make_venue_adapter(feed.venue, endpoints);
+  if (!rest_adapter) throw std::invalid_argument(fmt::format("feed {}: unknown venue '{}'", feed.id, feed.venue));
+
+  // Topics, sharded under the venue's per-connection limit.
+  std::vector<std::string> topics;
+  const auto channels = channels_of(feed);
+  for (const auto& sym : feed.symbols)
+    for (auto ch : channels) topics.push_back(rest_adapter->topic(ch, sym));
+  const std::size_t per = rest_adapter->limits().topics_per_connection;
+  std::vector<std::vector<std::string>> shards;
+  for (std::size_t i = 0; i < topics.size(); i += per ? per : topics.size())
+    shards.emplace_back(topics.begin() + static_cast<std::ptrdiff_t>(i),
+                        topics.begin() + static_cast<std::ptrdiff_t>(std::min(topics.size(), i + (per ? per : topics.size()))));
+
+  http_client_options rest_options;
+  rest_options.ca_file = ca_file;
+  s.rest = std::make_unique<http_client>(executor, rest_adapter->rest_url(), rest_options);
+  s.pipeline = std::make_unique<market_pipeline>(std::move(rest_adapter), feed.symbols, channels);
+
+  ws_link_options link_options;
+  link_options.ca_file = ca_file;
+  int index = 0;
+  for (const auto& shard : shards) {
+    for (int r = 0; r < feed.redundancy; ++r) {
+      supervisor_config c = supervision;
+      c.name = fmt::format("{}/{}", feed.id, index++);
+      auto adapter = make_venue_adapter(feed.venue, endpoints);
+      s.drivers.push_back(std::make_unique<connection_driver>(executor, c, std::shared_ptr<venue_protocol>(std::move(adapter)),
+                                                              shard, clock, link_options, limiter));
+      s.driver_topics.push_back(shard);
+    }
+  }
+
+  std::weak_ptr<state> weak = state_;
+  s.pipeline->set_callbacks({
+      [weak](std::string_view ch, std::string_view sym, wall_us received, std::string_view line) {
+        if (auto st = weak.lock()) st->out->push(st->feed.venue, ch, sym, received, line);
+      },
+      [weak](std::uint64_t id, const rest_request& request) {
+        auto st = weak.lock();
+        if (!st) return;
+        st->rest->get(request.target, [weak, id](const failure* err, http_response response) {
+          auto s2 = weak.lock();
+          if (!s2 || s2->stopped) return;
+          const auto now = s2->clk.now();
+          const auto wall = s2->clk.wall_now();
+          if (err)
+            s2->pipeline->on_rest_failed(id, err->to_string(), now, wall);
+          else
+            s2->pipeline->on_rest_reply(id, response.status, response.body, now, wall);
+          s2->after_pipeline();
+        });
+      },
+      [weak](std::string_view topic) {
+        auto st = weak.lock();
+        if (!st) return;
+        for (std::size_t i = 0; i < st->drivers.size(); ++i) {
+          const auto& t = st->driver_topics[i];
+          if (std::find(t.begin(), t.end(), topic) == t.end()) continue;
+          std::vector<std::string> one{std::string(topic)};
+          st->drivers[i]->unsubscribe(one);
+          st->drivers[i]->subscribe(one);
+        }
+      },
+  });
+  for (auto& d : s.drivers) {
+    d->set_callbacks({
+        [weak](const message& m) {
+          auto st = weak.lock();
+          if (!st || st->stopped) return;
+          st->pipeline->on_message(m, st->clk.now());
+          st->after_pipeline();
+        },
+        [weak](connection_state, connection_state, std::string_view) {
+          auto st = weak.lock();
+          if (!st) return;
+          // is_healthy() of the driver that changed is already updated.
+          asio::post(st->executor, [weak] {
+            if (auto s2 = weak.lock()) s2->pipeline->on_live_connections(s2->live_connections());
+          });
+        },
+        nullptr,
+    });
+  }
+}
+
+feed_runner::~feed_runner() { stop(); }
+
+void feed_runner::start() {
+  for (auto& d : state_->drivers) d->start();
+}
+
+void feed_runner::stop() {
+  auto s = state_;
+  asio::post(s->executor, [s] {
+    if (s->stopped) return;
+    s->stopped = true;
+    s->timer.cancel();
+  });
+  for (auto& d : s->drivers) d->stop("shutdown");
+}
+
+feed_status feed_runner::status() const {
+  feed_status st;
+  st.feed = state_->feed.id;
+  st.venue = state_->feed.venue;
+  for (const auto& d : state_->drivers) st.connections.push_back(d->snapshot());
+  std::lock_guard lock(state_->status_mutex);
+  st.trades = state_->published.trades;
+  st.books = state_->published.books;
+  st.gaps = state_->published.gaps;
+  st.rest_failures = state_->published.rest_failures;
+  return st;
+}
+
+bool feed_runner::healthy() const {
+  for (const auto& d : state_->drivers)
+    if (d->is_healthy()) return true;
+  return false;
+}
+
+}  // namespace sf::daemon
