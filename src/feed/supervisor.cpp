@@ -235,9 +235,9 @@ struct supervisor_access {
     l.last_data = now;
     if (m.ws_ping_interval.count() > 0) l.next_ws_ping = now + m.ws_ping_interval;
     if (m.app_ping_interval.count() > 0) l.next_app_ping = now + m.app_ping_interval;
-    if (lim.lifetime.count() > 0) {
+    if (const duration lifetime = s.config_.lifetime.value_or(lim.lifetime); lifetime.count() > 0) {
       const duration margin = s.config_.rotation_margin;
-      l.rotation_due = now + (lim.lifetime > margin ? lim.lifetime - margin : lim.lifetime / 2);
+      l.rotation_due = now + (lifetime > margin ? lifetime - margin : lifetime / 2);
     }
     if (lim.control_messages_per_second > 0) {
       const double rate = lim.control_messages_per_second * s.config_.control_rate_safety;
@@ -784,7 +784,8 @@ struct supervisor_access {
     if (l.rotation_due <= now) {
       l.rotation_due = never;
       if (!m.rotating)
-        begin_rotation(fmt::format("lifetime of {} ends", describe(s.protocol_->limits().lifetime)),
+        begin_rotation(fmt::format("lifetime of {} ends",
+                                   describe(s.config_.lifetime.value_or(s.protocol_->limits().lifetime))),
                      now, wall);
     }
   }

@@ -21,6 +21,7 @@ std::vector<std::string> supervisor_config::validate() const {
   for (const auto& [stream, after] : stale_overrides)
     positive(after, fmt::format("stale_overrides.{}", stream));
   not_negative(rotation_margin, "rotation_margin");
+  if (lifetime) positive(*lifetime, "lifetime");
   positive(overlap_timeout, "overlap_timeout");
   positive(overlap_active_window, "overlap_active_window");
   if (overlap_buffer_messages == 0)

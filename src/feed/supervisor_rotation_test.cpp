@@ -133,6 +133,20 @@ TEST(Rotation, A24HourLifetimeRotatesOnceBeforeTheCutAndLosesNothing) {
   EXPECT_TRUE(h.violations.empty());
 }
 
+TEST(Rotation, AConfiguredLifetimeOverridesTheVenues) {
+  auto c = config();
+  c.lifetime = seconds{8};
+  c.rotation_margin = seconds{2};
+  harness h(c, binance_like(), {"a"});
+  market mk(h, {"a"});
+  h.start();
+  open_pending(h);
+  h.advance(seconds{5});
+  EXPECT_FALSE(h.sup.rotating());
+  h.advance(seconds{1});
+  EXPECT_TRUE(h.sup.rotating());
+}
+
 TEST(Rotation, NewLinkAheadOfTheOldOneLosesNothing) {
   harness h(config(), binance_like(), {"a"});
   market mk(h, {"a"});

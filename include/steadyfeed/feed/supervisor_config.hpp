@@ -44,6 +44,9 @@ struct supervisor_config {
 
   // Proactive rotation starts this long before the venue's lifetime ends.
   duration rotation_margin = minutes{5};
+  // The connection lifetime, when it differs from the venue's documented one
+  // (a simulator with a scaled-down lifetime, a venue that changed its rule).
+  std::optional<duration> lifetime;
   // A rotation waits at most this long for the new connection to overlap the
   // old one before it switches anyway (and reports the streams not shown).
   duration overlap_timeout = seconds{30};
