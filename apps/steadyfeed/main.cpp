@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "check_config_command.hpp"
+#include "demo_command.hpp"
 #include "run_command.hpp"
 #include "verify.hpp"
 
@@ -19,6 +20,13 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Record the configured feeds until SIGINT/SIGTERM");
   run->add_option("-c,--config", config_file, "YAML configuration file")->required();
 
+  sf::daemon::demo_options demo_options;
+  std::string demo_out = "demo-out";
+  auto* demo = app.add_subcommand("demo", "Record the built-in simulator under faults, then verify");
+  demo->add_option("--seconds", demo_options.seconds, "how long to run")->check(CLI::Range(10, 86400));
+  demo->add_option("--out", demo_out, "directory for data/ and truth/");
+  demo->add_option("--api", demo_options.api, "HOST:PORT for the control API");
+
   std::string truth_dir, data_dir;
   auto* verify = app.add_subcommand("verify", "Compare a recording with a simulator's ground truth");
   verify->add_option("--truth", truth_dir, "the simulator's --truth directory")->required();
@@ -27,6 +35,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (check->parsed()) return sf::daemon::check_config_command(config_file, std::cout, std::cerr);
   if (run->parsed()) return sf::daemon::run_command(config_file);
+  if (demo->parsed()) {
+    demo_options.out = demo_out;
+    return sf::daemon::demo_command(demo_options);
+  }
   if (verify->parsed()) return sf::daemon::verify_command(truth_dir, data_dir, std::cout, std::cerr);
   return 0;
 }

@@ -41,7 +41,14 @@ void book_sync::break_chain(std::uint64_t from, std::uint64_t to, std::string re
   request_resync(reason);
 }
 
+bool book_sync::recently_applied(std::uint64_t prev, std::uint64_t seq) const noexcept {
+  for (const auto& [p, q] : applied_)
+    if (p == prev && q == seq) return true;
+  return false;
+}
+
 void book_sync::apply_and_emit(const book_record& r) {
+  applied_[applied_next_++ % applied_.size()] = {r.has_prev_seq ? r.prev_seq : ~std::uint64_t{0}, r.seq};
   book_.apply(r);
   book_id_ = r.seq;
   stats_.seq = r.seq;
@@ -159,6 +166,16 @@ void book_sync::okx_message(const book_record& r, wall_us wall) {
   if (!synced_) {
     ++stats_.stale_dropped;
     request_resync("update before any snapshot");
+    return;
+  }
+  // Another connection's copy of an update the book already has (redundancy,
+  // a rotation's overlap): the same (prevSeqId, seqId) pair was applied
+  // recently, or, older than that, it lies behind the book. A message that
+  // continues the book is never this: its prevSeqId matches, even across
+  // the documented sequence reset.
+  if (r.has_prev_seq && r.prev_seq != book_id_ &&
+      (recently_applied(r.prev_seq, r.seq) || r.seq <= book_id_)) {
+    ++stats_.stale_dropped;
     return;
   }
   if (!r.has_prev_seq || r.prev_seq != book_id_) {

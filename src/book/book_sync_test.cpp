@@ -183,6 +183,25 @@ TEST(BookSyncOkx, ARedundantConnectionsOlderSnapshotIsIgnored) {
   EXPECT_EQ(s.stats().stale_dropped, 1u);
 }
 
+TEST(BookSyncOkx, RedundantCopiesOfUpdatesAreNotGaps) {
+  book_sync s("okx", "BTC-USDT", book_chain::prev_seq);
+  recorder rec;
+  rec.attach(s);
+  msg snap(10, 10, {{d("1"), d("1")}}, {{d("2"), d("1")}}, true);
+  s.on_message(snap.r, 0);
+  msg a(11, 11, {{d("1"), d("2")}}, {});
+  msg b(12, 12, {{d("1"), d("3")}}, {});
+  msg reset(3, 3, {{d("1"), d("4")}}, {});
+  a.prev(10);
+  b.prev(11);
+  reset.prev(12);
+  for (auto* m : {&a, &a, &b, &a, &b, &reset, &b, &reset}) s.on_message(m->r, 0);
+  EXPECT_TRUE(rec.gaps.empty());
+  EXPECT_TRUE(s.synced());
+  EXPECT_EQ(s.book().best_bid()->qty, d("4"));
+  EXPECT_EQ(rec.records.size(), 4u);
+}
+
 TEST(BookSyncOkx, ChecksumMismatchResyncsAndZeroIsNotChecked) {
   book_sync_config c;
   c.checksum = [](const order_book& b) { return static_cast<std::int64_t>(b.bid_depth()); };

@@ -26,7 +26,9 @@
 // Thread safety: none; one book_sync per (venue, symbol) on its connection's thread.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <utility>
 #include <deque>
 #include <functional>
 #include <string>
@@ -94,6 +96,7 @@ class book_sync {
   void request_resync(std::string_view reason);
   void apply_and_emit(const book_record& r);
   bool verify(const book_record& r);
+  bool recently_applied(std::uint64_t prev, std::uint64_t seq) const noexcept;
   void binance_message(const book_record& r, wall_us wall);
   void okx_message(const book_record& r, wall_us wall);
 
@@ -107,6 +110,10 @@ class book_sync {
   bool awaiting_ = false;   // a resync was requested and not answered yet
   std::uint64_t book_id_ = 0;
   std::deque<owned_update> buffer_;
+  // The (prev_seq, seq) pairs of the last messages applied, to recognise
+  // another connection's copies exactly.
+  std::array<std::pair<std::uint64_t, std::uint64_t>, 64> applied_{};
+  std::size_t applied_next_ = 0;
   book_sync_stats stats_;
 };
 
