@@ -1,0 +1,77 @@
+// Binance Spot public market data (venues.md §1): combined streams in the URL,
+// run-time SUBSCRIBE/UNSUBSCRIBE, `@trade` and `@depth@100ms` parsed into
+// records, REST depth snapshots and historicalTrades backfill.
+//
+// Why these choices:
+//  - Combined streams (`/stream?streams=a/b`) wrap every payload as
+//    {"stream":..,"data":..}, so a frame names its topic and one connection
+//    carries many symbols; raw `/ws/<stream>` payloads do not say which
+//    stream they belong to and are refused as invalid.
+//  - Trades come from `@trade` (one record per fill, id `t`), so a gap in `t`
+//    is backfilled by `historicalTrades?fromId=`, which pages by the same id.
+//    `aggTrades` ids (`a`) are a different sequence.
+//  - The server pings every 20 s and the transport answers; the client sends no
+//    pings of its own because pings and pongs count against the 5 messages/s
+//    inbound limit.
+//
+// Thread safety and lifetime: see venue_adapter.hpp.
+#pragma once
+
+#include <string>
+
+#include "steadyfeed/venue/venue_adapter.hpp"
+#include "venue/json_scratch.hpp"
+
+namespace sf {
+
+class binance_spot final : public venue_adapter {
+ public:
+  static constexpr std::string_view default_ws_url = "wss://stream.binance.com:9443";
+  static constexpr std::string_view default_rest_url = "https://api.binance.com";
+
+  explicit binance_spot(const venue_endpoints& endpoints = {});
+
+  std::string_view name() const noexcept override { return "binance-spot"; }
+  subscribe_mode mode() const noexcept override { return subscribe_mode::url; }
+  const venue_limits& limits() const noexcept override { return limits_; }
+  const heartbeat_policy& heartbeat() const noexcept override { return heartbeat_; }
+  std::string url(std::span<const std::string> topics) const override;
+  std::string subscribe_message(std::span<const std::string> topics,
+                                std::uint64_t request_id) const override;
+  std::string unsubscribe_message(std::span<const std::string> topics,
+                                  std::uint64_t request_id) const override;
+  inbound decode(std::string_view frame) noexcept override;
+
+  std::string topic(channel c, std::string_view symbol) const override;
+  std::optional<std::pair<channel, std::string>> parse_topic(std::string_view topic) const override;
+  const book_rules& book_sync() const noexcept override { return book_rules_; }
+  const std::string& rest_url() const noexcept override { return rest_url_; }
+  rest_request book_snapshot_request(std::string_view symbol) const override;
+  rest_request trade_backfill_request(std::string_view symbol, std::uint64_t first_missing,
+                                      std::uint64_t last_missing) const override;
+  std::optional<rest_request> next_trade_backfill_request(const rest_request& previous,
+                                                          std::string_view symbol,
+                                                          std::uint64_t first_missing,
+                                                          std::uint64_t last_missing,
+                                                          const record_batch& page) const override;
+  rest_status parse_book_snapshot(std::string_view body, std::string_view symbol,
+                                  record_batch& out) override;
+  rest_status parse_trades(std::string_view body, std::string_view symbol,
+                           record_batch& out) override;
+
+ private:
+  inbound decode_frame(std::string_view frame);
+  std::string control_message(std::string_view method, std::span<const std::string> topics,
+                              std::uint64_t request_id) const;
+
+  std::string ws_url_;
+  std::string rest_url_;
+  venue_limits limits_;
+  heartbeat_policy heartbeat_;
+  book_rules book_rules_;
+  venue_json::json_scratch frame_json_;
+  venue_json::json_scratch rest_json_;
+  record_batch batch_;
+};
+
+}  // namespace sf

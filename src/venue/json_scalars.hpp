@@ -1,0 +1,148 @@
+// Reading the scalars venues send — decimals as strings, ids as strings or
+// numbers — straight from simdjson's raw tokens.
+//
+// Prices and sizes never pass through binary floating point: the token text
+// ("0.00100000") goes to sf::decimal, which keeps the venue's spelling (OKX's
+// checksum depends on it). Ids arrive as JSON numbers at Binance and as
+// strings at OKX; both spellings are accepted everywhere so that a venue
+// switching one field's type does not turn every frame invalid.
+//
+// All functions return false (and leave `out` alone) when the token is not
+// what was asked for; callers turn that into an error naming the field.
+//
+// Thread safety: pure functions over the caller's document.
+#pragma once
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "steadyfeed/core/decimal.hpp"
+#include "steadyfeed/core/record.hpp"
+
+namespace sf::venue_json {
+
+using simdjson::ondemand::value;
+
+// A raw token without the whitespace simdjson leaves after it.
+inline std::string_view trimmed_token(value& v) noexcept {
+  std::string_view t = v.raw_json_token();
+  while (!t.empty() &&
+         (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+    t.remove_suffix(1);
+  return t;
+}
+
+// The text of a string token between its quotes, escapes left as they are
+// (symbols, ids and decimals never contain any; if one does, the decimal and
+// id parsers reject the backslash).
+inline bool string_text(value& v, std::string_view& out) noexcept {
+  const std::string_view t = trimmed_token(v);
+  if (t.size() < 2 || t.front() != '"' || t.back() != '"') return false;
+  out = t.substr(1, t.size() - 2);
+  return true;
+}
+
+// The text of a string token, or of a number token as written.
+inline bool scalar_text(value& v, std::string_view& out) noexcept {
+  const std::string_view t = trimmed_token(v);
+  if (t.empty()) return false;
+  if (t.front() == '"') return string_text(v, out);
+  if (t.front() != '-' && (t.front() < '0' || t.front() > '9')) return false;
+  out = t;
+  return true;
+}
+
+inline bool decimal_value(value& v, decimal& out) noexcept {
+  std::string_view text;
+  if (!scalar_text(v, text)) return false;
+  const auto d = decimal::parse(text);
+  if (!d) return false;
+  out = *d;
+  return true;
+}
+
+template <typename Int>
+inline bool parse_integer(std::string_view text, Int& out) noexcept {
+  if (text.empty()) return false;
+  Int n{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size()) return false;
+  out = n;
+  return true;
+}
+
+// An unsigned integer written as a number (Binance ids) or a string (OKX ids, ms timestamps).
+inline bool uint_value(value& v, std::uint64_t& out) noexcept {
+  std::string_view text;
+  return scalar_text(v, text) && parse_integer(text, out);
+}
+
+// A signed integer, number or string (OKX prevSeqId -1, checksums).
+inline bool int_value(value& v, std::int64_t& out) noexcept {
+  std::string_view text;
+  return scalar_text(v, text) && parse_integer(text, out);
+}
+
+inline bool bool_value(value& v, bool& out) noexcept {
+  const std::string_view t = trimmed_token(v);
+  if (t == "true") {
+    out = true;
+  } else if (t == "false") {
+    out = false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+inline bool is_null(value& v) noexcept {
+  return trimmed_token(v) == "null";
+}
+
+// Whether the parse has consumed the whole input, i.e. nothing trails the
+// top-level value (On-Demand only notices trailing bytes when asked).
+inline bool fully_consumed(simdjson::ondemand::document& doc) noexcept {
+  return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+}
+
+// Milliseconds since the epoch to steadyfeed's microseconds; false on overflow.
+inline bool ms_to_wall_us(std::uint64_t ms, wall_us& out) noexcept {
+  if (ms > static_cast<std::uint64_t>(INT64_MAX / 1000)) return false;
+  out = static_cast<wall_us>(ms) * 1000;
+  return true;
+}
+
+// Appends the levels of a JSON array of [price, size, ...] arrays (extra
+// elements such as OKX's order count are skipped). Returns nullptr, or what was
+// wrong with the array. Throws only std::bad_alloc, when `out` must grow.
+inline const char* append_levels(value& v, std::vector<price_level>& out, std::uint32_t& count) {
+  simdjson::ondemand::array levels;
+  if (v.get_array().get(levels)) return "is not an array";
+  count = 0;
+  for (auto item : levels) {
+    value level_value;
+    if (item.get(level_value)) return "is truncated or malformed";
+    simdjson::ondemand::array pair;
+    if (level_value.get_array().get(pair)) return "holds a level that is not an array";
+    price_level level;
+    int n = 0;
+    for (auto element : pair) {
+      value x;
+      if (element.get(x)) return "holds a malformed level";
+      if (n == 0 && !decimal_value(x, level.price)) return "holds a price that is not a decimal";
+      if (n == 1 && !decimal_value(x, level.qty)) return "holds a size that is not a decimal";
+      ++n;
+    }
+    if (n < 2) return "holds a level without price and size";
+    if (level.qty.is_negative()) return "holds a negative size";
+    out.push_back(level);
+    ++count;
+  }
+  return nullptr;
+}
+
+}  // namespace sf::venue_json
