@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "steadyfeed/venue/venue_adapter.hpp"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -295,7 +297,7 @@ config_error::config_error(std::string source, std::vector<config_problem> probl
     : std::runtime_error(format_problems(source, problems)), problems_(std::move(problems)) {}
 
 const std::vector<std::string_view>& known_venues() {
-  static const std::vector<std::string_view> venues{"binance-spot", "okx"};
+  static const std::vector<std::string_view> venues(sf::known_venues().begin(), sf::known_venues().end());
   return venues;
 }
 
