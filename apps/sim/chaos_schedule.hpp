@@ -8,6 +8,7 @@
 //       fault: maintenance
 //       duration: 5s
 //     - {at: 30s, venue: binance-spot, symbol: BTCUSDT, fault: sequence_gap, count: 3}
+//     - {at: 16s, target: okx, fault: sequence_reset}   # ids restart after the upgrade
 #pragma once
 
 #include <stdexcept>

@@ -76,5 +76,20 @@ TEST(ChaosSchedule, SyntaxErrorsNameTheLine) {
   EXPECT_THROW(parse_chaos("- {fault: close}"), chaos_error);  // no `at`
 }
 
+TEST(ChaosSchedule, SequenceResetIsAnOkxMarketFault) {
+  const auto faults = parse_chaos("- {at: 2s, target: okx, fault: maintenance, duration: 1s}\n"
+                                  "- {at: 3s, target: okx, fault: sequence_reset}\n");
+  ASSERT_EQ(faults.size(), 2u);
+  EXPECT_EQ(faults[1].kind, fault_kind::sequence_reset);
+  EXPECT_TRUE(is_market_fault(faults[1].kind));
+  EXPECT_FALSE(is_connection_fault(faults[1].kind));
+  try {
+    parse_chaos("- {at: 1s, fault: sequence_reset}\n", "x.yaml");
+    FAIL();
+  } catch (const chaos_error& e) {
+    EXPECT_NE(std::string(e.what()).find("sequence_reset applies to okx only"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace sf::sim

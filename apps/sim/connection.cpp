@@ -158,23 +158,16 @@ void connection::on_book_update(const market_stream& s, const book_update& u, fr
     return drop;
   };
   if (binance_) {
+    // Diff and partial depth are pushed per window (on_depth_window); the
+    // book ticker is real-time.
     const auto symbol = s.inst().binance_stream_symbol();
     const bool combined = binance_->combined();
     for (const auto& stream : binance_streams_) {
-      if (stream.symbol != symbol) continue;
-      if (stream.kind == binance::stream_kind::trade || stream.kind == binance::stream_kind::agg_trade) continue;
-      if (stream.kind == binance::stream_kind::depth && dropped()) continue;
-      const std::string key = stream.text + (combined ? "|c" : "|r") + (micro_ ? "|u" : "|m");
+      if (stream.symbol != symbol || stream.kind != binance::stream_kind::book_ticker) continue;
+      const std::string key = stream.text + (combined ? "|c" : "|r");
       send(cache.get(key,
                      [&] {
-                       std::string payload;
-                       switch (stream.kind) {
-                         case binance::stream_kind::depth: payload = binance::depth_update_payload(s, u, micro_); break;
-                         case binance::stream_kind::partial_depth:
-                           payload = binance::partial_depth_payload(s, stream.levels);
-                           break;
-                         default: payload = binance::book_ticker_payload(s); break;
-                       }
+                       const auto payload = binance::book_ticker_payload(s);
                        return combined ? binance::wrap_combined(stream.text, payload) : payload;
                      }),
            now);
@@ -209,6 +202,35 @@ void connection::on_book_update(const market_stream& s, const book_update& u, fr
   }
 }
 
+void connection::on_depth_window(const market_stream& s, const depth_window::closed& w, bool fast,
+                                 frame_cache& cache, time_point now) {
+  if (state_ == state::closed || !binance_ || s.venue() != venue_) return;
+  const auto symbol = s.inst().binance_stream_symbol();
+  const bool combined = binance_->combined();
+  for (const auto& stream : binance_streams_) {
+    if (stream.symbol != symbol || stream.fast != fast) continue;
+    std::string payload_key = stream.text + (combined ? "|c" : "|r") + (micro_ ? "|u" : "|m");
+    if (stream.kind == binance::stream_kind::depth) {
+      if (!w.merged) continue;
+      // A sequence gap drops whole events: the next one's U jumps past u + 1.
+      if (gap_hit(s)) continue;
+      send(cache.get(payload_key,
+                     [&] {
+                       const auto payload = binance::depth_update_payload(s, *w.merged, micro_);
+                       return combined ? binance::wrap_combined(stream.text, payload) : payload;
+                     }),
+           now);
+    } else if (stream.kind == binance::stream_kind::partial_depth) {
+      send(cache.get(payload_key,
+                     [&] {
+                       const auto payload = binance::partial_depth_payload(s, stream.levels);
+                       return combined ? binance::wrap_combined(stream.text, payload) : payload;
+                     }),
+           now);
+    }
+  }
+}
+
 void connection::send(std::shared_ptr<const std::string> frame, time_point now, bool binary) {
   if (state_ != state::open) return;
   queued_bytes_ += frame->size();
@@ -224,8 +246,13 @@ void connection::send(std::shared_ptr<const std::string> frame, time_point now, 
   pump(now);
 }
 
+void connection::on_open(time_point now) {
+  open_ = true;
+  pump(now);
+}
+
 void connection::pump(time_point now) {
-  if (writing_ || queue_.empty() || state_ == state::silent || state_ == state::closed) return;
+  if (!open_ || writing_ || queue_.empty() || state_ == state::silent || state_ == state::closed) return;
   if (now < stall_until_) return;
   if (now < drip_until_) {
     if (now < next_drip_) return;
@@ -251,7 +278,7 @@ void connection::on_write_done(bool ok, time_point now) {
 }
 
 void connection::on_tick(time_point now) {
-  if (state_ == state::closed) return;
+  if (state_ == state::closed || !open_) return;
   if (state_ == state::silent) {
     if (now >= silent_until_) reset("half-open period over");
     return;
@@ -282,6 +309,10 @@ void connection::on_tick(time_point now) {
 
 void connection::close(int code, const std::string& reason, std::string_view why) {
   if (state_ == state::closed || state_ == state::closing) return;
+  if (!open_) {  // no close handshake before the opening one has finished
+    reset(why);
+    return;
+  }
   ctx_.note(R"("event":"close","connection":)" + std::to_string(id_) + R"(,"venue":")" + venue_ +
             R"(","code":)" + std::to_string(code) + R"(,"why":)" + json_quote(why));
   state_ = state::closing;
@@ -304,7 +335,7 @@ void connection::reset(std::string_view why) {
 bool connection::targeted_by(const fault_spec& f) const {
   if (!f.venue.empty() && f.venue != venue_) return false;
   if (f.connection && *f.connection != id_) return false;
-  return state_ == state::open;
+  return open_ && state_ == state::open;
 }
 
 void connection::apply_fault(const fault_spec& f, time_point now) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sim/binance_spot_dialect.hpp"
+#include "sim/depth_window.hpp"
 #include "sim/fault.hpp"
 #include "sim/market_registry.hpp"
 #include "sim/okx_dialect.hpp"
@@ -84,10 +85,19 @@ class connection : public std::enable_shared_from_this<connection> {
   void on_pong_frame(time_point now);
   void on_write_done(bool ok, time_point now);
   void on_io_closed() noexcept { state_ = state::closed; }
+  // The WebSocket handshake completed. Until then nothing is written (frames
+  // queue up): a frame written while the 101 response is being written would
+  // interleave with it on the socket.
+  void on_open(time_point now);
 
   // Market events, from the server's dispatch.
   void on_trade(const market_stream& s, const trade_event& t, frame_cache& cache, time_point now);
+  // Every generated update: OKX books channels, Binance bookTicker.
   void on_book_update(const market_stream& s, const book_update& u, frame_cache& cache, time_point now);
+  // A closed Binance depth window (`fast`: 100 ms, else 1000 ms): the merged
+  // depthUpdate, if anything changed, and the partial-depth push.
+  void on_depth_window(const market_stream& s, const depth_window::closed& w, bool fast, frame_cache& cache,
+                       time_point now);
 
   // Rules, fault expiries and paced writes; called every server tick.
   void on_tick(time_point now);
@@ -127,6 +137,7 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string venue_;
   std::string target_;
   bool valid_ = false;
+  bool open_ = false;  // handshake done
   state state_ = state::open;
   session_rules rules_;
   connection_context& ctx_;

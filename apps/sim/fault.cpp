@@ -11,7 +11,7 @@ namespace sf::sim {
 
 namespace {
 
-constexpr std::array<std::pair<fault_kind, std::string_view>, 14> names{{
+constexpr std::array<std::pair<fault_kind, std::string_view>, 15> names{{
     {fault_kind::close, "close"},
     {fault_kind::reset, "reset"},
     {fault_kind::half_open, "half_open"},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<fault_kind, std::string_view>, 14> names{{
     {fault_kind::rest_error, "rest_error"},
     {fault_kind::rest_429, "rest_429"},
     {fault_kind::refuse_connections, "refuse_connections"},
+    {fault_kind::sequence_reset, "sequence_reset"},
 }};
 
 template <class T>
@@ -66,8 +67,11 @@ std::string fault_names() {
 }
 
 bool is_connection_fault(fault_kind kind) noexcept {
-  return kind != fault_kind::rest_error && kind != fault_kind::rest_429 && kind != fault_kind::refuse_connections;
+  return kind != fault_kind::rest_error && kind != fault_kind::rest_429 && kind != fault_kind::refuse_connections &&
+         !is_market_fault(kind);
 }
+
+bool is_market_fault(fault_kind kind) noexcept { return kind == fault_kind::sequence_reset; }
 
 std::optional<fault_spec> parse_fault(const std::map<std::string, std::string>& fields, std::string_view where,
                                       std::vector<std::string>& errors) {
@@ -159,6 +163,8 @@ std::optional<fault_spec> parse_fault(const std::map<std::string, std::string>& 
     if (timed && f.length.count() <= 0) fail("duration", "required and > 0 for fault " + std::string(name_of(f.kind)));
     if (f.kind == fault_kind::bad_checksum && !f.venue.empty() && f.venue != okx)
       fail("venue", "bad_checksum applies to okx only");
+    if (f.kind == fault_kind::sequence_reset && f.venue != okx)
+      fail("venue", "sequence_reset applies to okx only; say venue: okx (or target: okx)");
   }
   if (errors.size() != errors_before) return std::nullopt;
   return f;

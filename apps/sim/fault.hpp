@@ -9,6 +9,10 @@
 // connection of the venue; ids as listed by GET /_sim/connections), `symbol`
 // (book faults only; the venue's or the canonical spelling; empty = all).
 // A `target` field is shorthand: "all", a venue name, or a connection id.
+//
+// Every fault applied is logged as one JSON line with its wall time ("ts",
+// µs), its offset from the server's start ("t_ms"), the fault's fields and
+// what it hit ("detail": "connections 3,4", "markets BTC-USDT", ...).
 #pragma once
 
 #include <cstdint>
@@ -26,17 +30,23 @@ enum class fault_kind {
   close,               // graceful close frame (close_code), then TCP close
   reset,               // TCP reset (SO_LINGER 0), no close frame
   half_open,           // stop sending and answering (pings too), keep the socket; drop it after `duration`
-  stall,               // stop sending for `duration`, then send everything held back
-  slow_drip,           // send at most one frame per `interval` for `duration`
+  stall,               // stop sending for `duration`; frames generated meanwhile are held, then sent
+                       // at once (delayed with their original event times, never dropped)
+  slow_drip,           // send at most one frame per `interval` for `duration` (the rest wait, in order)
   garbage,             // `count` frames of random bytes (binary)
   oversized,           // one text frame of `size` bytes
   malformed_json,      // `count` truncated JSON frames
   maintenance,         // Binance serverShutdown / OKX notice 64008, then close after `duration`
-  sequence_gap,        // drop the next `count` book updates (per connection)
+  sequence_gap,        // drop the next `count` book events of this connection (Binance: whole depthUpdate
+                       // events, so U jumps; OKX: books updates, so prevSeqId != last seqId); the truth keeps them
   bad_checksum,        // corrupt the checksum of the next `count` OKX book frames
   rest_error,          // REST answers `status` (5xx) for `duration`
   rest_429,            // REST answers 429 with Retry-After: `retry_after` for `duration`
-  refuse_connections,  // new connections are refused (TCP reset) for `duration`
+  refuse_connections,  // for `duration`, new WebSocket connections are reset (TCP RST, no HTTP status: the
+                       // client sees ECONNRESET/EOF in the handshake, as behind a load balancer with no
+                       // healthy backend); target "all" resets right after accept, REST included.
+                       // HTTP 429 is the connection-rate limit's answer, not this fault's
+  sequence_reset,      // OKX books: the next update's seqId restarts near 0 (smaller than its prevSeqId)
 };
 
 std::string_view name_of(fault_kind kind) noexcept;
@@ -45,6 +55,9 @@ std::string fault_names();  // "close, reset, ..." for error messages
 
 // Whether the fault acts on live connections (else on the venue as a whole).
 bool is_connection_fault(fault_kind kind) noexcept;
+// Whether the fault changes the generated market itself (seen by every
+// connection and written to the truth), not the delivery.
+bool is_market_fault(fault_kind kind) noexcept;
 
 struct fault_spec {
   duration at{0};

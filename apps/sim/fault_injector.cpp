@@ -21,7 +21,7 @@ time_point fault_injector::next_due() const noexcept {
 }
 
 void fault_injector::apply(const fault_spec& f, time_point now, wall_us wall, std::string_view detail) {
-  if (!is_connection_fault(f.kind)) {
+  if (!is_connection_fault(f.kind) && !is_market_fault(f.kind)) {
     venue_faults_.erase(std::remove_if(venue_faults_.begin(), venue_faults_.end(),
                                        [now](const active& a) { return a.until <= now; }),
                         venue_faults_.end());

@@ -136,8 +136,9 @@ book_update market_stream::next_update(duration t) {
 
   book_update update;
   update.prev_seq = last_seq_;
-  update.first_seq = last_seq_ + 1;
-  update.last_seq = last_seq_ + bids.size() + asks.size();
+  update.first_seq = restart_at_ ? *restart_at_ : last_seq_ + 1;
+  update.last_seq = update.first_seq + bids.size() + asks.size() - 1;
+  restart_at_.reset();
   last_seq_ = update.last_seq;
   update.ts = wall_at(t);
   update.bids.reserve(bids.size());

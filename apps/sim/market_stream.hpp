@@ -12,6 +12,9 @@
 // Ids: trade ids increase by one per trade. Book updates carry a range of
 // sequence ids [first_seq, last_seq] (one id per level change, as Binance's
 // U/u) chained by prev_seq == previous last_seq (OKX's prevSeqId/seqId).
+// After `restart_sequence()` the next update's ids start again near zero while
+// its prev_seq still names the last id before the restart: OKX's documented
+// "sequence reset after maintenance" (seqId smaller than prevSeqId).
 // Trades do not consume book liquidity: the two streams are independent
 // random walks that stay plausible (trades print at the current best price).
 //
@@ -20,6 +23,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +86,8 @@ class market_stream {
   std::uint64_t last_trade_id() const noexcept { return next_trade_id_ - 1; }
   // Trades still in the REST history, oldest first.
   const std::deque<trade_event>& trades() const noexcept { return history_; }
+  // The next book update's ids restart at `first_seq` (smaller than last_seq()).
+  void restart_sequence(std::uint64_t first_seq) noexcept { restart_at_ = first_seq; }
   // Virtual time reached by the last advance, and its wall time.
   duration now() const noexcept { return now_; }
   wall_us wall_at(duration t) const noexcept { return config_.epoch + t.count() / 1000; }
@@ -105,6 +111,7 @@ class market_stream {
   duration next_book_at_;
   std::uint64_t next_trade_id_ = 0;
   std::uint64_t last_seq_ = 0;
+  std::optional<std::uint64_t> restart_at_;
   std::deque<trade_event> history_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sim/truth_writer.hpp"
 
 namespace sf::sim {
@@ -111,6 +113,22 @@ TEST(MarketStream, ZeroRateGeneratesNothing) {
   s.advance_to(hours{1}, r);
   EXPECT_TRUE(r.trades.empty());
   EXPECT_TRUE(r.updates.empty());
+}
+
+TEST(MarketStream, RestartedSequenceStartsSmallAndNamesThePreviousId) {
+  market_stream s("okx", *make_instrument("BTCUSDT"), config(3));
+  recorder r;
+  s.advance_to(milliseconds{100}, r);
+  const auto before = s.last_seq();
+  s.restart_sequence(1);
+  s.advance_to(milliseconds{200}, r);
+  const auto it = std::find_if(r.updates.begin(), r.updates.end(), [&](const book_update& u) { return u.prev_seq == before; });
+  ASSERT_NE(it, r.updates.end());
+  EXPECT_EQ(it->first_seq, 1u);
+  EXPECT_LT(it->last_seq, before);
+  ASSERT_NE(it + 1, r.updates.end());
+  EXPECT_EQ((it + 1)->prev_seq, it->last_seq);
+  EXPECT_EQ((it + 1)->first_seq, it->last_seq + 1);
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   double rate = 10;
   std::uint64_t seed = 1;
   std::string truth, chaos, lifetime = "24h", idle = "30s", ping = "20s", pong = "60s", tls;
-  std::string burst_every = "0s", burst_length = "0s", checksum = "crc32", tick = "5ms";
+  std::string burst_every = "0s", burst_length = "0s", checksum = "crc32", tick = "5ms", keepalive = "60s";
   double burst_factor = 10;
   std::size_t depth = 200, checkpoint_every = 1000;
   std::int64_t start_time = 0;
@@ -53,6 +53,8 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   app.add_option("--burst-length", burst_length, "burst length")->capture_default_str();
   app.add_option("--burst-factor", burst_factor, "rate multiplier inside a burst")->capture_default_str();
   app.add_option("--okx-checksum", checksum, "crc32 (legacy, computed) or zero (production since 2026-06-23)")
+      ->capture_default_str();
+  app.add_option("--okx-keepalive", keepalive, "OKX books: empty update after this long without a change (0s: never)")
       ->capture_default_str();
   app.add_option("--depth", depth, "book levels per side")->capture_default_str();
   app.add_option("--start-time", start_time, "wall time of virtual time 0, µs since the epoch (default: now)");
@@ -103,6 +105,7 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   dur("--burst-every", burst_every, c.market.burst_every);
   dur("--burst-length", burst_length, c.market.burst_length);
   dur("--tick", tick, c.tick);
+  dur("--okx-keepalive", keepalive, c.okx_keepalive);
   if (c.tick.count() <= 0) errors.push_back("--tick: must be > 0");
   if (burst_factor <= 0) errors.push_back("--burst-factor: must be > 0");
   if (checksum == "crc32") {

@@ -9,6 +9,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "sim/blast.hpp"
 #include "sim/connection.hpp"
 #include "sim/control_api.hpp"
+#include "sim/depth_window.hpp"
 #include "sim/fault_injector.hpp"
 #include "sim/market_registry.hpp"
 #include "sim/rest_api.hpp"
@@ -152,7 +154,15 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
 
   void tick() {
     now = clock.now();
-    markets.advance_to(now - start, *this);
+    const duration vnow = now - start;
+    markets.advance_to(vnow, *this);
+    for (const auto* s : markets.all()) {
+      if (s->venue() == binance_spot) {
+        roll_depth_windows(*s, vnow);
+      } else if (s->venue() == okx) {
+        okx_keepalive(*s, vnow);
+      }
+    }
     for (const auto& f : faults.take_due(now)) inject(f);
     for (auto it = conns.begin(); it != conns.end();) {
       it->second->on_tick(now);
@@ -174,6 +184,46 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
     if (truth) truth->on_book_update(s, u);
     frame_cache cache;
     for (auto& [id, c] : conns) c->on_book_update(s, u, cache, now);
+    if (s.venue() == binance_spot) {
+      roll_depth_windows(s, s.now());
+      for (auto& w : windows_of(s)) w.add(s.now(), u);
+    } else {
+      last_book_change[&s] = s.now();
+    }
+  }
+
+  // Binance diff/partial depth: one push per 100 ms and per 1000 ms window.
+  std::array<depth_window, 2>& windows_of(const market_stream& s) {
+    auto it = depth_windows.find(&s);
+    if (it == depth_windows.end())
+      it = depth_windows.emplace(&s, std::array{depth_window(milliseconds{100}), depth_window(seconds{1})}).first;
+    return it->second;
+  }
+
+  void roll_depth_windows(const market_stream& s, duration vnow) {
+    for (auto& w : windows_of(s)) {
+      const bool fast = w.length() < seconds{1};
+      w.roll(vnow, s, [&](const depth_window::closed& closed) {
+        frame_cache cache;
+        for (auto& [id, c] : conns) c->on_depth_window(s, closed, fast, cache, now);
+      });
+    }
+  }
+
+  // OKX books: a keep-alive update (no levels, seqId == prevSeqId) after
+  // `okx_keepalive` without a change; it is part of what the venue
+  // publishes, so it goes to the truth as well.
+  void okx_keepalive(const market_stream& s, duration vnow) {
+    if (config.okx_keepalive.count() <= 0) return;
+    auto& last = last_book_change[&s];
+    if (vnow - last < config.okx_keepalive) return;
+    last = vnow;
+    book_update u;
+    u.first_seq = u.last_seq = u.prev_seq = s.last_seq();
+    u.ts = s.wall_at(vnow);
+    if (truth) truth->on_book_update(s, u);
+    frame_cache cache;
+    for (auto& [id, c] : conns) c->on_book_update(s, u, cache, now);
   }
 
   // --- control ---
@@ -192,7 +242,18 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
     const auto t = clock.now();
     std::vector<std::uint64_t> hit;
     std::string detail;
-    if (is_connection_fault(f.kind)) {
+    if (is_market_fault(f.kind)) {
+      // sequence_reset: the venue's engine restarts its book ids.
+      for (const auto& sym : config.symbols) {
+        const auto inst = make_instrument(sym);
+        if (!inst) continue;
+        auto* s = markets.find(okx, inst->okx_inst_id());
+        if (!s || (!f.symbol.empty() && f.symbol != sym && f.symbol != s->venue_symbol())) continue;
+        s->restart_sequence(1);
+        detail += (detail.empty() ? "markets " : ",") + s->venue_symbol();
+      }
+      if (detail.empty()) detail = "no matching market";
+    } else if (is_connection_fault(f.kind)) {
       for (auto& [id, c] : conns) {
         if (!c->targeted_by(f)) continue;
         hit.push_back(id);
@@ -255,6 +316,8 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
   time_point start;
   time_point now{};
   std::map<std::string, token_bucket, std::less<>> connect_limits;
+  std::map<const market_stream*, std::array<depth_window, 2>> depth_windows;
+  std::map<const market_stream*, duration> last_book_change;
   std::shared_ptr<const blast_block> blast;
   bool stopped = false;
 };
@@ -290,6 +353,7 @@ class ws_connection final : public connection {
         self->on_io_closed();
         return;
       }
+      self->on_open(self->srv_->clock.now());
       self->do_read();
     });
   }

@@ -64,6 +64,9 @@ struct server_config {
   venue_rules binance = binance_spot_rules();
   venue_rules okx = okx_rules();
   duration tick{milliseconds{5}};  // market and rule timers are serviced this often
+  // OKX books: an update with empty asks/bids and seqId == prevSeqId after
+  // this long without a change (venues.md §3.6: ~60 s; 0: never).
+  duration okx_keepalive{seconds{60}};
   std::optional<std::filesystem::path> truth_dir;
   std::size_t checkpoint_every = 1000;
   std::vector<fault_spec> chaos;

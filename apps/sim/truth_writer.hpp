@@ -11,6 +11,14 @@
 // `symbol` is the venue's own spelling. Numbers are printed as the venue prints
 // them; ts_recv equals ts_exchange (the moment of generation).
 //
+// Book lines are per generated update, whatever the venue batches on the
+// wire: a Binance depthUpdate U..u (one per 100 ms / 1000 ms window) is the
+// run of lines from the one with prev_seq + 1 == U to the one with seq == u,
+// merged in order. Delivery faults (stall, drip, gaps, resets) never change
+// the truth: a verifier sees what was skipped. What the venue itself publishes
+// is in it: OKX keep-alive updates (seq == prev_seq, no levels) and OKX
+// sequence resets (a line whose seq is smaller than its prev_seq).
+//
 // Files are written through large stdio buffers; `close()` (or destruction)
 // writes the final checkpoints and flushes, which is what makes the files
 // complete after SIGINT/SIGTERM.

@@ -5,6 +5,7 @@
 
 #include "check_config_command.hpp"
 #include "demo_command.hpp"
+#include "normalize_command.hpp"
 #include "run_command.hpp"
 #include "verify.hpp"
 
@@ -27,6 +28,10 @@ int main(int argc, char** argv) {
   demo->add_option("--out", demo_out, "directory for data/ and truth/");
   demo->add_option("--api", demo_options.api, "HOST:PORT for the control API");
 
+  std::string venue;
+  auto* normalize = app.add_subcommand("normalize", "Raw venue frames on stdin (one per line) to records on stdout");
+  normalize->add_option("--venue", venue, "the venue that sent the frames")->required();
+
   std::string truth_dir, data_dir;
   auto* verify = app.add_subcommand("verify", "Compare a recording with a simulator's ground truth");
   verify->add_option("--truth", truth_dir, "the simulator's --truth directory")->required();
@@ -35,6 +40,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (check->parsed()) return sf::daemon::check_config_command(config_file, std::cout, std::cerr);
   if (run->parsed()) return sf::daemon::run_command(config_file);
+  if (normalize->parsed()) return sf::daemon::normalize_command(venue, std::cin, std::cout, std::cerr);
   if (demo->parsed()) {
     demo_options.out = demo_out;
     return sf::daemon::demo_command(demo_options);
