@@ -129,6 +129,7 @@ class ws_link_state : public std::enable_shared_from_this<ws_link_state> {
   void fail_later(failure why);
   void fail_open(failure why);
   void end(failure why);
+  void drop_queued_writes();
   void shut_socket();
 
   void on_resolved(const error_code& ec, const resolver_type::results_type& results);
@@ -222,9 +223,19 @@ void ws_link_state::fail_open(failure why) {
   if (callbacks_.on_open_failed) callbacks_.on_open_failed(why);
 }
 
+void ws_link_state::drop_queued_writes() {
+  // The write in flight (the front) keeps its buffer until its handler runs:
+  // Beast is still reading from it.
+  if (!writing_) {
+    writes_.clear();
+  } else if (!writes_.empty()) {
+    writes_.erase(writes_.begin() + 1, writes_.end());
+  }
+}
+
 void ws_link_state::end(failure why) {
   phase_ = phase::done;
-  writes_.clear();
+  drop_queued_writes();
   close_timer_.cancel();
   shut_socket();
   if (closed_ || ended_) return;
@@ -512,12 +523,7 @@ void ws_link_state::on_written(const error_code& ec) {
 void ws_link_state::close(int code, std::string_view reason) {
   if (closed_) return;
   closed_ = true;
-  // Queued writes are dropped; the one in flight keeps its buffer until done.
-  if (writing_) {
-    writes_.erase(writes_.begin() + 1, writes_.end());
-  } else {
-    writes_.clear();
-  }
+  drop_queued_writes();
   switch (phase_) {
     case phase::idle:
     case phase::done:
