@@ -15,7 +15,7 @@ build: deps
 	@cmake --build --preset release -j $(JOBS)
 
 # Unit, integration and functional tests on the optimised build, then the unit
-# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# and integration tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: test-release test-asan
 
 test-release: build
