@@ -22,7 +22,15 @@ int main(int argc, char** argv) {
   namespace beast = boost::beast;
   namespace websocket = beast::websocket;
   using tcp = asio::ip::tcp;
-  const std::uint64_t frames = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20'000'000ULL;
+  std::uint64_t frames = 20'000'000ULL;
+  if (argc > 1) {
+    char* end = nullptr;
+    frames = std::strtoull(argv[1], &end, 10);
+    if (end == argv[1] || *end != '\0' || frames == 0) {
+      std::fprintf(stderr, "usage: %s [FRAMES]  (a positive count, default 20000000)\n", argv[0]);
+      return 2;
+    }
+  }
 
   const auto& clock = sf::system_clock_source::instance();
   asio::io_context server_ioc{1};
