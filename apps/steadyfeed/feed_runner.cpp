@@ -80,7 +80,7 @@ std::vector<channel> channels_of(const feed_config& f) {
 
 feed_runner::feed_runner(asio::io_context::executor_type executor, const feed_config& feed, const supervisor_config& supervision,
                          record_queue& out, const clock& clock, std::shared_ptr<connect_limiter> limiter,
-                         std::string ca_file)
+                         std::string ca_file, event_sink on_event)
     : state_(std::make_shared<state>(executor, clock)) {
   auto& s = *state_;
   s.feed = feed;
@@ -151,7 +151,10 @@ feed_runner::feed_runner(asio::io_context::executor_type executor, const feed_co
         }
       },
   });
-  for (auto& d : s.drivers) {
+  for (std::size_t i = 0; i < s.drivers.size(); ++i) {
+    auto& d = s.drivers[i];
+    std::function<void(const event&)> events;
+    if (on_event) events = [on_event, name = fmt::format("{}/{}", feed.id, i)](const event& e) { on_event(name, e); };
     d->set_callbacks({
         [weak](const message& m) {
           auto st = weak.lock();
@@ -167,7 +170,7 @@ feed_runner::feed_runner(asio::io_context::executor_type executor, const feed_co
             if (auto s2 = weak.lock()) s2->pipeline->on_live_connections(s2->live_connections());
           });
         },
-        nullptr,
+        std::move(events),
     });
   }
 }

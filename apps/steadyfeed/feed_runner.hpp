@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,9 +38,12 @@ class feed_runner {
  public:
   // Throws std::invalid_argument naming the problem when the feed cannot be
   // built (unknown venue, a symbol the venue's topic scheme rejects).
+  // `on_event` (optional) receives every connection event, on the feed's
+  // thread, with the connection's name.
+  using event_sink = std::function<void(std::string_view connection, const event&)>;
   feed_runner(boost::asio::io_context::executor_type executor, const feed_config& feed, const supervisor_config& supervision,
               record_queue& out, const clock& clock, std::shared_ptr<connect_limiter> limiter,
-              std::string ca_file = {});
+              std::string ca_file = {}, event_sink on_event = {});
   ~feed_runner();
   feed_runner(const feed_runner&) = delete;
   feed_runner& operator=(const feed_runner&) = delete;

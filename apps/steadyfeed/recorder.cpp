@@ -15,10 +15,12 @@
 namespace sf::daemon {
 
 struct recorder::impl {
-  impl(daemon_config c, const clock& k) : config(std::move(c)), clk(k) {}
+  impl(daemon_config c, const clock& k, feed_runner::event_sink e)
+      : config(std::move(c)), clk(k), on_event(std::move(e)) {}
 
   daemon_config config;
   const clock& clk;
+  feed_runner::event_sink on_event;
   record_queue queue;
   boost::asio::io_context ioc{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
@@ -71,7 +73,8 @@ struct recorder::impl {
   }
 };
 
-recorder::recorder(daemon_config config, const clock& clock) : impl_(std::make_unique<impl>(std::move(config), clock)) {}
+recorder::recorder(daemon_config config, const clock& clock, feed_runner::event_sink on_event)
+    : impl_(std::make_unique<impl>(std::move(config), clock, std::move(on_event))) {}
 
 recorder::~recorder() { stop(); }
 
@@ -86,7 +89,7 @@ void recorder::start() {
       limiter = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
     }
     m.feeds.push_back(std::make_unique<feed_runner>(m.ioc.get_executor(), f, m.config.supervisor, m.queue, m.clk,
-                                                    limiter));
+                                                    limiter, std::string{}, m.on_event));
   }
   m.running = true;
   m.work.emplace(m.ioc.get_executor());

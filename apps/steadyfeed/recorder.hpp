@@ -25,7 +25,8 @@ struct sink_status {
 
 class recorder {
  public:
-  explicit recorder(daemon_config config, const clock& clock = system_clock_source::instance());
+  explicit recorder(daemon_config config, const clock& clock = system_clock_source::instance(),
+                    feed_runner::event_sink on_event = {});
   ~recorder();
   recorder(const recorder&) = delete;
   recorder& operator=(const recorder&) = delete;

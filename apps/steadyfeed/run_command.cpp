@@ -28,7 +28,12 @@ int run_command(const std::filesystem::path& config_file) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  recorder rec(config);
+  // Warnings and worse go to stderr as they happen: an offline machine or a
+  // refused connection says so at once, not only in the periodic table.
+  recorder rec(config, system_clock_source::instance(), [](std::string_view connection, const event& e) {
+    if (e.level < severity::warning) return;
+    std::cerr << fmt::format("steadyfeed: {} {}: {}\n", connection, to_string(e.kind), e.reason);
+  });
   try {
     rec.start();
   } catch (const std::exception& e) {
