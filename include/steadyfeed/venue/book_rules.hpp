@@ -12,17 +12,14 @@
 //    prevSeqId equals the last seqId, which also admits the keep-alive update
 //    (seqId == prevSeqId, no levels) and the documented sequence reset after
 //    maintenance (seqId < prevSeqId) (venues.md §3.6).
-// The rule is a pure function of the book's last id and the update, so the
-// book keeper stays venue-agnostic and each rule is tested on its own.
+// The adapter only declares which rule applies; book_sync (src/book) applies
+// it, so the rules live in one place.
 //
-// Thread safety: value types and pure functions.
+// Thread safety: value types.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
-
-#include "steadyfeed/core/record.hpp"
 
 namespace sf {
 
@@ -40,22 +37,5 @@ struct book_rules {
   bool has_checksum = false;       // the stream carries a checksum worth verifying
   std::size_t checksum_depth = 0;  // levels per side the checksum covers
 };
-
-// What to do with one book record given the id the book is at.
-enum class book_step : std::uint8_t {
-  reset,  // a snapshot: replace the book, its seq becomes the book id
-  apply,  // continues the book: apply the levels, the book id becomes its seq
-  stale,  // already contained in the book: skip it
-  gap,    // something was missed: discard the book and resync
-};
-std::string_view to_string(book_step s) noexcept;
-
-// Binance: `book_id` is the snapshot's lastUpdateId or the last applied u.
-book_step check_update_id_range(std::uint64_t book_id, const book_record& update) noexcept;
-// OKX: `book_seq` is the seqId of the last message applied (snapshot included).
-book_step check_prev_seq_chain(std::uint64_t book_seq, const book_record& update) noexcept;
-// Dispatches on the rule.
-book_step check_continuity(book_continuity rule, std::uint64_t book_id,
-                           const book_record& update) noexcept;
 
 }  // namespace sf
