@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <string>
 
 #include <benchmark/benchmark.h>
@@ -27,6 +26,7 @@
 #include "support/test_certificates.hpp"
 #include "support/test_protocol.hpp"
 #include "support/ws_test_server.hpp"
+#include "resident_memory.hpp"
 
 namespace {
 
@@ -98,13 +98,7 @@ BENCHMARK(BM_receive_frames)
 
 // ---- memory per idle connection ------------------------------------------------
 
-long vm_rss_kib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
+using bench::vm_rss_kib;
 
 // Runs a server in a child process until the parent closes `stop`; returns its
 // port through the pipe.

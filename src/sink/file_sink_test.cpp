@@ -5,22 +5,14 @@
 
 #include <fstream>
 
+#include "support/temp_dir.hpp"
+
 namespace sf {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    path = fs::temp_directory_path() / fs::path("steadyfeed-sink-" + std::to_string(::getpid()) + "-" +
-                                                std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-  static inline int counter = 0;
-};
+using test::temp_dir;
 
 std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -47,7 +39,7 @@ std::string decompress(const std::string& data) {
 constexpr wall_us t0 = 1'700'000'000'000'000;  // 2023-11-14 22:13:20 UTC
 
 TEST(FileSink, WritesOneFilePerStreamAndHour) {
-  temp_dir dir;
+  temp_dir dir{"sink"};
   file_sink sink({dir.path});
   ASSERT_FALSE(sink.write("okx", "trades", "BTC-USDT", t0, "{\"a\":1}\n"));
   ASSERT_FALSE(sink.write("okx", "trades", "BTC-USDT", t0 + 3'600'000'000LL, "{\"a\":2}\n"));
@@ -62,7 +54,7 @@ TEST(FileSink, WritesOneFilePerStreamAndHour) {
 }
 
 TEST(FileSink, FlushesOnTheIntervalAsWholeFrames) {
-  temp_dir dir;
+  temp_dir dir{"sink"};
   file_sink sink({dir.path, seconds{1}});
   const auto file = file_sink::path_for(dir.path, "v", "trades", "S", t0);
   time_point now{seconds{10}};
@@ -77,7 +69,7 @@ TEST(FileSink, FlushesOnTheIntervalAsWholeFrames) {
 }
 
 TEST(FileSink, ATornTailIsSealedAndWritingContinues) {
-  temp_dir dir;
+  temp_dir dir{"sink"};
   const auto file = file_sink::path_for(dir.path, "v", "trades", "S", t0);
   {
     file_sink sink({dir.path});
@@ -103,7 +95,7 @@ TEST(FileSink, ATornTailIsSealedAndWritingContinues) {
 }
 
 TEST(FileSink, SealLeavesAWholeFileAlone) {
-  temp_dir dir;
+  temp_dir dir{"sink"};
   const auto file = file_sink::path_for(dir.path, "v", "trades", "S", t0);
   {
     file_sink sink({dir.path});
@@ -117,7 +109,7 @@ TEST(FileSink, SealLeavesAWholeFileAlone) {
 }
 
 TEST(FileSink, BigBuffersFlushEarly) {
-  temp_dir dir;
+  temp_dir dir{"sink"};
   file_sink_config c{dir.path};
   c.max_buffer_bytes = 1000;
   file_sink sink(c);

@@ -1,26 +1,19 @@
 #include "steadyfeed/sink/recording_reader.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 #include <zstd.h>
 
 #include <fstream>
 
 #include "steadyfeed/sink/file_sink.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sf {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct temp_dir {
-  fs::path path = fs::temp_directory_path() / ("steadyfeed-reader-" + std::to_string(::getpid()));
-  temp_dir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-};
+using test::temp_dir;
 
 constexpr wall_us t0 = 1'700'000'000'000'000;
 
@@ -34,7 +27,7 @@ std::vector<std::string> all_lines(const fs::path& file) {
 }
 
 TEST(RecordingReader, ListsStreamsAndReadsCompressedHoursInOrder) {
-  temp_dir dir;
+  temp_dir dir{"reader"};
   {
     file_sink sink({dir.path});
     for (int h = 0; h < 3; ++h) {
@@ -60,7 +53,7 @@ TEST(RecordingReader, ListsStreamsAndReadsCompressedHoursInOrder) {
 }
 
 TEST(RecordingReader, ReadsPlainTruthFilesAndSkipsCheckpoints) {
-  temp_dir dir;
+  temp_dir dir{"reader"};
   fs::create_directories(dir.path / "binance-spot/trades");
   fs::create_directories(dir.path / "binance-spot/book");
   std::ofstream(dir.path / "binance-spot/trades/BTCUSDT.ndjson") << "a\nb\n";
@@ -74,7 +67,7 @@ TEST(RecordingReader, ReadsPlainTruthFilesAndSkipsCheckpoints) {
 }
 
 TEST(RecordingReader, ATornTailYieldsOnlyWholeFrames) {
-  temp_dir dir;
+  temp_dir dir{"reader"};
   const fs::path file = dir.path / "x.ndjson.zst";
   std::string data;
   for (const std::string text : {"one\n", "two\nthree\n"}) {
