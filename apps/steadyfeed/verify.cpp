@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <unordered_map>
@@ -112,31 +113,86 @@ void verify_trades(const std::vector<owned_record>& truth, const std::vector<own
   }
 }
 
+// Where a book record stands in its stream. Book ids restart at a venue's
+// sequence reset (OKX), so a record whose seq is below its predecessor's
+// begins a new epoch, and positions compare by (epoch, seq).
+struct book_pos {
+  std::uint32_t epoch = 0;
+  std::uint64_t seq = 0;
+  auto operator<=>(const book_pos&) const = default;
+};
+
+class epoch_counter {
+ public:
+  book_pos next(std::uint64_t seq) {
+    if (started_ && seq < last_) ++epoch_;
+    started_ = true;
+    last_ = seq;
+    return {epoch_, seq};
+  }
+
+ private:
+  bool started_ = false;
+  std::uint32_t epoch_ = 0;
+  std::uint64_t last_ = 0;
+};
+
+// Each checkpoint is the true book right after one diff, or before the
+// first: it takes that diff's position. Both files are in time order, and a
+// diff's prev_seq names the state it applies to, which places a checkpoint
+// taken before it even when its ids recur after a reset.
+std::vector<book_pos> checkpoint_positions(const std::vector<owned_record>& checkpoints,
+                                           const std::vector<const owned_record*>& diffs,
+                                           const std::vector<book_pos>& diff_pos) {
+  std::vector<book_pos> out;
+  std::size_t cursor = 0;
+  for (const auto& c : checkpoints) {
+    const std::uint64_t seq = c.book.seq;
+    std::optional<book_pos> pos;
+    for (std::size_t i = cursor; i < diffs.size() && !pos; ++i) {
+      if (diffs[i]->book.has_prev_seq && diffs[i]->book.prev_seq == seq) {
+        pos = i == 0 ? book_pos{0, seq} : diff_pos[i - 1];
+        cursor = i;
+      } else if (diffs[i]->book.seq == seq) {
+        pos = diff_pos[i];
+        cursor = i;
+      }
+    }
+    out.push_back(pos.value_or(book_pos{cursor < diff_pos.size() ? diff_pos[cursor].epoch : 0, seq}));
+  }
+  return out;
+}
+
 void verify_book(const std::vector<owned_record>& truth, const std::vector<owned_record>& checkpoints,
                  const std::vector<owned_record>& data, stream_verdict& v) {
   if (checkpoints.empty()) return;
   // The true book, advanced through the truth's diffs on demand.
   std::vector<const owned_record*> diffs;
-  for (const auto& r : truth)
-    if (r.type == owned_record::kind::book) diffs.push_back(&r);
+  std::vector<book_pos> diff_pos;
+  epoch_counter truth_epochs;
+  for (const auto& r : truth) {
+    if (r.type != owned_record::kind::book) continue;
+    diffs.push_back(&r);
+    diff_pos.push_back(truth_epochs.next(r.book.seq));
+  }
+  const std::vector<book_pos> marks = checkpoint_positions(checkpoints, diffs, diff_pos);
   order_book true_book;
   true_book.apply(checkpoints.front().book);
-  std::uint64_t true_seq = checkpoints.front().book.seq;
+  book_pos true_pos = marks.front();
   std::size_t next_diff = 0;
-  while (next_diff < diffs.size() && diffs[next_diff]->book.seq <= true_seq) ++next_diff;
-  auto advance_truth = [&](std::uint64_t seq) {
-    while (next_diff < diffs.size() && diffs[next_diff]->book.seq <= seq) {
+  while (next_diff < diffs.size() && diff_pos[next_diff] <= true_pos) ++next_diff;
+  auto advance_truth = [&](book_pos pos) {
+    while (next_diff < diffs.size() && diff_pos[next_diff] <= pos) {
       true_book.apply(diffs[next_diff]->book);
-      true_seq = diffs[next_diff]->book.seq;
+      true_pos = diff_pos[next_diff];
       ++next_diff;
     }
   };
-  std::vector<std::uint64_t> marks;
-  for (const auto& c : checkpoints) marks.push_back(c.book.seq);
   std::size_t next_mark = 0;
 
   order_book book;
   bool synced = false;
+  epoch_counter data_epochs;
   for (const auto& r : data) {
     if (r.type == owned_record::kind::gap) {
       synced = false;
@@ -145,22 +201,22 @@ void verify_book(const std::vector<owned_record>& truth, const std::vector<owned
     }
     if (r.type != owned_record::kind::book) continue;
     ++v.recorded;
+    const book_pos pos = data_epochs.next(r.book.seq);
     if (r.book.snapshot) synced = true;
     if (!synced) continue;
     book.apply(r.book);
-    const std::uint64_t seq = r.book.seq;
     bool crossed_mark = false;
-    while (next_mark < marks.size() && marks[next_mark] <= seq) {
+    while (next_mark < marks.size() && marks[next_mark] <= pos) {
       crossed_mark = true;
       ++next_mark;
     }
-    if (!crossed_mark || seq < true_seq) continue;
-    advance_truth(seq);
-    if (true_seq != seq) continue;  // the truth has no state at exactly this id
+    if (!crossed_mark || pos < true_pos) continue;
+    advance_truth(pos);
+    if (true_pos != pos) continue;  // the truth has no state at exactly this id
     ++v.books_compared;
     if (!(book == true_book)) {
       ++v.books_differ;
-      note(v, fmt::format("book at seq {} differs from the truth", seq));
+      note(v, fmt::format("book at seq {} differs from the truth", r.book.seq));
     }
   }
 }

@@ -116,6 +116,34 @@ TEST(Verify, BooksAreComparedAtCheckpoints) {
   EXPECT_NE(out.find("books_differ=1"), std::string::npos) << out;
 }
 
+// OKX restarts its book ids now and then: the ids after the reset are
+// compared with the truth after the reset, not with the same ids before it.
+TEST(Verify, BooksAreComparedAcrossASequenceReset) {
+  auto truth_of = [](const dirs& d) {
+    std::ofstream cp(d.truth / "v/book/S.checkpoints.ndjson");
+    cp << book_line(1, true, "1", "1") << book_line(4, true, "4", "1") << book_line(2, true, "7", "1");
+    std::ofstream diffs(d.truth / "v/book/S.ndjson");
+    diffs << book_line(2, false, "2", "1") << book_line(3, false, "3", "1") << book_line(4, false, "4", "1")
+          << book_line(5, false, "5", "1") << book_line(1, false, "6", "1") << book_line(2, false, "7", "1")
+          << book_line(3, false, "8", "1");
+  };
+  const std::string before = book_line(2, true, "2", "1") + book_line(3, false, "3", "1") +
+                             book_line(4, false, "4", "1") + book_line(5, false, "5", "1");
+  dirs d;
+  truth_of(d);
+  record(d, "book", before + book_line(1, false, "6", "1") + book_line(2, false, "7", "1") +
+                        book_line(3, false, "8", "1"));
+  std::string out;
+  EXPECT_EQ(run(d, out), 0) << out;
+  EXPECT_NE(out.find("books_compared=3 books_differ=0"), std::string::npos) << out;
+
+  dirs bad;
+  truth_of(bad);
+  record(bad, "book", before + book_line(1, false, "6", "1") + book_line(2, false, "9", "1"));
+  EXPECT_EQ(run(bad, out), 1) << out;
+  EXPECT_NE(out.find("books_differ=1"), std::string::npos) << out;
+}
+
 TEST(Verify, UnusableInputIsExitTwo) {
   dirs d;
   std::string out;
