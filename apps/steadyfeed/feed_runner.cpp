@@ -177,6 +177,10 @@ feed_runner::feed_runner(asio::io_context::executor_type executor, const feed_co
 
 feed_runner::~feed_runner() { stop(); }
 
+bool feed_runner::resume_trades(std::string_view symbol, std::uint64_t last_id) {
+  return state_->pipeline->resume_trades(symbol, last_id);
+}
+
 void feed_runner::start() {
   for (auto& d : state_->drivers) d->start();
 }

@@ -48,6 +48,10 @@ class feed_runner {
   feed_runner(const feed_runner&) = delete;
   feed_runner& operator=(const feed_runner&) = delete;
 
+  // After a restart: the recording already holds `symbol`'s trades up to
+  // `last_id`; the ones after it are fetched from history. Before start().
+  bool resume_trades(std::string_view symbol, std::uint64_t last_id);
+
   void start();
   // Closes every connection; the pipeline's last records are already queued.
   void stop();

@@ -4,11 +4,13 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
+#include <fmt/format.h>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "steadyfeed/sink/file_sink.hpp"
+#include "steadyfeed/sink/resume_point.hpp"
 #include "steadyfeed/sink/record_queue.hpp"
 #include "steadyfeed/venue/venue_adapter.hpp"
 
@@ -73,6 +75,38 @@ struct recorder::impl {
   }
 };
 
+namespace {
+
+// After a crash or a restart, each trade stream continues from what its files
+// already hold, so the trades missed meanwhile are fetched, not lost.
+void resume_from_files(const daemon_config& config, const std::vector<std::unique_ptr<feed_runner>>& runners) {
+  for (std::size_t i = 0; i < config.feeds.size(); ++i) {
+    const auto& f = config.feeds[i];
+    const bool trades = std::any_of(f.channels.begin(), f.channels.end(),
+                                    [](const std::string& c) { return parse_channel(c) == channel::trades; });
+    if (!trades) continue;
+    for (const auto& symbol : f.symbols) {
+      std::error_code ec;
+      const auto point = find_trade_resume_point(config.files.dir, f.venue, symbol, ec);
+      if (ec) {
+        std::fputs(fmt::format("steadyfeed: {} {} trades: cannot read the recording to resume ({}); starting afresh\n",
+                               f.venue, symbol, ec.message())
+                       .c_str(),
+                   stderr);
+        continue;
+      }
+      if (!point || !runners[i]->resume_trades(symbol, point->last_id)) continue;
+      std::fputs(fmt::format("steadyfeed: {} {} trades: resuming after trade {} ({}{})\n", f.venue, symbol,
+                             point->last_id, point->file.string(),
+                             point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "")
+                     .c_str(),
+                 stderr);
+    }
+  }
+}
+
+}  // namespace
+
 recorder::recorder(daemon_config config, const clock& clock, feed_runner::event_sink on_event)
     : impl_(std::make_unique<impl>(std::move(config), clock, std::move(on_event))) {}
 
@@ -91,6 +125,7 @@ void recorder::start() {
     m.feeds.push_back(std::make_unique<feed_runner>(m.ioc.get_executor(), f, m.config.supervisor, m.queue, m.clk,
                                                     limiter, std::string{}, m.on_event));
   }
+  if (m.config.files.enabled) resume_from_files(m.config, m.feeds);
   m.running = true;
   m.work.emplace(m.ioc.get_executor());
   m.sink_thread = std::thread([&m] { m.sink_loop(); });

@@ -103,6 +103,13 @@ void market_pipeline::drain_arbiter(symbol_state& s) {
     if (st->trades) stats_.duplicates_dropped += st->trades->stats().duplicates;
 }
 
+bool market_pipeline::resume_trades(std::string_view symbol, std::uint64_t last_id) {
+  symbol_state* s = find(symbol);
+  if (!s || !s->trades) return false;
+  s->trades->resume_after(last_id);
+  return true;
+}
+
 void market_pipeline::on_message(const message& m, time_point now) {
   if (!m.records) return;
   // Parsers know what the venue sent; the receive time is the transport's.

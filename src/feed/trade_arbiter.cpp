@@ -38,7 +38,34 @@ void trade_arbiter::drain() {
   stats_.held = held_.size();
 }
 
+void trade_arbiter::resume_after(std::uint64_t last_id) {
+  if (has_watermark_ || !held_.empty()) return;  // live trades already decide
+  watermark_ = last_id;
+  has_watermark_ = true;
+  resume_pending_ = true;
+  stats_.last_id = last_id;
+}
+
+void trade_arbiter::check_resume_point(const trade_record& first, wall_us wall) {
+  resume_pending_ = false;
+  if (first.id <= watermark_) {
+    has_watermark_ = false;
+    ++stats_.resumes_dropped;
+    return;
+  }
+  if (!config_.contiguous_ids || first.first() <= watermark_ + 1) return;
+  const std::uint64_t missed = first.first() - watermark_ - 1;
+  if (missed <= config_.max_resume_backfill) return;
+  const std::uint64_t oldest_fetched = first.first() - config_.max_resume_backfill;
+  emit_gap(watermark_ + 1, oldest_fetched - 1,
+           fmt::format("restart: {} trades missed, only the newest {} are fetched from history", missed,
+                       config_.max_resume_backfill),
+           wall);
+  watermark_ = oldest_fetched - 1;
+}
+
 void trade_arbiter::on_trade(const trade_record& trade, time_point now, wall_us wall) {
+  if (resume_pending_) check_resume_point(trade, wall);
   if (has_watermark_ && trade.id <= watermark_) {
     ++stats_.duplicates;
     return;
@@ -116,19 +143,23 @@ void trade_arbiter::on_backfill_failed(std::string_view why, time_point now, wal
   give_up(fmt::format("backfill failed after {} attempts: {}", attempts_, why), wall);
 }
 
-void trade_arbiter::give_up(std::string reason, wall_us wall) {
-  if (!has_hole()) return;
+void trade_arbiter::emit_gap(std::uint64_t from, std::uint64_t to, std::string reason, wall_us wall) {
   gap_record g;
   g.venue = venue_;
   g.channel = "trades";
   g.symbol = symbol_;
-  g.from = std::to_string(watermark_ + 1);
-  g.to = std::to_string(hole_end());
+  g.from = std::to_string(from);
+  g.to = std::to_string(to);
   g.reason = std::move(reason);
   g.ts_recv = wall;
   ++stats_.gaps;
-  stats_.missing += hole_end() - watermark_;
+  stats_.missing += to - from + 1;
   out_.emplace_back(std::move(g));
+}
+
+void trade_arbiter::give_up(std::string reason, wall_us wall) {
+  if (!has_hole()) return;
+  emit_gap(watermark_ + 1, hole_end(), std::move(reason), wall);
   watermark_ = hole_end();
   in_flight_ = false;
   retry_at_ = never;

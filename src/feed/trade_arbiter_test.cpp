@@ -197,6 +197,73 @@ TEST(TradeArbiter, AggregatesChainByTheirFirstId) {
   EXPECT_EQ(f.requests[0].to_id, 125u);
 }
 
+TEST(TradeArbiter, AfterARestartTheTradesMissedWhileDownAreBackfilled) {
+  fixture f;
+  f.arb.resume_after(100);  // the recording ends at trade 100
+  f.feed(105);
+  f.feed(99);  // a late copy of a recorded trade
+  f.feed(106);
+  EXPECT_TRUE(f.ids.empty());
+  f.advance(milliseconds{250});
+  ASSERT_EQ(f.requests.size(), 1u);
+  EXPECT_EQ(f.requests[0].from_id, 101u);
+  EXPECT_EQ(f.requests[0].to_id, 104u);
+  std::vector<trade_record> page{trade(100), trade(101), trade(102), trade(103), trade(104)};
+  f.arb.on_backfill(page, false, f.now, 0);
+  f.collect();
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{101, 102, 103, 104, 105, 106}));
+  EXPECT_TRUE(f.gaps.empty());
+  EXPECT_EQ(f.arb.stats().resumes_dropped, 0u);
+}
+
+TEST(TradeArbiter, ARestartRightAtTheWatermarkContinuesWithoutAHole) {
+  fixture f;
+  f.arb.resume_after(100);
+  f.feed(101);
+  f.feed(102);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{101, 102}));
+  f.advance(seconds{5});
+  EXPECT_TRUE(f.requests.empty());
+}
+
+TEST(TradeArbiter, LiveIdsBelowTheResumePointStartAfresh) {
+  fixture f;
+  f.arb.resume_after(5000);  // files of a market whose ids have since reset
+  f.feed(7);
+  f.feed(8);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{7, 8}));
+  EXPECT_EQ(f.arb.stats().resumes_dropped, 1u);
+  f.advance(seconds{5});
+  EXPECT_TRUE(f.requests.empty());
+  EXPECT_TRUE(f.gaps.empty());
+}
+
+TEST(TradeArbiter, ALongOutageFetchesOnlyTheNewestTradesAndReportsTheRest) {
+  trade_arbiter_config c;
+  c.max_resume_backfill = 10;
+  fixture f;
+  f.arb = trade_arbiter{"binance-spot", "BTCUSDT", c};
+  f.arb.resume_after(100);
+  f.feed(1001);
+  ASSERT_EQ(f.gaps.size(), 1u);
+  EXPECT_EQ(f.gaps[0].from, "101");
+  EXPECT_EQ(f.gaps[0].to, "990");
+  EXPECT_NE(f.gaps[0].reason.find("restart"), std::string::npos);
+  f.advance(milliseconds{250});
+  ASSERT_EQ(f.requests.size(), 1u);
+  EXPECT_EQ(f.requests[0].from_id, 991u);
+  EXPECT_EQ(f.requests[0].to_id, 1000u);
+  EXPECT_EQ(f.arb.stats().missing, 890u);
+}
+
+TEST(TradeArbiter, ResumeIsIgnoredOnceLiveTradesHaveArrived) {
+  fixture f;
+  f.feed(10);
+  f.arb.resume_after(3);
+  f.feed(11);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{10, 11}));
+}
+
 TEST(TradeArbiter, RandomInterleavingsOfTwoLossyConnectionsLoseNothing) {
   for (std::uint64_t seed = 1; seed <= 200; ++seed) {
     rng r(seed);

@@ -66,6 +66,11 @@ class market_pipeline {
 
   void set_callbacks(callbacks cb) { cb_ = std::move(cb); }
 
+  // After a restart: `symbol`'s recording already holds trades up to
+  // `last_id` (see trade_arbiter::resume_after). Before the first message.
+  // Returns false when the pipeline has no trades for `symbol`.
+  bool resume_trades(std::string_view symbol, std::uint64_t last_id);
+
   // A message delivered by any supervisor of this feed.
   void on_message(const message& m, time_point now);
   // How many of the feed's connections are live; at zero the books are dropped.

@@ -14,6 +14,8 @@
 //   * when history cannot close it (timeouts, errors, an empty page, the hold
 //     buffer full), emits a `gap` record naming the exact id range and why, and
 //     moves on. Nothing is ever skipped silently.
+// After a restart, resume_after() continues from what the recording already
+// holds: the trades missed while the process was down are one more hole.
 // Memory is bounded by `max_held`. Venues whose trade ids are not contiguous
 // (Hyperliquid) run with `contiguous_ids = false`: duplicates are still
 // dropped, but holes cannot be seen from ids.
@@ -43,6 +45,10 @@ struct trade_arbiter_config {
   duration backfill_timeout = seconds{10};
   int backfill_attempts = 3;
   bool contiguous_ids = true;
+  // After a restart, at most this many missed trades (the newest) are fetched
+  // from history; older ones are reported in one gap record. Days of downtime
+  // would otherwise mean thousands of REST pages before live trades flow.
+  std::uint64_t max_resume_backfill = 200'000;
 };
 
 // Fetch trades with ids from..to (inclusive) from the venue's history.
@@ -60,6 +66,7 @@ struct trade_arbiter_stats {
   std::uint64_t gaps = 0;            // gap records emitted
   std::uint64_t missing = 0;         // ids covered by gap records
   std::uint64_t holes_filled = 0;    // holes closed without a gap
+  std::uint64_t resumes_dropped = 0; // resume points the live ids did not continue
   std::size_t held = 0;
   std::uint64_t last_id = 0;
 };
@@ -67,6 +74,15 @@ struct trade_arbiter_stats {
 class trade_arbiter {
  public:
   trade_arbiter(std::string venue, std::string symbol, trade_arbiter_config config = {});
+
+  // Continues a recording after a restart: `last_id` is the last trade id it
+  // holds (recorded or named by a gap record). Trades up to it are dropped as
+  // duplicates; the ids between it and the first live trade are backfilled
+  // like any hole. Call before the first trade. If the first live trade is at
+  // or below `last_id`, the venue's ids did not continue from the recording
+  // (a reset, or another market's files): the resume point is dropped and the
+  // stream starts afresh from that trade.
+  void resume_after(std::uint64_t last_id);
 
   void on_trade(const trade_record& trade, time_point now, wall_us wall);
   // A page of history for the outstanding request (possibly partial, possibly
@@ -89,6 +105,8 @@ class trade_arbiter {
   void emit(const trade_record& t, bool from_history);
   void drain();
   void give_up(std::string reason, wall_us wall);
+  void emit_gap(std::uint64_t from, std::uint64_t to, std::string reason, wall_us wall);
+  void check_resume_point(const trade_record& first, wall_us wall);
   void request_backfill(time_point now);
   bool has_hole() const noexcept;
   std::uint64_t hole_end() const noexcept;  // last missing id
@@ -98,6 +116,7 @@ class trade_arbiter {
   trade_arbiter_config config_;
   std::uint64_t watermark_ = 0;
   bool has_watermark_ = false;
+  bool resume_pending_ = false;  // resumed, and no live trade seen yet
   struct held_trade {
     trade_record trade;
     bool from_history = false;
