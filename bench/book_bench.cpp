@@ -1,10 +1,14 @@
-// Order book and trade arbiter costs on the hot path.
+// Order book and trade arbiter costs on the hot path, and memory per book.
 // Targets: book < 100 ns per update, arbiter < 30 ns per record.
 #include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
 
 #include "steadyfeed/book/book_sync.hpp"
 #include "steadyfeed/core/random.hpp"
 #include "steadyfeed/feed/trade_arbiter.hpp"
+#include "resident_memory.hpp"
 
 namespace {
 
@@ -77,6 +81,36 @@ void BM_ArbiterRedundantPair(benchmark::State& state) {
                                                        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_ArbiterRedundantPair);
+
+using bench::vm_rss_kib;
+
+// Resident memory per book of `levels` price levels a side (OKX `books`
+// keeps 400, a Binance REST snapshot holds up to 5000), from VmRSS before and
+// after building 200 of them, each with its churn of updates behind it.
+void BM_BookMemory(benchmark::State& state) {
+  const auto levels = static_cast<std::int64_t>(state.range(0));
+  constexpr int books = 200;
+  double per_book_kib = 0;
+  for (auto _ : state) {
+    const long before = vm_rss_kib();
+    std::vector<std::unique_ptr<order_book>> all;
+    for (int b = 0; b < books; ++b) {
+      auto book = std::make_unique<order_book>();
+      // Worst level first: each side keeps its best at the back.
+      for (std::int64_t i = levels - 1; i >= 0; --i) {
+        book->set_bid(decimal(4'300'000 - i, 1), decimal(1000 + i, 3));
+        book->set_ask(decimal(4'300'001 + i, 1), decimal(1000 + i, 3));
+      }
+      all.push_back(std::move(book));
+    }
+    const long after = vm_rss_kib();
+    per_book_kib = static_cast<double>(after - before) / books;
+    benchmark::DoNotOptimize(all.data());
+  }
+  state.counters["levels_per_side"] = static_cast<double>(levels);
+  state.counters["KiB_per_book"] = per_book_kib;
+}
+BENCHMARK(BM_BookMemory)->Arg(400)->Arg(5000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
