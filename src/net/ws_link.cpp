@@ -12,17 +12,19 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/websocket/ssl.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
-#include "net/retry_after.hpp"
 #include "net/transport_error.hpp"
+#include "net/ws_frame_reader.hpp"
+#include "net/ws_frame_writer.hpp"
+#include "net/ws_handshake.hpp"
 #include "steadyfeed/net/endpoint.hpp"
 #include "steadyfeed/net/tls_context.hpp"
 
@@ -31,7 +33,6 @@ namespace sf {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace websocket = beast::websocket;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
@@ -41,14 +42,20 @@ using socket_type = asio::basic_stream_socket<tcp, executor_type>;
 using resolver_type = asio::ip::basic_resolver<tcp, executor_type>;
 using timer_type =
     asio::basic_waitable_timer<mono_clock, asio::wait_traits<mono_clock>, executor_type>;
+using tls_stream = ssl::stream<socket_type>;
 
-// Raw sockets under the WebSocket stream rather than beast::tcp_stream: the
-// link uses no Beast timeouts, and tcp_stream's timer machinery would cost
-// memory on every idle connection for nothing.
-using plain_ws = websocket::stream<socket_type>;
-using tls_ws = websocket::stream<ssl::stream<socket_type>>;
+// The link reads WebSocket frames itself (see ws_frame_reader.hpp) from the
+// raw socket or the TLS stream over it, with no Beast WebSocket stream on top:
+// an asynchronous read per message costs several times what decoding the
+// message does.
+static_assert(ws_frame_reader::padding >= ws_frame_padding);
 
 namespace {
+
+// A ping's payload, like any control frame's, is at most 125 bytes.
+constexpr std::size_t max_ping_payload = 125;
+// The most of a refused upgrade's body read to quote it; the rest is left.
+constexpr std::uint64_t max_refusal_body = 64 * 1024;
 
 // State needed only until the link is open; freed then so an idle link keeps
 // only its stream and buffer.
@@ -59,19 +66,21 @@ struct handshake_state {
   // CONNECT exchange
   http::request<http::empty_body> proxy_request;
   std::optional<http::response_parser<http::empty_body>> proxy_response;
-  beast::flat_buffer proxy_buffer;
-  // The upgrade response, kept so a refusal can report its status, Retry-After
-  // and body.
-  websocket::response_type upgrade_response;
-  // Why certificate verification failed, when it was the host name.
-  std::string verify_detail;
+  // Upgrade exchange. The buffer is shared with the CONNECT exchange, which
+  // must leave it empty; after a 101 it holds the first frames, if any.
+  ws_upgrade_request upgrade_request;
+  std::string upgrade_key;
+  std::optional<http::response_parser<http::string_body>> upgrade_response;
+  beast::flat_buffer buffer;
 
   explicit handshake_state(const executor_type& ex) : resolver(ex) {}
 };
 
-struct queued_write {
-  bool ping = false;
-  std::string payload;
+// A frame ready for the wire. Frames are masked when queued, so a write only
+// moves bytes.
+struct queued_frame {
+  std::string bytes;
+  bool close = false;
 };
 
 std::string basic_credentials(const proxy_endpoint& proxy) {
@@ -97,10 +106,11 @@ class ws_link_state : public std::enable_shared_from_this<ws_link_state> {
       : ex_(std::move(ex)),
         options_(std::move(options)),
         callbacks_(std::move(callbacks)),
-        close_timer_(ex_) {}
+        close_timer_(ex_),
+        reader_(options_.max_frame_bytes) {}
 
   void open(std::string_view url);
-  void send(bool ping, std::string payload);
+  void send(ws_opcode opcode, std::string_view payload);
   void close(int code, std::string_view reason);
   bool is_open() const noexcept { return phase_ == phase::open && !closed_; }
   std::uint64_t frames() const noexcept { return frames_; }
@@ -113,7 +123,11 @@ class ws_link_state : public std::enable_shared_from_this<ws_link_state> {
     proxying,
     tls,
     upgrading,
+    // Reading frames. After close() still reading, for the peer's answer.
     open,
+    // The link ended (peer's close frame, protocol error) and its own close
+    // frame is going out; nothing is read any more.
+    closing,
     done
   };
 
@@ -124,11 +138,12 @@ class ws_link_state : public std::enable_shared_from_this<ws_link_state> {
     else
       f(*plain_);
   }
-  socket_type& socket() { return tls_ ? tls_->next_layer().next_layer() : plain_->next_layer(); }
+  socket_type& socket() { return tls_ ? tls_->next_layer() : *plain_; }
 
   void fail_later(failure why);
   void fail_open(failure why);
   void end(failure why);
+  void report_closed(const failure& why);
   void drop_queued_writes();
   void shut_socket();
 
@@ -139,32 +154,46 @@ class ws_link_state : public std::enable_shared_from_this<ws_link_state> {
   void on_proxy_answered(const error_code& ec);
   void start_tls();
   void on_tls(const error_code& ec);
-  template <class WS>
-  void start_upgrade(WS& ws);
-  void on_upgraded(const error_code& ec);
-  template <class WS>
-  void read(WS& ws);
-  void on_read(const error_code& ec);
-  template <class WS>
-  void write_next(WS& ws);
+  template <class Stream>
+  void start_upgrade(Stream& stream);
+  void on_upgrade_written(const error_code& ec);
+  void on_upgrade_answered(const error_code& ec);
+  void on_refusal_body(const error_code& ec);
+  void on_upgrade_response();
+  void start_frames();
+
+  template <class Stream>
+  void read(Stream& stream);
+  void on_read(const error_code& ec, std::size_t bytes);
+  void take_frames();
+  void on_control(const ws_frame_event& event);
+  void on_close_frame(const ws_frame_event& event);
+  void on_bad_frame();
+
+  void queue(ws_opcode opcode, std::string_view payload);
+  template <class Stream>
+  void write_next(Stream& stream);
   void on_written(const error_code& ec);
-  template <class WS>
-  void start_close(WS& ws, int code, std::string_view reason);
+  void start_close(int code, std::string_view reason);
+  void close_after_frame(int code, std::string_view reason);
+  void arm_close_timer();
   void finish_close();
 
   executor_type ex_;
   ws_link_options options_;
   ws_link_callbacks callbacks_;
   std::shared_ptr<ssl::context> tls_context_;
-  std::optional<plain_ws> plain_;
-  std::optional<tls_ws> tls_;
+  std::optional<socket_type> plain_;
+  std::optional<tls_stream> tls_;
   std::unique_ptr<handshake_state> hs_;
-  beast::flat_buffer buffer_;
-  std::deque<queued_write> writes_;
+  std::deque<queued_frame> writes_;
   timer_type close_timer_;
+  ws_frame_reader reader_;
   std::uint64_t frames_ = 0;
   phase phase_ = phase::idle;
   bool writing_ = false;
+  // A close frame is queued: nothing may follow it (RFC 6455 §5.5.1).
+  bool close_queued_ = false;
   // close() was called: report nothing more, only wind down.
   bool closed_ = false;
   // on_open_failed or on_closed was reported.
@@ -225,12 +254,13 @@ void ws_link_state::fail_open(failure why) {
 
 void ws_link_state::drop_queued_writes() {
   // The write in flight (the front) keeps its buffer until its handler runs:
-  // Beast is still reading from it.
+  // the socket is still reading from it.
   if (!writing_) {
     writes_.clear();
   } else if (!writes_.empty()) {
     writes_.erase(writes_.begin() + 1, writes_.end());
   }
+  close_queued_ = writing_ && !writes_.empty() && writes_.front().close;
 }
 
 void ws_link_state::end(failure why) {
@@ -238,6 +268,10 @@ void ws_link_state::end(failure why) {
   drop_queued_writes();
   close_timer_.cancel();
   shut_socket();
+  report_closed(why);
+}
+
+void ws_link_state::report_closed(const failure& why) {
   if (closed_ || ended_) return;
   ended_ = true;
   if (callbacks_.on_closed) callbacks_.on_closed(why);
@@ -308,7 +342,7 @@ void ws_link_state::on_proxy_written(const error_code& ec) {
   // A CONNECT response has no body however its headers read (RFC 9110 §9.3.6),
   // and anything after the header already belongs to the tunnel.
   hs_->proxy_response->skip(true);
-  http::async_read_header(socket(), hs_->proxy_buffer, *hs_->proxy_response,
+  http::async_read_header(socket(), hs_->buffer, *hs_->proxy_response,
                           [self = shared_from_this()](const error_code& e, std::size_t) {
                             self->on_proxy_answered(e);
                           });
@@ -329,12 +363,12 @@ void ws_link_state::on_proxy_answered(const error_code& ec) {
                                               status, std::string_view(res.reason())),
                                   status));
   }
-  if (hs_->proxy_buffer.size() != 0) {
+  if (hs_->buffer.size() != 0) {
     // The server cannot have spoken first in either TLS or WebSocket, so bytes
     // here mean the proxy is not a transparent tunnel.
     return fail_open(make_failure(errc::protocol_violation,
                                   fmt::format("proxy sent {} unexpected bytes after CONNECT {}",
-                                              hs_->proxy_buffer.size(), target)));
+                                              hs_->buffer.size(), target)));
   }
   start_tls();
 }
@@ -345,7 +379,7 @@ void ws_link_state::start_tls() {
     return;
   }
   phase_ = phase::tls;
-  auto& stream = tls_->next_layer();
+  auto& stream = *tls_;
   const ws_endpoint& ep = hs_->endpoint;
   // SNI carries host names only (RFC 6066 forbids address literals); without
   // it, CDN-fronted venues present a default certificate and verification fails.
@@ -373,7 +407,7 @@ void ws_link_state::start_tls() {
 void ws_link_state::on_tls(const error_code& ec) {
   if (closed_) return;
   if (ec) {
-    SSL* ssl_handle = tls_->next_layer().native_handle();
+    SSL* ssl_handle = tls_->native_handle();
     const long verify = SSL_get_verify_result(ssl_handle);
     const std::string where = fmt::format("{}:{}", hs_->endpoint.host, hs_->endpoint.port);
     if (verify != X509_V_OK) {
@@ -386,150 +420,222 @@ void ws_link_state::on_tls(const error_code& ec) {
   start_upgrade(*tls_);
 }
 
-template <class WS>
-void ws_link_state::start_upgrade(WS& ws) {
+// ---- upgrade --------------------------------------------------------------------
+
+template <class Stream>
+void ws_link_state::start_upgrade(Stream& stream) {
   phase_ = phase::upgrading;
-  // The supervisor owns every deadline: with Beast's timers on, a link could
-  // close itself under a policy nobody configured.
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = websocket::stream_base::none();
-  timeouts.idle_timeout = websocket::stream_base::none();
-  timeouts.keep_alive_pings = false;
-  ws.set_option(timeouts);
-  ws.set_option(websocket::stream_base::decorator(
-      [ua = options_.user_agent, headers = options_.headers](websocket::request_type& req) {
-        req.set(http::field::user_agent, ua);
-        for (const auto& [name, value] : headers) req.set(name, value);
-      }));
-  ws.read_message_max(options_.max_frame_bytes);
-  // Outgoing messages are small control frames: send each as one frame.
-  ws.auto_fragment(false);
-  ws.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
-    if (closed_ || ended_) return;
-    const std::string_view view(payload.data(), payload.size());
-    if (kind == websocket::frame_type::ping && callbacks_.on_ping) callbacks_.on_ping(view);
-    if (kind == websocket::frame_type::pong && callbacks_.on_pong) callbacks_.on_pong(view);
-  });
-  ws.async_handshake(hs_->upgrade_response, hs_->endpoint.host_header(), hs_->endpoint.target,
-                     [self = shared_from_this()](const error_code& ec) { self->on_upgraded(ec); });
+  hs_->upgrade_key = make_ws_key();
+  hs_->upgrade_request =
+      make_upgrade_request(hs_->endpoint, hs_->upgrade_key, options_.user_agent, options_.headers);
+  http::async_write(stream, hs_->upgrade_request,
+                    [self = shared_from_this()](const error_code& ec, std::size_t) {
+                      self->on_upgrade_written(ec);
+                    });
 }
 
-void ws_link_state::on_upgraded(const error_code& ec) {
+void ws_link_state::on_upgrade_written(const error_code& ec) {
   if (closed_) return;
-  if (ec == websocket::error::upgrade_declined) {
-    const auto& res = hs_->upgrade_response;
-    const int status = static_cast<int>(res.result_int());
-    failure why = make_failure(classify_upgrade_status(status), {}, status);
-    why.retry_after = parse_retry_after(res[http::field::retry_after], res[http::field::date]);
-    // Venues explain refusals in the body ("IP banned until ..."); a bounded
-    // excerpt keeps the event readable.
-    std::string_view body = res.body();
-    if (body.size() > 200) body = body.substr(0, 200);
-    why.detail = fmt::format("upgrade to {}{} refused: {} {}{}{}", hs_->endpoint.host_header(),
-                             hs_->endpoint.target, status, std::string_view(res.reason()),
-                             body.empty() ? "" : ": ", body);
-    return fail_open(std::move(why));
-  }
   if (ec) return fail_open(transport_failure(ec, link_stage::upgrade, hs_->endpoint.host_header()));
+  hs_->upgrade_response.emplace();
+  hs_->upgrade_response->body_limit(max_refusal_body);
+  // Only the header: after a 101 the bytes that follow are frames, and they
+  // must stay in the buffer for the frame reader.
+  with_stream([this](auto& stream) {
+    http::async_read_header(stream, hs_->buffer, *hs_->upgrade_response,
+                            [self = shared_from_this()](const error_code& e, std::size_t) {
+                              self->on_upgrade_answered(e);
+                            });
+  });
+}
+
+void ws_link_state::on_upgrade_answered(const error_code& ec) {
+  if (closed_) return;
+  if (ec) return fail_open(transport_failure(ec, link_stage::upgrade, hs_->endpoint.host_header()));
+  auto& parser = *hs_->upgrade_response;
+  if (parser.get().result() == http::status::switching_protocols || parser.is_done())
+    return on_upgrade_response();
+  // A refusal: venues say why in the body.
+  with_stream([this](auto& stream) {
+    http::async_read(stream, hs_->buffer, *hs_->upgrade_response,
+                     [self = shared_from_this()](const error_code& e, std::size_t) {
+                       self->on_refusal_body(e);
+                     });
+  });
+}
+
+void ws_link_state::on_refusal_body(const error_code&) {
+  if (closed_) return;
+  // A body that could not be read whole only shortens the detail: the status
+  // and Retry-After are what the supervisor acts on.
+  on_upgrade_response();
+}
+
+void ws_link_state::on_upgrade_response() {
+  const std::string where = hs_->endpoint.host_header() + hs_->endpoint.target;
+  if (auto why = check_upgrade_response(hs_->upgrade_response->get(), hs_->upgrade_key, where))
+    return fail_open(std::move(*why));
+  start_frames();
+}
+
+void ws_link_state::start_frames() {
   phase_ = phase::open;
+  // A server may send its first frames right behind the 101, so they arrive
+  // in the same read as the response's header.
+  const auto early = hs_->buffer.cdata();
+  reader_.append({static_cast<const char*>(early.data()), early.size()});
   hs_.reset();
   if (callbacks_.on_open) callbacks_.on_open();
-  // on_open may have closed the link; the read must start anyway so that the
-  // closing handshake (which needs a reader) completes.
-  with_stream([this](auto& ws) {
-    read(ws);
-    if (!closed_ && !writing_ && !writes_.empty()) write_next(ws);
+  take_frames();
+  // on_open or a frame's callback may have closed the link; reading goes on
+  // regardless, for the peer's answer to the close frame.
+  if (phase_ != phase::open) return;
+  with_stream([this](auto& stream) {
+    read(stream);
+    if (!writing_ && !writes_.empty()) write_next(stream);
   });
 }
 
-template <class WS>
-void ws_link_state::read(WS& ws) {
-  ws.async_read(buffer_, [self = shared_from_this()](const error_code& ec, std::size_t) {
-    self->on_read(ec);
-  });
+// ---- reading --------------------------------------------------------------------
+
+template <class Stream>
+void ws_link_state::read(Stream& stream) {
+  const std::span<char> space = reader_.prepare();
+  stream.async_read_some(asio::buffer(space.data(), space.size()),
+                         [self = shared_from_this()](const error_code& ec, std::size_t bytes) {
+                           self->on_read(ec, bytes);
+                         });
 }
 
-void ws_link_state::on_read(const error_code& ec) {
+void ws_link_state::on_read(const error_code& ec, std::size_t bytes) {
+  // Reads stop in `closing`; in `done` the socket was shut under this one.
+  if (phase_ != phase::open) return;
+  if (bytes != 0) {
+    reader_.commit(bytes);
+    take_frames();
+    if (phase_ != phase::open) return;
+  }
   if (ec) {
-    // Our close completed (error::closed) or was cut short; either way done.
+    // After close(), a peer that ends TCP instead of answering also ends the
+    // closing handshake.
     if (closed_) return finish_close();
-    failure why = transport_failure(ec, link_stage::stream);
-    if (ec == websocket::error::closed) {
-      with_stream([&why](auto& ws) {
-        const auto& reason = ws.reason();
-        why.close_code = static_cast<int>(reason.code);
-        why.detail = fmt::format("peer closed with code {}{}{}", why.close_code,
-                                 reason.reason.empty() ? "" : ": ",
-                                 std::string_view(reason.reason.data(), reason.reason.size()));
-      });
-    } else if (ec == websocket::error::message_too_big) {
-      why.close_code = static_cast<int>(websocket::close_code::too_big);
-      why.detail = fmt::format("message larger than {} bytes", options_.max_frame_bytes);
+    return end(transport_failure(ec, link_stage::stream));
+  }
+  with_stream([this](auto& stream) { read(stream); });
+}
+
+void ws_link_state::take_frames() {
+  for (;;) {
+    const ws_frame_event event = reader_.next();
+    switch (event.what) {
+      case ws_frame_event::kind::need_more:
+        return;
+      case ws_frame_event::kind::message:
+        ++frames_;
+        if (!closed_ && callbacks_.on_frame) callbacks_.on_frame(event.payload);
+        break;
+      case ws_frame_event::kind::ping:
+      case ws_frame_event::kind::pong:
+        on_control(event);
+        break;
+      case ws_frame_event::kind::close:
+        return on_close_frame(event);
+      case ws_frame_event::kind::error:
+        return on_bad_frame();
     }
-    return end(std::move(why));
   }
-  ++frames_;
-  // The padding promise: make room past the message once; the buffer is reused,
-  // so this copies only when a message larger than any before arrives.
-  if (buffer_.capacity() - buffer_.size() < ws_frame_padding)
-    buffer_.reserve(buffer_.size() + ws_frame_padding);
-  if (!closed_ && callbacks_.on_frame) {
-    const auto data = buffer_.cdata();
-    callbacks_.on_frame(std::string_view(static_cast<const char*>(data.data()), data.size()));
-  }
-  buffer_.consume(buffer_.size());
-  // After close() the closing handshake reads for itself: Beast's close
-  // operation takes over the stream's read side once this read has finished,
-  // and a new read queued behind it can leave both waiting on each other
-  // until the close timer fires.
-  if (phase_ == phase::done || closed_) return;
-  with_stream([this](auto& ws) { read(ws); });
 }
 
-void ws_link_state::send(bool ping, std::string payload) {
-  if (closed_ || ended_ || phase_ == phase::done) return;
-  if (ping && payload.size() > websocket::ping_data::static_capacity)
-    payload.resize(websocket::ping_data::static_capacity);
-  writes_.push_back({ping, std::move(payload)});
-  if (phase_ == phase::open && !writing_) with_stream([this](auto& ws) { write_next(ws); });
+void ws_link_state::on_control(const ws_frame_event& event) {
+  if (event.what == ws_frame_event::kind::ping) {
+    // Answered first, so the pong goes out ahead of anything the callback sends.
+    queue(ws_opcode::pong, event.payload);
+    if (!closed_ && callbacks_.on_ping) callbacks_.on_ping(event.payload);
+  } else if (!closed_ && callbacks_.on_pong) {
+    callbacks_.on_pong(event.payload);
+  }
 }
 
-template <class WS>
-void ws_link_state::write_next(WS& ws) {
+void ws_link_state::on_close_frame(const ws_frame_event& event) {
+  // The answer to our own close frame: the closing handshake is complete.
+  if (closed_) return finish_close();
+  failure why = failure::of(errc::closed_by_peer);
+  why.close_code = event.close_code;
+  why.detail = event.close_code == 0
+                   ? std::string("peer closed without a code")
+                   : fmt::format("peer closed with code {}{}{}", event.close_code,
+                                 event.payload.empty() ? "" : ": ", event.payload);
+  // The peer's close is echoed (RFC 6455 §5.5.1) before anyone hears of it.
+  close_after_frame(event.close_code, event.payload);
+  report_closed(why);
+}
+
+void ws_link_state::on_bad_frame() {
+  if (closed_) return finish_close();
+  const ws_frame_error& error = reader_.error();
+  failure why = failure::of(error.code, error.detail);
+  // 1009 tells the supervisor the limit was hit (the venue may need a larger
+  // one); a plain protocol error carries no code, as before.
+  if (error.code == errc::frame_too_large) why.close_code = error.close_code;
+  close_after_frame(error.close_code, {});
+  report_closed(why);
+}
+
+// ---- writing --------------------------------------------------------------------
+
+void ws_link_state::send(ws_opcode opcode, std::string_view payload) {
+  if (closed_ || ended_ || phase_ == phase::closing || phase_ == phase::done) return;
+  if (opcode == ws_opcode::ping && payload.size() > max_ping_payload)
+    payload = payload.substr(0, max_ping_payload);
+  queue(opcode, payload);
+}
+
+void ws_link_state::queue(ws_opcode opcode, std::string_view payload) {
+  if (close_queued_) return;
+  const bool close = opcode == ws_opcode::close;
+  writes_.push_back({encode_client_frame(opcode, payload, random_mask_key()), close});
+  close_queued_ = close;
+  // Before the upgrade, writes wait for start_frames().
+  if (!writing_ && (phase_ == phase::open || phase_ == phase::closing))
+    with_stream([this](auto& stream) { write_next(stream); });
+}
+
+template <class Stream>
+void ws_link_state::write_next(Stream& stream) {
   writing_ = true;
-  queued_write& next = writes_.front();
-  auto done = [self = shared_from_this()](const error_code& ec, auto&&...) {
-    self->on_written(ec);
-  };
-  if (next.ping) {
-    ws.async_ping(websocket::ping_data(next.payload.data(), next.payload.size()), std::move(done));
-  } else {
-    ws.text(true);
-    ws.async_write(asio::buffer(next.payload), std::move(done));
-  }
+  asio::async_write(
+      stream, asio::buffer(writes_.front().bytes),
+      [self = shared_from_this()](const error_code& ec, std::size_t) { self->on_written(ec); });
 }
 
 void ws_link_state::on_written(const error_code& ec) {
   writing_ = false;
+  const bool sent_close = !writes_.empty() && writes_.front().close;
   if (!writes_.empty()) writes_.pop_front();
-  if (closed_ || phase_ != phase::open) return;
-  // An aborted write or one cut by the peer's close frame: the read loop sees
-  // the same end with its cause (close code, reason) and reports it.
-  if (ec == asio::error::operation_aborted || ec == websocket::error::closed) return;
-  if (ec) return end(transport_failure(ec, link_stage::stream, "write"));
-  if (!writes_.empty()) with_stream([this](auto& ws) { write_next(ws); });
+  if (phase_ == phase::done) return;
+  if (ec) {
+    // While winding down, a failed write only ends it sooner.
+    if (closed_ || phase_ == phase::closing) return finish_close();
+    return end(transport_failure(ec, link_stage::stream, "write"));
+  }
+  // The link ended and has told the peer why: nothing is left to wait for.
+  if (sent_close && phase_ == phase::closing) return finish_close();
+  if (!writes_.empty()) with_stream([this](auto& stream) { write_next(stream); });
 }
+
+// ---- closing --------------------------------------------------------------------
 
 void ws_link_state::close(int code, std::string_view reason) {
   if (closed_) return;
   closed_ = true;
-  drop_queued_writes();
   switch (phase_) {
     case phase::idle:
     case phase::done:
       phase_ = phase::done;
+      drop_queued_writes();
       return;
     case phase::resolving:
+      drop_queued_writes();
       hs_->resolver.cancel();
       phase_ = phase::done;
       return;
@@ -539,24 +645,35 @@ void ws_link_state::close(int code, std::string_view reason) {
     case phase::upgrading:
       // Closing the socket aborts whatever is in flight on it; the handlers see
       // closed_ and stop.
+      drop_queued_writes();
       shut_socket();
       phase_ = phase::done;
       return;
     case phase::open:
-      with_stream([&](auto& ws) { start_close(ws, code, reason); });
+      drop_queued_writes();
+      start_close(code, reason);
+      return;
+    case phase::closing:
+      // Already ended; its close frame is on the way and the timer bounds it.
       return;
   }
 }
 
-template <class WS>
-void ws_link_state::start_close(WS& ws, int code, std::string_view reason) {
-  websocket::close_reason why(static_cast<std::uint16_t>(code));
-  // A close frame's payload is at most 125 bytes, 2 of them the code.
-  why.reason = std::string(reason.substr(0, 123));
-  ws.async_close(why, [self = shared_from_this()](const error_code&) { self->finish_close(); });
-  // Either the pending read or the close operation itself receives the peer's
-  // close frame and tears the connection down; a peer that never answers
-  // (half-open) is cut off by the timer.
+void ws_link_state::start_close(int code, std::string_view reason) {
+  queue(ws_opcode::close, close_payload(code, reason));
+  // The read loop receives the peer's close frame and ends the connection; a
+  // peer that never answers (half-open) is cut off by the timer.
+  arm_close_timer();
+}
+
+void ws_link_state::close_after_frame(int code, std::string_view reason) {
+  phase_ = phase::closing;
+  drop_queued_writes();
+  queue(ws_opcode::close, close_payload(code, reason));
+  arm_close_timer();
+}
+
+void ws_link_state::arm_close_timer() {
   close_timer_.expires_after(options_.close_timeout);
   close_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
     if (!ec) self->finish_close();
@@ -566,6 +683,7 @@ void ws_link_state::start_close(WS& ws, int code, std::string_view reason) {
 void ws_link_state::finish_close() {
   if (phase_ == phase::done) return;
   phase_ = phase::done;
+  drop_queued_writes();
   close_timer_.cancel();
   shut_socket();
 }
@@ -584,10 +702,10 @@ void ws_link::open(std::string_view url) {
   state_->open(url);
 }
 void ws_link::send(std::string text) {
-  state_->send(false, std::move(text));
+  state_->send(ws_opcode::text, text);
 }
 void ws_link::ping(std::string payload) {
-  state_->send(true, std::move(payload));
+  state_->send(ws_opcode::ping, payload);
 }
 void ws_link::close(int code, std::string_view reason) {
   state_->close(code, reason);

@@ -2,11 +2,16 @@
 // connection, what each way of ending it reports, and refused upgrades.
 #include "steadyfeed/net/ws_link.hpp"
 
+#include <array>
+#include <functional>
+
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 
+#include "net/ws_handshake.hpp"
 #include "support/link_probe.hpp"
 #include "support/run_until.hpp"
 #include "support/ws_test_server.hpp"
@@ -37,6 +42,115 @@ class ws_link_test : public ::testing::Test {
   ws_test_server server;
   link_probe probe;
 };
+
+// A scripted server on a bare TCP socket, for what the test server cannot be
+// made to send: frames in the same write as the 101, broken frames, a wrong
+// accept key. It runs on the test's io_context, and records every byte the
+// client sends after its upgrade request.
+class raw_peer {
+ public:
+  explicit raw_peer(boost::asio::io_context& io)
+      : acceptor_(io, {boost::asio::ip::make_address_v4("127.0.0.1"), 0}), socket_(io) {}
+
+  std::string url() const {
+    return "ws://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/";
+  }
+
+  // Accepts one connection, reads the upgrade request and answers with
+  // `reply(key)`, the client's Sec-WebSocket-Key given.
+  void serve(std::function<std::string(const std::string& key)> reply) {
+    acceptor_.async_accept(socket_, [this, reply](const boost::system::error_code& ec) {
+      if (ec) return;
+      boost::asio::async_read_until(
+          socket_, boost::asio::dynamic_buffer(in_), "\r\n\r\n",
+          [this, reply](const boost::system::error_code& e, std::size_t header) {
+            if (e) return;
+            out_ = reply(key_of(in_.substr(0, header)));
+            in_.erase(0, header);
+            boost::asio::async_write(socket_, boost::asio::buffer(out_),
+                                     [](const boost::system::error_code&, std::size_t) {});
+            read_on();
+          });
+    });
+  }
+
+  // What the client sent after the request; `eof` once it closed.
+  const std::string& received() const { return in_; }
+  bool eof() const { return eof_; }
+
+  static std::string accept(const std::string& key) {
+    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Accept: " +
+           ws_accept_for(key) + "\r\n\r\n";
+  }
+
+ private:
+  static std::string key_of(const std::string& request) {
+    const std::string name = "Sec-WebSocket-Key: ";
+    const auto at = request.find(name);
+    if (at == std::string::npos) return {};
+    const auto from = at + name.size();
+    return request.substr(from, request.find("\r\n", from) - from);
+  }
+
+  void read_on() {
+    socket_.async_read_some(boost::asio::buffer(chunk_),
+                            [this](const boost::system::error_code& ec, std::size_t n) {
+                              in_.append(chunk_.data(), n);
+                              if (ec) {
+                                eof_ = true;
+                                return;
+                              }
+                              read_on();
+                            });
+  }
+
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::socket socket_;
+  std::string in_;
+  std::string out_;
+  std::array<char, 4096> chunk_{};
+  bool eof_ = false;
+};
+
+// A server frame (unmasked unless told) with a payload under 126 bytes.
+std::string raw_frame(unsigned first_byte, std::string_view payload, bool masked = false) {
+  std::string out;
+  out.push_back(static_cast<char>(first_byte));
+  out.push_back(static_cast<char>((masked ? 0x80 : 0) | payload.size()));
+  if (masked) out.append(4, '\0');  // a zero key: the payload reads as is
+  out.append(payload);
+  return out;
+}
+
+struct client_frame {
+  int opcode = 0;
+  std::string payload;
+  bool masked = false;
+};
+
+// Decodes what a client sent (short frames only, as the tests send).
+std::vector<client_frame> client_frames(std::string_view bytes) {
+  std::vector<client_frame> out;
+  while (bytes.size() >= 6) {
+    client_frame f;
+    f.opcode = bytes[0] & 0x0f;
+    f.masked = (bytes[1] & 0x80) != 0;
+    const std::size_t n = bytes[1] & 0x7f;
+    if (n >= 126 || bytes.size() < 6 + n) break;
+    const std::string_view key = bytes.substr(2, 4);
+    f.payload.assign(bytes.substr(6, n));
+    for (std::size_t i = 0; i < n; ++i) f.payload[i] = static_cast<char>(f.payload[i] ^ key[i % 4]);
+    out.push_back(std::move(f));
+    bytes.remove_prefix(6 + n);
+  }
+  return out;
+}
+
+int close_code_in(const client_frame& f) {
+  if (f.payload.size() < 2) return 0;
+  return (static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1]);
+}
 
 TEST_F(ws_link_test, opens_sends_receives_and_closes_with_a_code) {
   ws_link_options options;
@@ -344,6 +458,137 @@ TEST_F(ws_link_test, close_against_a_half_open_peer_finishes_within_the_close_ti
   test::run_for(io, milliseconds{500});
   EXPECT_TRUE(io.stopped()) << "operations still pending after the close timeout";
   EXPECT_EQ(probe.reports, 1);  // only on_open
+}
+
+// ---- against a scripted peer ------------------------------------------------------
+
+TEST_F(ws_link_test, frames_sent_along_with_the_101_are_delivered_after_on_open) {
+  raw_peer peer(io);
+  peer.serve([](const std::string& key) {
+    return raw_peer::accept(key) + ws_test_server::serialize_frame("early-1") +
+           ws_test_server::serialize_frame("early-2");
+  });
+  bool open_first = true;
+  ws_link link(io.get_executor(), {}, [&] {
+    auto cb = probe.callbacks();
+    auto record = cb.on_frame;
+    cb.on_frame = [&, record](std::string_view frame) {
+      open_first = open_first && probe.opened == 1;
+      record(frame);
+    };
+    return cb;
+  }());
+  link.open(peer.url());
+  ASSERT_TRUE(run_until(
+      io, [&] { return probe.frames.size() == 2 || probe.ended(); }, wait));
+  EXPECT_EQ(probe.frames, (std::vector<std::string>{"early-1", "early-2"}));
+  EXPECT_TRUE(open_first);
+}
+
+TEST_F(ws_link_test, a_wrong_accept_key_fails_the_upgrade) {
+  raw_peer peer(io);
+  peer.serve([](const std::string&) { return raw_peer::accept("not the client's key"); });
+  ws_link link(io.get_executor(), {}, probe.callbacks());
+  link.open(peer.url());
+  ASSERT_TRUE(run_until(
+      io, [&] { return probe.ended(); }, wait));
+  ASSERT_TRUE(probe.open_failed);
+  EXPECT_EQ(probe.open_failed->code, errc::protocol_violation) << probe.open_failed->to_string();
+  EXPECT_NE(probe.open_failed->detail.find("Sec-WebSocket-Accept"), std::string::npos);
+  EXPECT_EQ(probe.opened, 0);
+}
+
+TEST_F(ws_link_test, fragments_are_reassembled_and_pings_between_them_answered) {
+  raw_peer peer(io);
+  peer.serve([](const std::string& key) {
+    return raw_peer::accept(key) + raw_frame(0x01, "frag") + raw_frame(0x89, "mid") +
+           raw_frame(0x00, "men") + raw_frame(0x80, "ted") + raw_frame(0x82, "\x01\x02");
+  });
+  ws_link link(io.get_executor(), {}, probe.callbacks());
+  link.open(peer.url());
+  ASSERT_TRUE(run_until(
+      io, [&] { return probe.frames.size() == 2 || probe.ended(); }, wait));
+  EXPECT_EQ(probe.frames, (std::vector<std::string>{"fragmented", "\x01\x02"}));
+  EXPECT_EQ(probe.pings, (std::vector<std::string>{"mid"}));
+  ASSERT_TRUE(run_until(
+      io, [&] { return !client_frames(peer.received()).empty(); }, wait));
+  const auto sent = client_frames(peer.received());
+  EXPECT_EQ(sent[0].opcode, 0xa);
+  EXPECT_EQ(sent[0].payload, "mid");
+  EXPECT_TRUE(sent[0].masked);
+}
+
+TEST_F(ws_link_test, a_masked_server_frame_fails_the_link_and_says_1002) {
+  raw_peer peer(io);
+  peer.serve([](const std::string& key) {
+    return raw_peer::accept(key) + raw_frame(0x81, "fine") + raw_frame(0x81, "masked", true);
+  });
+  ws_link link(io.get_executor(), {}, probe.callbacks());
+  link.open(peer.url());
+  ASSERT_TRUE(run_until(
+      io, [&] { return probe.ended(); }, wait));
+  EXPECT_EQ(probe.frames, (std::vector<std::string>{"fine"}));
+  ASSERT_TRUE(probe.closed);
+  EXPECT_EQ(probe.closed->code, errc::protocol_violation);
+  EXPECT_EQ(probe.closed->code, error_condition_kind::protocol);
+  EXPECT_NE(probe.closed->detail.find("masked"), std::string::npos) << probe.closed->detail;
+  // The peer is told why, then the connection ends.
+  ASSERT_TRUE(run_until(
+      io, [&] { return peer.eof(); }, wait));
+  const auto sent = client_frames(peer.received());
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].opcode, 0x8);
+  EXPECT_EQ(close_code_in(sent[0]), 1002);
+}
+
+TEST_F(ws_link_test, a_close_frame_is_echoed_before_the_connection_ends) {
+  raw_peer peer(io);
+  peer.serve([](const std::string& key) {
+    return raw_peer::accept(key) + raw_frame(0x88, std::string("\x0f\xa2"
+                                                               "bye",
+                                                               5));
+  });
+  ws_link link(io.get_executor(), {}, probe.callbacks());
+  link.open(peer.url());
+  ASSERT_TRUE(run_until(
+      io, [&] { return probe.ended(); }, wait));
+  ASSERT_TRUE(probe.closed);
+  EXPECT_EQ(probe.closed->code, errc::closed_by_peer);
+  EXPECT_EQ(probe.closed->close_code, 4002);
+  EXPECT_EQ(probe.closed->detail, "peer closed with code 4002: bye");
+  ASSERT_TRUE(run_until(
+      io, [&] { return peer.eof(); }, wait));
+  const auto sent = client_frames(peer.received());
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].opcode, 0x8);
+  EXPECT_EQ(sent[0].payload, std::string("\x0f\xa2"
+                                         "bye",
+                                         5));
+}
+
+TEST_F(ws_link_test, destroying_an_open_link_mid_stream_is_safe_and_silent) {
+  // Destroyed from inside on_frame, with a read just completed and a write
+  // (the send) and the close frame queued behind it.
+  std::unique_ptr<ws_link> link;
+  ws_link_callbacks cb = probe.callbacks();
+  auto record = cb.on_frame;
+  cb.on_frame = [&, record](std::string_view frame) {
+    record(frame);
+    if (probe.frames.size() == 2) {
+      link->send(std::string(4000, 's'));
+      link.reset();
+    }
+  };
+  link = std::make_unique<ws_link>(io.get_executor(), ws_link_options{}, cb);
+  const auto id = open(*link);
+  for (int i = 0; i < 50; ++i) server.send(id, "tick " + std::to_string(i));
+  ASSERT_TRUE(run_until(
+      io, [&] { return !link; }, wait));
+  ASSERT_TRUE(run_until(
+      io, [&] { return !server.record(id)->open; }, wait));
+  test::run_for(io, milliseconds{20});
+  EXPECT_EQ(probe.frames.size(), 2u);
+  EXPECT_FALSE(probe.closed);
 }
 
 }  // namespace

@@ -3,18 +3,23 @@
 //
 // A link only moves bytes: resolve → TCP connect (→ CONNECT tunnel) → TLS →
 // WebSocket upgrade → read loop, and it reports what happened. It has no
-// timeouts of its own and Beast's are switched off: the supervisor owns every
-// deadline (connect, pong, idle) and calls close() when one passes, so one
-// policy decides and tests can drive it with virtual time. The single
-// exception is a bound on the closing handshake after close(), which only
-// frees resources and is never reported.
+// timeouts of its own: the supervisor owns every deadline (connect, pong,
+// idle) and calls close() when one passes, so one policy decides and tests can
+// drive it with virtual time. The single exception is a bound on the closing
+// handshake after close(), which only frees resources and is never reported.
+//
+// The read loop reads the socket in large chunks and decodes every complete
+// frame in a chunk in place before reading again, so a burst of small
+// messages costs one read, not one asynchronous operation per message. The
+// receive buffer starts at a few KiB and grows only while the connection is
+// busy or a large message needs it.
 //
 // Failures are values (sf::failure): the code says what to do (retry, wait
 // Retry-After, give up), the HTTP status, Retry-After, close code and detail say
 // what the server said. Nothing throws on the I/O path.
 //
-// Frames are delivered as views into one receive buffer that is reused for the
-// next message; the view is valid only during on_frame. At least
+// Frames are delivered as views into one receive buffer that is reused for
+// later messages; the view is valid only during on_frame. At least
 // `ws_frame_padding` (64) readable bytes follow every view, so a parser such as
 // simdjson (which needs SIMDJSON_PADDING bytes past the input) can parse in
 // place without a copy. The padding bytes are unspecified, not zero.
