@@ -3,7 +3,8 @@
 //   BM_receive_frames     frames per second one ws_link receives and hands to
 //                         its callback, from the in-process server writing
 //                         pre-serialized ~100-byte text frames as fast as the
-//                         socket takes them (target: ≥ 1.5 M/s on one core).
+//                         socket takes them: the transport alone (the
+//                         end-to-end figure is ingest_bench's).
 //   BM_idle_connection_*  resident memory per idle open link (plain and TLS),
 //                         from VmRSS before and after opening 200 of them.
 //
