@@ -19,6 +19,7 @@
 #include <new>
 #include <string>
 
+#include "simdjson_walk.hpp"
 #include "steadyfeed/venue/venue_adapter.hpp"
 #include "venue/venue_fixture.hpp"
 
@@ -43,6 +44,7 @@ void operator delete(void* p, std::size_t) noexcept {
 namespace {
 
 using namespace sf;
+using bench::bare_parse;
 
 struct sample {
   const char* venue;
@@ -107,49 +109,6 @@ void BM_Decode(benchmark::State& state) {
   if (allocs != 0) state.SkipWithError("decode allocated in the steady state");
 }
 BENCHMARK(BM_Decode)->DenseRange(0, 3);
-
-// Visits every value: the least any parser of this frame must do.
-std::uint64_t walk(simdjson::ondemand::value v) {
-  using simdjson::ondemand::json_type;
-  json_type type;
-  if (v.type().get(type)) return 0;
-  std::uint64_t n = 1;
-  if (type == json_type::object) {
-    simdjson::ondemand::object obj;
-    if (v.get_object().get(obj)) return n;
-    for (auto field : obj) {
-      simdjson::ondemand::value child;
-      if (field.value().get(child)) return n;
-      n += walk(child);
-    }
-  } else if (type == json_type::array) {
-    simdjson::ondemand::array arr;
-    if (v.get_array().get(arr)) return n;
-    for (auto element : arr) {
-      simdjson::ondemand::value child;
-      if (element.get(child)) return n;
-      n += walk(child);
-    }
-  } else {
-    n += v.raw_json_token().size();
-  }
-  return n;
-}
-
-// One On-Demand pass over `json`; returns the number of values and token bytes seen.
-std::uint64_t bare_parse(simdjson::ondemand::parser& parser, const simdjson::padded_string& json) {
-  simdjson::ondemand::document doc;
-  if (parser.iterate(json).get(doc)) return 0;
-  simdjson::ondemand::object top;
-  if (doc.get_object().get(top)) return 0;
-  std::uint64_t n = 0;
-  for (auto field : top) {
-    simdjson::ondemand::value child;
-    if (field.value().get(child)) return 0;
-    n += walk(child);
-  }
-  return n;
-}
 
 void BM_BareSimdjson(benchmark::State& state) {
   const int which = static_cast<int>(state.range(0));

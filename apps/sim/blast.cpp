@@ -1,8 +1,150 @@
 #include "sim/blast.hpp"
 
+#include <algorithm>
+#include <charconv>
+
 #include "sim/binance_spot_dialect.hpp"
 
 namespace sf::sim {
+
+namespace {
+
+constexpr std::string_view blast_path = "/_sim/blast";
+constexpr std::string_view default_symbol = "BTCUSDT";
+// Added to the market's ids (9 digits) so that every blast id has 12 and a
+// session can run for hundreds of billions of frames before one needs a 13th.
+constexpr std::uint64_t id_offset = 100'000'000'000ULL;
+constexpr std::uint64_t id_limit = 1'000'000'000'000ULL;     // 10^12
+constexpr std::uint64_t time_limit = 10'000'000'000'000ULL;  // 10^13 ms: the year 2286
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t v = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || r.ec != std::errc{} || r.ptr != text.data() + text.size())
+    return std::nullopt;
+  return v;
+}
+
+// `frames=N` in a query string; the default when absent.
+std::optional<std::uint64_t> frames_in_query(std::string_view query, std::uint64_t fallback) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view param = query.substr(0, amp);
+    if (param.starts_with("frames=")) return parse_count(param.substr(7));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return fallback;
+}
+
+// "<symbol>@trade" → "BTCUSDT"; nullopt for any other stream.
+std::optional<std::string> trade_stream_symbol(std::string_view stream) {
+  const auto name = binance::parse_stream(stream);
+  if (!name || name->kind != binance::stream_kind::trade) return std::nullopt;
+  std::string symbol = name->symbol;
+  std::transform(symbol.begin(), symbol.end(), symbol.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
+  return symbol;
+}
+
+// Adds `delta` to the `width` decimal digits at `p`, in place. The caller
+// guarantees the sum still has `width` digits.
+void add_digits(char* p, std::size_t width, std::uint64_t delta) noexcept {
+  for (std::size_t k = width; k-- > 0 && delta != 0;) {
+    const auto sum = static_cast<std::uint64_t>(p[k] - '0') + delta % 10;
+    delta = delta / 10 + (sum >= 10 ? 1 : 0);
+    p[k] = static_cast<char>('0' + sum % 10);
+  }
+}
+
+// Offset of the number after `"<key>":` in `text` (searching from `from`),
+// if it has exactly `width` digits.
+std::optional<std::uint32_t> number_at(std::string_view text, std::size_t from,
+                                       std::string_view key, std::size_t width) {
+  const auto k = text.find(key, from);
+  if (k == std::string_view::npos) return std::nullopt;
+  const std::size_t start = k + key.size();
+  std::size_t end = start;
+  while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+  if (end - start != width) return std::nullopt;
+  return static_cast<std::uint32_t>(start);
+}
+
+struct collector final : market_stream::listener {
+  std::vector<trade_event>* trades;
+  explicit collector(std::vector<trade_event>* t) : trades(t) {}
+  void on_trade(const market_stream&, const trade_event& t) override { trades->push_back(t); }
+  void on_book_update(const market_stream&, const book_update&) override {}
+};
+
+// Appends one trade's frame to the block and indexes its numbers.
+bool append_trade(blast_block& block, const market_stream& s, trade_event t,
+                  std::string_view stream) {
+  t.id += id_offset;
+  const std::string payload = binance::trade_payload(s, t, t.ts, false);
+  const std::string text = stream.empty() ? payload : binance::wrap_combined(stream, payload);
+  const std::size_t payload_in_text = stream.empty() ? 0 : text.size() - payload.size() - 1;
+  blast_frame f;
+  f.offset = static_cast<std::uint32_t>(block.bytes.size());
+  append_ws_frame(block.bytes, text);
+  f.payload_offset = static_cast<std::uint32_t>(block.bytes.size() - text.size());
+  f.payload_size = static_cast<std::uint32_t>(text.size());
+  const auto id = number_at(text, payload_in_text, R"("t":)", blast_id_digits);
+  const auto event_time = number_at(text, payload_in_text, R"("E":)", blast_time_digits);
+  const auto trade_time = number_at(text, payload_in_text, R"("T":)", blast_time_digits);
+  if (!id || !event_time || !trade_time) return false;
+  f.trade_id_at = f.payload_offset + *id;
+  f.event_time_at = f.payload_offset + *event_time;
+  f.trade_time_at = f.payload_offset + *trade_time;
+  block.index.push_back(f);
+  ++block.frames;
+  return true;
+}
+
+}  // namespace
+
+std::size_t blast_block::prefix_bytes(std::size_t n) const noexcept {
+  return n >= frames ? bytes.size() : index[n].offset;
+}
+
+std::string_view blast_block::payload(std::string_view copy, std::size_t i) const noexcept {
+  return copy.substr(index[i].payload_offset, index[i].payload_size);
+}
+
+std::uint64_t blast_block::max_frames() const noexcept {
+  if (frames == 0) return 0;
+  const std::uint64_t by_id = first_id < id_limit ? id_limit - first_id : 0;
+  const std::uint64_t repetitions =
+      last_ms < time_limit ? (time_limit - 1 - last_ms) / span_ms + 1 : 0;
+  const std::uint64_t by_time =
+      repetitions > UINT64_MAX / frames ? UINT64_MAX : repetitions * frames;
+  return std::min(by_id, by_time);
+}
+
+std::optional<blast_request> parse_blast_target(std::string_view target) {
+  if (!target.starts_with(blast_path)) return std::nullopt;
+  std::string_view rest = target.substr(blast_path.size());
+  blast_request out;
+  if (rest.empty() || rest.front() == '?') {
+    const auto frames = frames_in_query(rest.empty() ? rest : rest.substr(1), out.frames);
+    if (!frames) return std::nullopt;
+    out.frames = *frames;
+    return out;
+  }
+  if (rest.front() != '/') return std::nullopt;
+  rest.remove_prefix(1);
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const auto frames = parse_count(rest.substr(0, slash));
+  const auto url = binance::parse_url(rest.substr(slash));
+  // One trade stream in milliseconds: the layout the block reserves digits for.
+  if (!frames || !url || !url->combined || url->micro || url->streams.size() != 1)
+    return std::nullopt;
+  if (!trade_stream_symbol(url->streams.front())) return std::nullopt;
+  out.frames = *frames;
+  out.stream = url->streams.front();
+  return out;
+}
 
 void append_ws_frame(std::string& out, std::string_view payload) {
   out.push_back(static_cast<char>(0x81));  // FIN + text
@@ -15,40 +157,53 @@ void append_ws_frame(std::string& out, std::string_view payload) {
     out.push_back(static_cast<char>(n & 0xff));
   } else {
     out.push_back(static_cast<char>(127));
-    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
+    for (int shift = 56; shift >= 0; shift -= 8)
+      out.push_back(static_cast<char>((n >> shift) & 0xff));
   }
   out.append(payload);
 }
 
-namespace {
-
-struct collector final : market_stream::listener {
-  blast_block* block;
-  explicit collector(blast_block* b) : block(b) {}
-  void on_trade(const market_stream& s, const trade_event& t) override {
-    append_ws_frame(block->bytes, binance::trade_payload(s, t, t.ts, false));
-    ++block->frames;
-  }
-  void on_book_update(const market_stream&, const book_update&) override {}
-};
-
-}  // namespace
-
-blast_block make_blast_block(std::size_t frames_per_block, std::uint64_t seed) {
-  blast_block block;
+std::optional<blast_block> make_blast_block(std::size_t frames_per_block, std::uint64_t seed,
+                                            std::string_view stream) {
+  const auto symbol =
+      stream.empty() ? std::optional<std::string>(default_symbol) : trade_stream_symbol(stream);
+  if (!symbol || frames_per_block == 0) return std::nullopt;
+  const auto inst = make_instrument(*symbol);
+  if (!inst) return std::nullopt;
   market_config c;
   c.seed = seed;
   c.rate = 1000;
   c.depth = 20;
-  market_stream s("binance-spot", *make_instrument("BTCUSDT"), c);
-  collector sink(&block);
-  block.bytes.reserve(frames_per_block * 180);
+  market_stream s("binance-spot", *inst, c);
+  std::vector<trade_event> trades;
+  collector sink(&trades);
   duration t{0};
-  while (block.frames < frames_per_block) {
+  while (trades.size() < frames_per_block) {
     t += milliseconds{1};
     s.advance_to(t, sink);
   }
+  trades.resize(frames_per_block);
+
+  blast_block block;
+  block.bytes.reserve(frames_per_block * (180 + stream.size()));
+  block.index.reserve(frames_per_block);
+  for (const auto& trade : trades)
+    if (!append_trade(block, s, trade, stream)) return std::nullopt;
+  block.first_id = trades.front().id + id_offset;
+  block.first_ms = static_cast<std::uint64_t>(trades.front().ts / 1000);
+  block.last_ms = static_cast<std::uint64_t>(trades.back().ts / 1000);
+  // The next repetition's first trade follows the last one by a millisecond.
+  block.span_ms = block.last_ms - block.first_ms + 1;
   return block;
+}
+
+void advance_repetition(const blast_block& block, std::string& copy) noexcept {
+  char* bytes = copy.data();
+  for (const blast_frame& f : block.index) {
+    add_digits(bytes + f.trade_id_at, blast_id_digits, block.frames);
+    add_digits(bytes + f.event_time_at, blast_time_digits, block.span_ms);
+    add_digits(bytes + f.trade_time_at, blast_time_digits, block.span_ms);
+  }
 }
 
 }  // namespace sf::sim

@@ -1,27 +1,91 @@
 // Blast mode: a block of pre-serialized WebSocket frames (server → client,
 // unmasked text frames holding real Binance trade payloads) written to the
 // socket back to back, many frames per system call. It measures how fast the
-// simulator can feed one client, which is what load tests of a feed handler
-// need; the frames repeat every `frames_per_block` and are not part of the
-// truth.
+// simulator can feed one client, and how fast a feed handler can take a
+// realistic feed: the frames are not part of the truth.
 //
-// Thread safety: the block is immutable once built.
+// Endpoints (WebSocket upgrades):
+//   /_sim/blast?frames=N                             raw trade payloads (BTCUSDT)
+//   /_sim/blast/N/stream?streams=<symbol>@trade      the same payloads in Binance's
+//                                                    combined-stream wrapper
+// The second form is Binance's combined endpoint under a base URL, so a client
+// that builds Binance URLs from a base (a venue adapter pointed at
+// ws://host:port/_sim/blast/N) reads the blast as it would read the venue,
+// with the stream in the URL and no subscription to acknowledge.
+//
+// The block repeats, but the feed does not: every trade id is written with the
+// same number of digits (the market's ids plus 10^11: twelve digits) and every
+// time in milliseconds (thirteen digits), at offsets the block records. A
+// session sends its own copy of the block and, between repetitions, adds the
+// block's frame count to each id and the block's time span to each time, in
+// place. The client sees one continuous id sequence with times moving
+// forward, for a few digit additions per frame instead of a re-serialization.
+//
+// Thread safety: a block is immutable once built; sessions renumber copies.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace sf::sim {
 
-struct blast_block {
-  std::string bytes;          // concatenated, complete WebSocket frames
-  std::size_t frames = 0;     // frames in `bytes`
+// Where one frame and the numbers a repetition moves sit in blast_block::bytes.
+struct blast_frame {
+  std::uint32_t offset = 0;          // first byte of the frame header
+  std::uint32_t payload_offset = 0;  // first byte of the message text
+  std::uint32_t payload_size = 0;
+  std::uint32_t trade_id_at = 0;    // first digit of "t"
+  std::uint32_t event_time_at = 0;  // first digit of "E"
+  std::uint32_t trade_time_at = 0;  // first digit of "T"
 };
+
+inline constexpr std::size_t blast_id_digits = 12;
+inline constexpr std::size_t blast_time_digits = 13;
+
+struct blast_block {
+  std::string bytes;               // concatenated, complete WebSocket frames
+  std::size_t frames = 0;          // frames in `bytes`
+  std::vector<blast_frame> index;  // one per frame, in order
+  std::uint64_t first_id = 0;      // trade id of the first frame
+  std::uint64_t first_ms = 0;      // trade time of the first frame
+  std::uint64_t last_ms = 0;       // trade time of the last frame
+  std::uint64_t span_ms = 0;       // each repetition is this much later
+
+  // Bytes of the first `n` frames (n <= frames).
+  std::size_t prefix_bytes(std::size_t n) const noexcept;
+  // The message text of frame `i` of `copy` (the block's bytes or a session's copy).
+  std::string_view payload(std::string_view copy, std::size_t i) const noexcept;
+  // The most frames one session may send before an id or a time would need
+  // one more digit than the block reserved.
+  std::uint64_t max_frames() const noexcept;
+};
+
+// What a blast URL asks for.
+struct blast_request {
+  std::uint64_t frames = 1'000'000;
+  std::string stream;  // empty: raw payloads; else the combined stream "<symbol>@trade"
+};
+
+// nullopt for a target that is not one of the blast endpoints above (one
+// trade stream, a frame count that is a number).
+std::optional<blast_request> parse_blast_target(std::string_view target);
 
 // Appends one unmasked final text frame (RFC 6455 §5.2) holding `payload`.
 void append_ws_frame(std::string& out, std::string_view payload);
 
-// `frames_per_block` frames of trade payloads for BTCUSDT from `seed`.
-blast_block make_blast_block(std::size_t frames_per_block, std::uint64_t seed);
+// `frames_per_block` trade frames from `seed`: raw BTCUSDT payloads when
+// `stream` is empty, else that "<symbol>@trade" stream's payloads in the
+// combined wrapper. nullopt when the stream names no instrument.
+std::optional<blast_block> make_blast_block(std::size_t frames_per_block, std::uint64_t seed,
+                                            std::string_view stream = {});
+
+// Moves `copy` (a copy of block.bytes, as sent last) on by one repetition:
+// ids by block.frames, times by block.span_ms. The caller keeps within
+// max_frames().
+void advance_repetition(const blast_block& block, std::string& copy) noexcept;
 
 }  // namespace sf::sim

@@ -4,7 +4,8 @@
 //                           chaos-file fields (fault, target|venue|connection,
 //                           symbol, duration, count, ...); 400 lists every problem
 //   GET  /_sim/faults       the fault log so far (one JSON object per fault)
-// Blast mode is a WebSocket upgrade to /_sim/blast?frames=N (see blast.hpp).
+// Blast mode is a WebSocket upgrade to /_sim/blast?frames=N or
+// /_sim/blast/N/stream?streams=<symbol>@trade (see blast.hpp).
 //
 // Thread safety: called on the server's I/O thread.
 #pragma once

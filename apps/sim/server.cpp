@@ -52,19 +52,6 @@ void reset_socket(Stream& s) {
   reset_socket(beast::get_lowest_layer(s).socket());
 }
 
-std::optional<std::uint64_t> query_number(std::string_view target, std::string_view key) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  const std::string needle = std::string(key) + "=";
-  auto pos = target.find(needle, q);
-  if (pos == std::string_view::npos) return std::nullopt;
-  pos += needle.size();
-  std::uint64_t v = 0;
-  const auto r = std::from_chars(target.data() + pos, target.data() + target.size(), v);
-  if (r.ec != std::errc{}) return std::nullopt;
-  return v;
-}
-
 }  // namespace
 
 struct server::impl : std::enable_shared_from_this<server::impl>, market_stream::listener, control_target {
@@ -318,7 +305,8 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
   std::map<std::string, token_bucket, std::less<>> connect_limits;
   std::map<const market_stream*, std::array<depth_window, 2>> depth_windows;
   std::map<const market_stream*, duration> last_book_change;
-  std::shared_ptr<const blast_block> blast;
+  // Blast blocks by combined stream name ("" for raw payloads), built on first use.
+  std::map<std::string, std::shared_ptr<const blast_block>> blasts;
   bool stopped = false;
 };
 
@@ -410,12 +398,17 @@ class ws_connection final : public connection {
   bool pinging_ = false;
 };
 
-// Blast mode: pre-serialized frames written straight to the stream.
+// Blast mode: pre-serialized frames written straight to the stream, from the
+// session's own copy of the block, renumbered between repetitions so that ids
+// and times run on (blast.hpp).
 template <class Stream>
 class blast_session : public std::enable_shared_from_this<blast_session<Stream>> {
  public:
   blast_session(Stream&& stream, std::shared_ptr<const blast_block> block, std::uint64_t frames)
-      : ws_(std::move(stream)), block_(std::move(block)), remaining_(frames) {}
+      : ws_(std::move(stream)),
+        block_(std::move(block)),
+        bytes_(block_->bytes),
+        remaining_(frames) {}
 
   void start(request req) {
     beast::get_lowest_layer(ws_).expires_never();
@@ -430,35 +423,22 @@ class blast_session : public std::enable_shared_from_this<blast_session<Stream>>
       ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {});
       return;
     }
-    // Whole blocks while possible, then the exact tail, frame by frame.
-    asio::const_buffer buf(block_->bytes.data(), block_->bytes.size());
-    std::uint64_t frames = block_->frames;
-    if (remaining_ < block_->frames) {
-      std::size_t offset = 0;
-      for (std::uint64_t i = 0; i < remaining_; ++i) offset += frame_size(offset);
-      buf = asio::const_buffer(block_->bytes.data(), offset);
-      frames = remaining_;
-    }
+    // Whole blocks while possible, then the exact tail.
+    const std::uint64_t frames = std::min<std::uint64_t>(remaining_, block_->frames);
+    const asio::const_buffer buf(bytes_.data(), block_->prefix_bytes(frames));
     asio::async_write(ws_.next_layer(), buf,
                       [self = this->shared_from_this(), frames](beast::error_code ec, std::size_t) {
                         if (ec) return;
                         self->remaining_ -= frames;
+                        // The write is complete, so the copy is free to change.
+                        if (self->remaining_ > 0) advance_repetition(*self->block_, self->bytes_);
                         self->write_more();
                       });
   }
 
-  std::size_t frame_size(std::size_t offset) const {
-    const auto* p = reinterpret_cast<const unsigned char*>(block_->bytes.data() + offset);
-    const std::size_t len7 = p[1] & 0x7f;
-    if (len7 < 126) return 2 + len7;
-    if (len7 == 126) return 4 + ((static_cast<std::size_t>(p[2]) << 8) | p[3]);
-    std::size_t n = 0;
-    for (int i = 0; i < 8; ++i) n = (n << 8) | p[2 + i];
-    return 10 + n;
-  }
-
   websocket::stream<Stream> ws_;
   std::shared_ptr<const blast_block> block_;
+  std::string bytes_;
   std::uint64_t remaining_;
 };
 
@@ -532,10 +512,7 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     auto& srv = *srv_;
     const std::string target(req_.target());
     if (target.starts_with("/_sim/blast")) {
-      if (!srv.blast) srv.blast = std::make_shared<const blast_block>(make_blast_block(4096, srv.config.market.seed));
-      std::make_shared<blast_session<Stream>>(std::move(stream_), srv.blast,
-                                              query_number(target, "frames").value_or(1'000'000))
-          ->start(std::move(req_));
+      blast(target);
       return;
     }
     for (const auto& v : srv.config.venues) {
@@ -565,6 +542,34 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       return;
     }
     reply(http::status::not_found, R"({"error":"unknown venue path"})");
+  }
+
+  void blast(const std::string& target) {
+    const auto what = parse_blast_target(target);
+    if (!what) {
+      reply(http::status::not_found, R"({"error":"no such blast endpoint"})");
+      return;
+    }
+    auto it = srv_->blasts.find(what->stream);
+    if (it == srv_->blasts.end()) {
+      auto built = make_blast_block(4096, srv_->config.market.seed, what->stream);
+      if (!built) {
+        reply(http::status::not_found, R"({"error":"no such blast stream"})");
+        return;
+      }
+      it =
+          srv_->blasts.emplace(what->stream, std::make_shared<const blast_block>(std::move(*built)))
+              .first;
+    }
+    const auto& block = it->second;
+    if (what->frames > block->max_frames()) {
+      reply(http::status::bad_request,
+            R"({"error":"too many frames: ids would outgrow their digits; at most )" +
+                std::to_string(block->max_frames()) + "\"}");
+      return;
+    }
+    std::make_shared<blast_session<Stream>>(std::move(stream_), block, what->frames)
+        ->start(std::move(req_));
   }
 
   Stream stream_;
@@ -609,6 +614,7 @@ std::vector<std::string> server::impl::urls() const {
   }
   out.push_back("control              " + http_base + "/_sim/connections  " + http_base + "/_sim/faults");
   out.push_back("blast                " + ws + "/_sim/blast?frames=N");
+  out.push_back("blast (combined)     " + ws + "/_sim/blast/N/stream?streams=btcusdt@trade");
   return out;
 }
 

@@ -253,6 +253,30 @@ TEST(ServerLoopback, ControlApiFaults) {
   EXPECT_NE(log.find(R"("fault":"maintenance")"), std::string::npos);
 }
 
+TEST(ServerLoopback, BlastIdsRunOnAcrossRepetitions) {
+  running_server srv(fast_config());
+  // Two whole blocks of 4096 and a tail, in the combined wrapper.
+  constexpr std::int64_t frames = 2 * 4096 + 7;
+  client c(srv.port(), "/_sim/blast/" + std::to_string(frames) + "/stream?streams=btcusdt@trade");
+  std::int64_t first_id = 0, last_time = 0;
+  for (std::int64_t i = 0; i < frames; ++i) {
+    const auto o = c.read_json();
+    ASSERT_EQ(o.at("stream").as_string(), "btcusdt@trade");
+    const auto& t = o.at("data").as_object();
+    if (i == 0) first_id = t.at("t").as_int64();
+    ASSERT_EQ(t.at("t").as_int64(), first_id + i);
+    ASSERT_GE(t.at("T").as_int64(), last_time);
+    last_time = t.at("T").as_int64();
+  }
+  beast::error_code ec;
+  c.ws.read(c.buffer, ec);
+  EXPECT_EQ(ec, websocket::error::closed);
+
+  // Only trade streams are blasted: the upgrade to anything else is refused.
+  EXPECT_THROW(client(srv.port(), "/_sim/blast/10/stream?streams=btcusdt@depth"),
+               boost::system::system_error);
+}
+
 TEST(ServerLoopback, TruthFilesAreCompleteAfterStop) {
   const auto dir = std::filesystem::path(::testing::TempDir()) / "sim_loopback_truth";
   std::filesystem::remove_all(dir);

@@ -1,0 +1,500 @@
+// End-to-end ingest on one core: the simulator's blast (on its own thread)
+// → ws_link → supervisor → binance-spot decode → market_pipeline → trade
+// arbiter → NDJSON lines into a null sink, all on one client io_context
+// thread, in frames per second. Beside it, on the same frames:
+//
+//   BM_Ceiling        a bare simdjson On-Demand walk visiting every value,
+//                     input already padded: what parsing alone allows;
+//   BM_Decode         the venue adapter's decode of the same frames alone;
+//   BM_Pipeline       the same frames handed straight to the supervisor and on
+//                     through the pipeline: everything but the transport;
+//   BM_BareTransport  the blast received by a bare ws_link whose on_frame only
+//                     counts: what the transport alone allows;
+//   BM_EndToEnd       the whole chain, as the daemon wires it (feed_runner):
+//                     connection_driver with the venue adapter, the message
+//                     callback into the pipeline, its `write` callback. What
+//                     feed_runner adds per message on top (a status copy under
+//                     a mutex, the pipeline timer's re-arm) is the daemon's
+//                     and is left out.
+//
+// Target: end-to-end ≥ 3 M frames/s and ≥ 40 % of the ceiling. A summary of
+// the figures is printed after the runs. They are wall-clock rates: on a
+// machine busy with other work they drop, while the CPU column (the client
+// thread's own time) moves less.
+//
+// The blast is Binance's combined stream served under a base URL
+// (ws://127.0.0.1:port/_sim/blast/N, apps/sim/blast.hpp), so the adapter builds
+// its usual /stream?streams=btcusdt@trade URL and the supervisor runs exactly
+// as against the venue, with the stream in the URL and no acks to wait for.
+// Trade ids run on across the blast's repetitions, so the arbiter must emit
+// every frame once and in order: a run fails (and the program exits 1) unless
+// it emitted exactly N trade lines with consecutive ids, and saw no gap, no
+// duplicate, no backfill, no invalid frame and no reconnect.
+//
+// The client's allocations per frame are counted (a counting operator new for
+// this thread) and reported, so that an allocation creeping onto the hot path
+// shows.
+// The replaced operator new/delete below are a malloc/free pair; GCC 12 sees
+// the free inlined into standard-library code and wrongly reports a mismatch.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <benchmark/benchmark.h>
+#include <simdjson.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sim/blast.hpp"
+#include "sim/server.hpp"
+#include "simdjson_walk.hpp"
+#include "steadyfeed/feed/market_pipeline.hpp"
+#include "steadyfeed/net/connection_driver.hpp"
+#include "steadyfeed/net/ws_link.hpp"
+#include "steadyfeed/venue/venue_adapter.hpp"
+
+namespace {
+
+// Per thread, so the server's thread neither disturbs the count nor shares
+// its cache line.
+thread_local std::uint64_t allocations = 0;
+
+}  // namespace
+
+void* operator new(std::size_t n) {
+  ++allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace sf;
+
+constexpr std::string_view symbol = "BTCUSDT";
+constexpr std::string_view stream = "btcusdt@trade";
+constexpr std::int64_t frames_per_run = 2'000'000;
+// A run still short of its frames by then has lost some.
+constexpr duration run_timeout = seconds{60};
+
+const sf::clock& wall_clock() {
+  return system_clock_source::instance();
+}
+
+double seconds_between(time_point a, time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// The simulator serving blasts on 127.0.0.1, on its own thread.
+class blast_server {
+ public:
+  blast_server() : srv_(ioc_, wall_clock(), config()) {
+    srv_.start();
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~blast_server() {
+    asio::post(ioc_, [this] {
+      srv_.stop();
+      ioc_.stop();
+    });
+    thread_.join();
+  }
+  blast_server(const blast_server&) = delete;
+  blast_server& operator=(const blast_server&) = delete;
+
+  // The base a Binance adapter appends "/stream?streams=..." to.
+  std::string base_url(std::int64_t frames) const {
+    return "ws://127.0.0.1:" + std::to_string(srv_.port()) + "/_sim/blast/" +
+           std::to_string(frames);
+  }
+  std::string stream_url(std::int64_t frames) const {
+    return base_url(frames) + "/stream?streams=" + std::string(stream);
+  }
+  std::uint64_t seed() const { return config().market.seed; }
+
+ private:
+  static sim::server_config config() {
+    sim::server_config c;
+    c.market.rate = 0;  // blast only: no market traffic competing for the core
+    c.log_to_stderr = false;
+    return c;
+  }
+
+  asio::io_context ioc_{1};
+  sim::server srv_;
+  std::thread thread_;
+};
+
+blast_server* server = nullptr;
+
+// Frames per second each benchmark measured (0: did not run), for the summary.
+struct figures {
+  double ceiling = 0, decode = 0, pipeline = 0, transport = 0, end_to_end = 0;
+  bool failed = false;
+};
+figures measured;
+
+void report(benchmark::State& state, std::int64_t frames, double seconds) {
+  const double rate = seconds > 0 ? static_cast<double>(frames) / seconds : 0;
+  state.SetItemsProcessed(frames);
+  state.counters["frames_per_s"] = rate;
+  state.counters["ns_per_frame"] = rate > 0 ? 1e9 / rate : 0;
+}
+
+void fail(benchmark::State& state, const std::string& why) {
+  measured.failed = true;
+  state.SkipWithError(why.c_str());
+}
+
+// ---- the ceiling ------------------------------------------------------------------
+
+// The first messages of the blast (combined wrapper and trade payload), each
+// padded. 512 of them (~150 KB) stay in L2 as a frame just received does; the
+// whole block would not, and the figure would measure cache misses instead.
+std::vector<simdjson::padded_string> blast_messages(std::uint64_t seed) {
+  constexpr std::size_t count = 512;
+  const auto block = sim::make_blast_block(count, seed, stream);
+  std::vector<simdjson::padded_string> out;
+  if (!block) return out;
+  for (std::size_t i = 0; i < block->frames; ++i) out.emplace_back(block->payload(block->bytes, i));
+  return out;
+}
+
+void BM_Ceiling(benchmark::State& state) {
+  const auto messages = blast_messages(server->seed());
+  simdjson::ondemand::parser parser;
+  if (messages.empty()) return fail(state, "no blast block");
+  for (const auto& m : messages)
+    if (bench::bare_parse(parser, m) == 0) return fail(state, "a blast frame did not parse");
+  std::int64_t frames = 0;
+  const time_point start = wall_clock().now();
+  for (auto _ : state) {
+    for (const auto& m : messages) benchmark::DoNotOptimize(bench::bare_parse(parser, m));
+    frames += static_cast<std::int64_t>(messages.size());
+  }
+  const double seconds = seconds_between(start, wall_clock().now());
+  report(state, frames, seconds);
+  measured.ceiling = static_cast<double>(frames) / seconds;
+}
+BENCHMARK(BM_Ceiling)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+// ---- decode alone -------------------------------------------------------------------
+
+void BM_Decode(benchmark::State& state) {
+  const auto messages = blast_messages(server->seed());
+  auto adapter = make_venue_adapter("binance-spot");
+  if (messages.empty()) return fail(state, "no blast block");
+  for (const auto& m : messages)
+    if (adapter->decode(m).kind != inbound_kind::data)
+      return fail(state, "a blast frame did not decode as data");
+  std::int64_t frames = 0;
+  const time_point start = wall_clock().now();
+  for (auto _ : state) {
+    for (const auto& m : messages) {
+      const inbound in = adapter->decode(m);
+      benchmark::DoNotOptimize(in.seq);
+      benchmark::DoNotOptimize(in.records);
+    }
+    frames += static_cast<std::int64_t>(messages.size());
+  }
+  const double seconds = seconds_between(start, wall_clock().now());
+  report(state, frames, seconds);
+  measured.decode = static_cast<double>(frames) / seconds;
+}
+BENCHMARK(BM_Decode)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+// ---- checking a run against the blast ---------------------------------------------------
+
+struct ingest_run {
+  std::int64_t lines = 0;
+  std::uint64_t line_bytes = 0;
+  std::uint64_t first_id = 0;
+  std::uint64_t allocations = 0;
+  double seconds = 0;
+  market_pipeline_stats pipeline;
+  trade_arbiter_stats arbiter;
+  std::string error;  // the first thing that went wrong
+};
+
+// Checks the arbiter's output against the blast: `frames` trades, one each.
+std::string verify(const ingest_run& run, std::int64_t frames) {
+  const auto n = static_cast<std::uint64_t>(frames);
+  if (!run.error.empty()) return run.error;
+  if (run.pipeline.trades != n || static_cast<std::uint64_t>(run.lines) != n)
+    return "expected " + std::to_string(n) + " trades, the arbiter emitted " +
+           std::to_string(run.pipeline.trades) + " (" + std::to_string(run.lines) + " lines)";
+  if (run.pipeline.gaps != 0 || run.arbiter.duplicates != 0 || run.pipeline.rest_requests != 0 ||
+      run.arbiter.held != 0)
+    return "gaps " + std::to_string(run.pipeline.gaps) + ", duplicates " +
+           std::to_string(run.arbiter.duplicates) + ", backfills " +
+           std::to_string(run.pipeline.rest_requests) + ", held " +
+           std::to_string(run.arbiter.held);
+  if (run.arbiter.last_id != run.first_id + n - 1)
+    return "ids " + std::to_string(run.first_id) + ".." + std::to_string(run.arbiter.last_id) +
+           " are not " + std::to_string(n) + " consecutive ids";
+  return {};
+}
+
+// ---- everything but the transport ------------------------------------------------------
+
+// The blast's frames handed straight to a supervisor as the driver hands them
+// over (reading the clock twice per frame as it does, and once more per
+// message as feed_runner does), and on through the pipeline: the chain without
+// sockets, so the figure does not move with the server or the kernel. Ids keep
+// running on: the copy of the block is renumbered between rounds, outside the
+// timing.
+void BM_Pipeline(benchmark::State& state) {
+  const auto block = sim::make_blast_block(512, server->seed(), stream);
+  if (!block) return fail(state, "no blast block");
+  std::string copy = block->bytes;
+  const sf::clock& clk = wall_clock();
+  const venue_endpoints endpoints{"ws://127.0.0.1:9", "http://127.0.0.1:9"};
+  auto adapter = make_venue_adapter("binance-spot", endpoints);
+  const std::vector<std::string> topics{adapter->topic(channel::trades, symbol)};
+  market_pipeline pipeline(make_venue_adapter("binance-spot", endpoints), {std::string(symbol)},
+                           {channel::trades});
+  ingest_run run;
+  pipeline.set_callbacks({
+      [&](std::string_view, std::string_view, wall_us, std::string_view line) {
+        ++run.lines;
+        run.line_bytes += line.size();
+      },
+      [](std::uint64_t, const rest_request&) {},
+      {},
+  });
+  supervisor_config config;
+  config.name = "pipeline";
+  config.seed = 1;
+  supervisor sup(config, std::shared_ptr<venue_protocol>(std::move(adapter)), topics, clk.now(),
+                 clk.wall_now());
+  sup.set_callbacks({
+      [&](const message& m) {
+        if (run.first_id == 0 && m.records && !m.records->trades.empty())
+          run.first_id = m.records->trades.front().id;
+        pipeline.on_message(m, clk.now());
+      },
+      {},
+      [&](const event& e) {
+        if (e.kind == event_kind::error && run.error.empty()) run.error = "supervisor: " + e.reason;
+      },
+  });
+  sup.start(clk.now(), clk.wall_now());
+  const link_id link = sup.primary_link();
+  sup.on_open(link, clk.now(), clk.wall_now());
+  sup.take_actions();
+  std::int64_t frames = 0;
+  double seconds = 0;
+  const std::uint64_t allocations_at_start = allocations;
+  for (auto _ : state) {
+    const time_point start = clk.now();
+    for (std::size_t i = 0; i < block->frames; ++i)
+      sup.on_frame(link, block->payload(copy, i), clk.now(), clk.wall_now());
+    seconds += seconds_between(start, clk.now());
+    frames += static_cast<std::int64_t>(block->frames);
+    state.PauseTiming();
+    sim::advance_repetition(*block, copy);
+    state.ResumeTiming();
+  }
+  run.allocations = allocations - allocations_at_start;
+  run.pipeline = pipeline.stats();
+  if (const trade_arbiter* a = pipeline.arbiter(symbol)) run.arbiter = a->stats();
+  if (const std::string why = verify(run, frames); !why.empty()) return fail(state, why);
+  report(state, frames, seconds);
+  state.counters["allocs_per_frame"] =
+      static_cast<double>(run.allocations) / static_cast<double>(frames);
+  measured.pipeline = static_cast<double>(frames) / seconds;
+}
+BENCHMARK(BM_Pipeline)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+// ---- the bare transport --------------------------------------------------------------
+
+struct transport_run {
+  std::int64_t frames = 0;
+  double seconds = 0;
+  std::string error;
+};
+
+transport_run receive_blast(std::int64_t frames) {
+  asio::io_context ioc{1};
+  transport_run run;
+  time_point start{}, end{};
+  ws_link_callbacks cb;
+  cb.on_open = [&] { start = wall_clock().now(); };
+  cb.on_open_failed = [&](const failure& f) {
+    run.error = "could not connect: " + f.to_string();
+    ioc.stop();
+  };
+  cb.on_frame = [&](std::string_view) {
+    if (++run.frames < frames) return;
+    end = wall_clock().now();
+    ioc.stop();
+  };
+  cb.on_closed = [&](const failure& f) {
+    // The server closes after the last frame, sometimes within the same read.
+    if (run.frames >= frames) return;
+    run.error = "closed after " + std::to_string(run.frames) + " frames: " + f.to_string();
+    ioc.stop();
+  };
+  ws_link link(ioc.get_executor(), {}, std::move(cb));
+  link.open(server->stream_url(frames));
+  ioc.run_for(run_timeout);
+  if (run.error.empty() && run.frames < frames) run.error = "timed out";
+  run.seconds = seconds_between(start, end);
+  return run;
+}
+
+void BM_BareTransport(benchmark::State& state) {
+  const std::int64_t frames = state.range(0);
+  std::int64_t total = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    const transport_run run = receive_blast(frames);
+    if (!run.error.empty()) return fail(state, run.error);
+    state.SetIterationTime(run.seconds);
+    total += run.frames;
+    seconds += run.seconds;
+  }
+  report(state, total, seconds);
+  measured.transport = static_cast<double>(total) / seconds;
+}
+BENCHMARK(BM_BareTransport)
+    ->Arg(frames_per_run)
+    ->Iterations(3)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// ---- end to end -----------------------------------------------------------------------
+
+ingest_run ingest_blast(std::int64_t frames) {
+  asio::io_context ioc{1};
+  ingest_run run;
+  // The REST base is never reached: a run that asks for a backfill fails.
+  const venue_endpoints endpoints{server->base_url(frames), "http://127.0.0.1:9"};
+  auto adapter = make_venue_adapter("binance-spot", endpoints);
+  const std::vector<std::string> topics{adapter->topic(channel::trades, symbol)};
+  market_pipeline pipeline(make_venue_adapter("binance-spot", endpoints), {std::string(symbol)},
+                           {channel::trades});
+  pipeline.set_callbacks({
+      [&](std::string_view, std::string_view, wall_us, std::string_view line) {
+        ++run.lines;
+        run.line_bytes += line.size();
+      },
+      [](std::uint64_t, const rest_request&) {},
+      {},
+  });
+  time_point start{}, end{};
+  std::uint64_t allocations_at_start = 0;
+  const auto done = [&](std::string why) {
+    // The server closes after the last frame, sometimes within the same read.
+    if (end != time_point{}) return;
+    if (run.error.empty()) run.error = std::move(why);
+    ioc.stop();
+  };
+  supervisor_config config;
+  config.name = "ingest";
+  config.seed = 1;
+  connection_driver driver(ioc.get_executor(), config,
+                           std::shared_ptr<venue_protocol>(std::move(adapter)), topics,
+                           wall_clock());
+  driver.set_callbacks({
+      [&](const message& m) {
+        if (run.first_id == 0 && m.records && !m.records->trades.empty())
+          run.first_id = m.records->trades.front().id;
+        pipeline.on_message(m, wall_clock().now());
+        if (static_cast<std::int64_t>(pipeline.stats().trades) < frames) return;
+        end = wall_clock().now();
+        run.allocations = allocations - allocations_at_start;
+        ioc.stop();
+      },
+      [&](connection_state, connection_state to, std::string_view why) {
+        if (to == connection_state::connected) {
+          start = wall_clock().now();
+          allocations_at_start = allocations;
+        } else if (to != connection_state::connecting) {
+          done("connection " + std::string(to_string(to)) + ": " + std::string(why));
+        }
+      },
+      [&](const event& e) {
+        if (e.kind == event_kind::error) done("supervisor: " + e.reason);
+      },
+  });
+  driver.start();
+  ioc.run_for(run_timeout);
+  if (run.error.empty() && end == time_point{}) run.error = "timed out";
+  run.seconds = seconds_between(start, end);
+  run.pipeline = pipeline.stats();
+  if (const trade_arbiter* a = pipeline.arbiter(symbol)) run.arbiter = a->stats();
+  return run;
+}
+
+void BM_EndToEnd(benchmark::State& state) {
+  const std::int64_t frames = state.range(0);
+  std::int64_t total = 0;
+  std::uint64_t line_bytes = 0, allocs = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    const ingest_run run = ingest_blast(frames);
+    if (const std::string why = verify(run, frames); !why.empty()) return fail(state, why);
+    state.SetIterationTime(run.seconds);
+    total += frames;
+    seconds += run.seconds;
+    line_bytes += run.line_bytes;
+    allocs += run.allocations;
+  }
+  report(state, total, seconds);
+  measured.end_to_end = static_cast<double>(total) / seconds;
+  state.counters["line_bytes"] = static_cast<double>(line_bytes) / static_cast<double>(total);
+  state.counters["allocs_per_frame"] = static_cast<double>(allocs) / static_cast<double>(total);
+  if (measured.ceiling > 0)
+    state.counters["pct_of_ceiling"] = 100 * measured.end_to_end / measured.ceiling;
+}
+BENCHMARK(BM_EndToEnd)
+    ->Arg(frames_per_run)
+    ->Iterations(3)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+void print_summary() {
+  const auto line = [](const char* what, double rate) {
+    if (rate > 0)
+      std::printf("ingest: %-50s %6.2f M frames/s  %6.0f ns/frame\n", what, rate / 1e6, 1e9 / rate);
+  };
+  line("end to end (blast -> ... -> null sink)", measured.end_to_end);
+  line("ceiling (bare simdjson walk, same frames)", measured.ceiling);
+  line("decode alone (binance-spot adapter, same frames)", measured.decode);
+  line("everything but the transport (same frames)", measured.pipeline);
+  line("bare transport (ws_link, counting on_frame)", measured.transport);
+  if (measured.end_to_end > 0 && measured.ceiling > 0)
+    std::printf(
+        "ingest: end to end is %.0f %% of the ceiling (target >= 3 M frames/s and >= 40 %%)\n",
+        100 * measured.end_to_end / measured.ceiling);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  {
+    blast_server srv;
+    server = &srv;
+    benchmark::RunSpecifiedBenchmarks();
+    server = nullptr;
+  }
+  benchmark::Shutdown();
+  print_summary();
+  return measured.failed ? 1 : 0;
+}
