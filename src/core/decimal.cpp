@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "core/digits.hpp"
+
 namespace sf {
 namespace {
 
@@ -16,38 +18,43 @@ constexpr int max_digits = 18;
 
 }  // namespace
 
+namespace {
+
+// Digits from the first non-zero one on, over the digits before and after the point.
+std::size_t significant_digits(std::string_view whole, std::string_view fraction) noexcept {
+  std::size_t zeros = 0;
+  while (zeros < whole.size() && whole[zeros] == '0') ++zeros;
+  if (zeros < whole.size()) return whole.size() - zeros + fraction.size();
+  zeros = 0;
+  while (zeros < fraction.size() && fraction[zeros] == '0') ++zeros;
+  return fraction.size() - zeros;
+}
+
+}  // namespace
+
 std::optional<decimal> decimal::parse(std::string_view s) noexcept {
-  if (s.empty()) return std::nullopt;
   bool negative = false;
-  std::size_t i = 0;
-  if (s[0] == '-' || s[0] == '+') {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
     negative = s[0] == '-';
-    i = 1;
+    s.remove_prefix(1);
   }
-  std::int64_t mantissa = 0;
-  int digits = 0;      // significant digits accumulated (leading zeros skipped)
-  int scale = 0;
-  bool seen_point = false;
-  bool seen_digit = false;
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '.') {
-      if (seen_point) return std::nullopt;
-      seen_point = true;
-      continue;
-    }
-    if (c < '0' || c > '9') return std::nullopt;
-    seen_digit = true;
-    if (seen_point) ++scale;
-    if (mantissa == 0 && c == '0') {
-      if (scale > max_digits) return std::nullopt;
-      continue;
-    }
-    if (++digits > max_digits || scale > max_digits) return std::nullopt;
-    mantissa = mantissa * 10 + (c - '0');
-  }
-  if (!seen_digit) return std::nullopt;
-  return decimal(negative ? -mantissa : mantissa, static_cast<std::uint8_t>(scale));
+  // Split at the point (a loop: these texts are too short for memchr to pay).
+  std::size_t dot = 0;
+  while (dot < s.size() && s[dot] != '.') ++dot;
+  const std::string_view whole = s.substr(0, dot);
+  const std::string_view fraction = dot < s.size() ? s.substr(dot + 1) : std::string_view{};
+  if (whole.empty() && fraction.empty()) return std::nullopt;
+  if (fraction.size() > static_cast<std::size_t>(max_digits)) return std::nullopt;
+  // Each part parses as a run of digits (a second point fails here), eight
+  // digits at a time; 18 significant digits then bound the mantissa.
+  std::uint64_t w = 0, f = 0;
+  if (!whole.empty() && !digits::parse_unsigned(whole, w)) return std::nullopt;
+  if (!fraction.empty() && !digits::parse_unsigned(fraction, f)) return std::nullopt;
+  if (significant_digits(whole, fraction) > static_cast<std::size_t>(max_digits))
+    return std::nullopt;
+  const auto mantissa =
+      static_cast<std::int64_t>(w * static_cast<std::uint64_t>(pow10[fraction.size()]) + f);
+  return decimal(negative ? -mantissa : mantissa, static_cast<std::uint8_t>(fraction.size()));
 }
 
 decimal decimal::normalized() const noexcept {
@@ -76,21 +83,20 @@ std::optional<decimal> decimal::rescaled(std::uint8_t scale) const noexcept {
 }
 
 std::size_t decimal::write(char* buf) const noexcept {
-  char digits[24];
-  std::uint64_t m = mantissa_ < 0 ? 0 - static_cast<std::uint64_t>(mantissa_) : static_cast<std::uint64_t>(mantissa_);
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + m % 10);
-    m /= 10;
-  } while (m != 0);
-  while (n <= scale_) digits[n++] = '0';  // at least one digit before the point
-  std::size_t len = 0;
-  if (mantissa_ < 0) buf[len++] = '-';
-  for (int i = n - 1; i >= 0; --i) {
-    buf[len++] = digits[i];
-    if (i == scale_ && scale_ > 0) buf[len++] = '.';
-  }
-  return len;
+  // Every digit is stored once, in place: the whole part, the point, then the
+  // fraction at exactly `scale_` digits. (Assembling the text elsewhere and
+  // copying it over reads digits back right after they were stored in
+  // smaller pieces, which stalls.)
+  char* out = buf;
+  if (mantissa_ < 0) *out++ = '-';
+  const std::uint64_t m = mantissa_ < 0 ? 0 - static_cast<std::uint64_t>(mantissa_)
+                                        : static_cast<std::uint64_t>(mantissa_);
+  if (scale_ == 0) return static_cast<std::size_t>(digits::write_unsigned(out, m) - buf);
+  const auto unit = static_cast<std::uint64_t>(pow10[scale_]);
+  out = digits::write_unsigned(out, m / unit);
+  *out++ = '.';
+  digits::write_exactly(out, m % unit, scale_);
+  return static_cast<std::size_t>(out + scale_ - buf);
 }
 
 void decimal::append_to(std::string& out) const {
