@@ -98,9 +98,11 @@ void market_pipeline::drain_arbiter(symbol_state& s) {
       fetch(pending_fetch::kind::backfill, s, rest_->trade_backfill_request(s.symbol, b->from_id, b->to_id));
     }
   }
-  stats_.duplicates_dropped = 0;
-  for (const auto& [name, st] : symbols_)
-    if (st->trades) stats_.duplicates_dropped += st->trades->stats().duplicates;
+  // Only this symbol's arbiter has changed since its last drain: add its new
+  // duplicates instead of summing every symbol's on every trade.
+  const std::uint64_t duplicates = s.trades->stats().duplicates;
+  stats_.duplicates_dropped += duplicates - s.duplicates_counted;
+  s.duplicates_counted = duplicates;
 }
 
 bool market_pipeline::resume_trades(std::string_view symbol, std::uint64_t last_id) {

@@ -224,5 +224,33 @@ TEST(MarketPipeline, BooksAreDroppedWhenNoConnectionIsLive) {
   EXPECT_TRUE(f.pipeline.book("BTCUSDT")->book().empty());
 }
 
+TEST(MarketPipeline, DuplicatesAreCountedOverEverySymbol) {
+  market_pipeline pipeline(std::make_unique<fake_venue>(), {"AAA", "BBB"}, {channel::trades});
+  record_batch batch;
+  message m;
+  m.records = &batch;
+  const time_point now{seconds{1}};
+  auto trade = [&](std::string_view symbol, std::uint64_t id) {
+    batch.clear();
+    trade_record t;
+    t.symbol = symbol;
+    t.id = id;
+    batch.trades.push_back(t);
+    pipeline.on_message(m, now);
+  };
+  trade("AAA", 1);
+  trade("AAA", 1);
+  trade("BBB", 5);
+  trade("BBB", 5);
+  trade("BBB", 4);
+  EXPECT_EQ(pipeline.stats().duplicates_dropped, 3u);
+  trade("AAA", 2);
+  trade("AAA", 2);
+  EXPECT_EQ(pipeline.stats().duplicates_dropped, 4u);
+  EXPECT_EQ(pipeline.stats().duplicates_dropped, pipeline.arbiter("AAA")->stats().duplicates +
+                                                     pipeline.arbiter("BBB")->stats().duplicates);
+  EXPECT_EQ(pipeline.stats().trades, 3u);
+}
+
 }  // namespace
 }  // namespace sf

@@ -91,6 +91,7 @@ class market_pipeline {
     std::unique_ptr<trade_arbiter> trades;
     std::unique_ptr<book_sync> book;
     time_point snapshot_retry_at = never;
+    std::uint64_t duplicates_counted = 0;  // of the arbiter's, in stats_ already
   };
   struct pending_fetch {
     enum class kind : std::uint8_t { backfill, snapshot } what;
