@@ -83,7 +83,11 @@ void market_pipeline::fetch(pending_fetch::kind what, symbol_state& s, rest_requ
 }
 
 void market_pipeline::drain_arbiter(symbol_state& s) {
-  for (auto& out : s.trades->take_outputs()) {
+  // Borrowed, not referenced: a fetch may re-enter for this symbol.
+  std::vector<arbiter_output> outputs;
+  outputs.swap(s.spare);
+  s.trades->take_outputs(outputs);
+  for (auto& out : outputs) {
     if (auto* t = std::get_if<trade_record>(&out)) {
       ++stats_.trades;
       line_.clear();
@@ -103,9 +107,12 @@ void market_pipeline::drain_arbiter(symbol_state& s) {
   const std::uint64_t duplicates = s.trades->stats().duplicates;
   stats_.duplicates_dropped += duplicates - s.duplicates_counted;
   s.duplicates_counted = duplicates;
+  outputs.clear();
+  s.spare.swap(outputs);
 }
 
 bool market_pipeline::resume_trades(std::string_view symbol, std::uint64_t last_id) {
+  deadlines_dirty_ = true;
   symbol_state* s = find(symbol);
   if (!s || !s->trades) return false;
   s->trades->resume_after(last_id);
@@ -122,6 +129,7 @@ void market_pipeline::on_message(const message& m, time_point now) {
     t.ts_recv = m.received;
     s->trades->on_trade(t, now, m.received);
     drain_arbiter(*s);
+    note_deadline(*s);
   }
   for (const auto& rec : m.records->books) {
     symbol_state* s = find(rec.symbol);
@@ -133,6 +141,7 @@ void market_pipeline::on_message(const message& m, time_point now) {
 }
 
 void market_pipeline::on_live_connections(std::size_t live) {
+  deadlines_dirty_ = true;
   if (live == 0 && live_connections_ > 0)
     for (auto& [name, s] : symbols_)
       if (s->book) s->book->reset();
@@ -140,6 +149,7 @@ void market_pipeline::on_live_connections(std::size_t live) {
 }
 
 void market_pipeline::fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall) {
+  deadlines_dirty_ = true;
   ++stats_.rest_failures;
   if (p.what == pending_fetch::kind::backfill) {
     p.state->trades->on_backfill_failed(why, now, wall);
@@ -151,6 +161,7 @@ void market_pipeline::fail_fetch(pending_fetch& p, std::string_view why, time_po
 
 void market_pipeline::on_rest_reply(std::uint64_t id, int http_status, std::string_view body, time_point now,
                                     wall_us wall) {
+  deadlines_dirty_ = true;
   auto it = pending_.find(id);
   if (it == pending_.end()) return;
   pending_fetch p = std::move(it->second);
@@ -178,6 +189,7 @@ void market_pipeline::on_rest_reply(std::uint64_t id, int http_status, std::stri
 }
 
 void market_pipeline::on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall) {
+  deadlines_dirty_ = true;
   auto it = pending_.find(id);
   if (it == pending_.end()) return;
   pending_fetch p = std::move(it->second);
@@ -186,6 +198,7 @@ void market_pipeline::on_rest_failed(std::uint64_t id, std::string_view why, tim
 }
 
 void market_pipeline::on_timer(time_point now, wall_us wall) {
+  deadlines_dirty_ = true;
   for (auto& [name, s] : symbols_) {
     if (s->trades && s->trades->next_deadline() <= now) {
       s->trades->on_timer(now, wall);
@@ -199,12 +212,20 @@ void market_pipeline::on_timer(time_point now, wall_us wall) {
   }
 }
 
+void market_pipeline::note_deadline(symbol_state& s) {
+  if (std::min(s.trades->next_deadline(), s.snapshot_retry_at) != s.deadline) deadlines_dirty_ = true;
+}
+
 time_point market_pipeline::next_deadline() const {
+  if (!deadlines_dirty_) return next_deadline_;
   time_point next = never;
   for (const auto& [name, s] : symbols_) {
-    if (s->trades) next = std::min(next, s->trades->next_deadline());
-    next = std::min(next, s->snapshot_retry_at);
+    s->deadline = s->snapshot_retry_at;
+    if (s->trades) s->deadline = std::min(s->deadline, s->trades->next_deadline());
+    next = std::min(next, s->deadline);
   }
+  next_deadline_ = next;
+  deadlines_dirty_ = false;
   return next;
 }
 

@@ -200,4 +200,9 @@ std::vector<arbiter_output> trade_arbiter::take_outputs() {
   return out;
 }
 
+void trade_arbiter::take_outputs(std::vector<arbiter_output>& into) {
+  into.clear();
+  into.swap(out_);
+}
+
 }  // namespace sf

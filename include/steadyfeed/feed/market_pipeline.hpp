@@ -92,6 +92,8 @@ class market_pipeline {
     std::unique_ptr<book_sync> book;
     time_point snapshot_retry_at = never;
     std::uint64_t duplicates_counted = 0;  // of the arbiter's, in stats_ already
+    std::vector<arbiter_output> spare;      // the arbiter's outputs' storage, reused
+    time_point deadline = never;            // as of the last next_deadline()
   };
   struct pending_fetch {
     enum class kind : std::uint8_t { backfill, snapshot } what;
@@ -104,6 +106,7 @@ class market_pipeline {
   void fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall);
   void fetch(pending_fetch::kind what, symbol_state& s, rest_request request);
   void write_line(std::string_view channel, std::string_view symbol, wall_us received);
+  void note_deadline(symbol_state& s);
 
   std::string venue_;
   std::unique_ptr<venue_adapter> rest_;
@@ -113,6 +116,10 @@ class market_pipeline {
   std::map<std::uint64_t, pending_fetch> pending_;
   std::uint64_t next_fetch_id_ = 1;
   std::size_t live_connections_ = 0;
+  // next_deadline() is asked after every message: it walks the symbols only
+  // when one of their deadlines may have moved.
+  mutable bool deadlines_dirty_ = true;
+  mutable time_point next_deadline_ = never;
   record_batch rest_batch_;
   std::string line_;
   market_pipeline_stats stats_;

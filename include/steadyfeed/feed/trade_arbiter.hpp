@@ -97,6 +97,9 @@ class trade_arbiter {
 
   time_point next_deadline() const noexcept;
   std::vector<arbiter_output> take_outputs();
+  // The same into `into` (cleared first), which lends its capacity back: a
+  // caller that keeps one vector allocates nothing per trade.
+  void take_outputs(std::vector<arbiter_output>& into);
   const std::vector<arbiter_output>& outputs() const noexcept { return out_; }
   const trade_arbiter_stats& stats() const noexcept { return stats_; }
   bool backfilling() const noexcept { return in_flight_; }
