@@ -284,7 +284,7 @@ void BM_Pipeline(benchmark::State& state) {
       [&](const message& m) {
         if (run.first_id == 0 && m.records && !m.records->trades.empty())
           run.first_id = m.records->trades.front().id;
-        pipeline.on_message(m, clk.now());
+        pipeline.on_message(m, m.delivered);
       },
       {},
       [&](const event& e) {
@@ -413,7 +413,7 @@ ingest_run ingest_blast(std::int64_t frames) {
       [&](const message& m) {
         if (run.first_id == 0 && m.records && !m.records->trades.empty())
           run.first_id = m.records->trades.front().id;
-        pipeline.on_message(m, wall_clock().now());
+        pipeline.on_message(m, m.delivered);
         if (static_cast<std::int64_t>(pipeline.stats().trades) < frames) return;
         end = wall_clock().now();
         run.allocations = allocations - allocations_at_start;

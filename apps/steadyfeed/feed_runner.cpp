@@ -159,7 +159,7 @@ feed_runner::feed_runner(asio::io_context::executor_type executor, const feed_co
         [weak](const message& m) {
           auto st = weak.lock();
           if (!st || st->stopped) return;
-          st->pipeline->on_message(m, st->clk.now());
+          st->pipeline->on_message(m, m.delivered);
           st->after_pipeline();
         },
         [weak](connection_state, connection_state, std::string_view) {

@@ -504,11 +504,11 @@ struct supervisor_access {
   }
 
   void deliver(link_id link, std::string_view stream, std::uint64_t seq, bool has_seq, bool resets,
-               std::string_view frame, wall_us received, const record_batch* records) {
+               std::string_view frame, wall_us received, const record_batch* records, time_point now) {
     ++s.counters_.messages;
     s.counters_.bytes += frame.size();
     if (s.callbacks_.on_message)
-      s.callbacks_.on_message(message{link, stream, seq, has_seq, resets, frame, received, records});
+      s.callbacks_.on_message(message{link, stream, seq, has_seq, resets, frame, received, records, now});
   }
 
   void switch_over(time_point now, wall_us wall, std::string_view why) {
@@ -535,7 +535,7 @@ struct supervisor_access {
       st.last_msg = now;
       // Held frames are parsed again: records do not outlive their decode.
       const inbound again = s.protocol_->decode(h.frame);
-      deliver(next.id, h.stream, h.seq, h.has_seq, h.resets_sequence, h.frame, h.received, again.records);
+      deliver(next.id, h.stream, h.seq, h.has_seq, h.resets_sequence, h.frame, h.received, again.records, now);
     }
     if (m.primary) close(*m.primary, 1000, "rotated");
     m.primary = std::move(m.candidate);
@@ -598,7 +598,7 @@ struct supervisor_access {
         st->overlapped = true;
       }
     }
-    deliver(l.id, in.stream, in.seq, in.has_seq, in.resets_sequence, frame, wall, in.records);
+    deliver(l.id, in.stream, in.seq, in.has_seq, in.resets_sequence, frame, wall, in.records, now);
     if (m.rotating && st && st->overlapped) maybe_switch(now, wall);
   }
 

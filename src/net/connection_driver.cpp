@@ -73,16 +73,22 @@ class connection_driver_state : public std::enable_shared_from_this<connection_d
     supervisor_.on_open_failed(id, why, now(), wall());
     pump();
   }
+  // Frames, pings and pongs are stamped with the time of the read that
+  // brought them: one pair of clock reads per read, not per frame.
+  void on_read() {
+    read_now_ = now();
+    read_wall_ = wall();
+  }
   void on_frame(link_id id, std::string_view frame) {
-    supervisor_.on_frame(id, frame, now(), wall());
+    supervisor_.on_frame(id, frame, read_now_, read_wall_);
     pump();
   }
   void on_ping(link_id id) {
-    supervisor_.on_ping(id, now());
+    supervisor_.on_ping(id, read_now_);
     pump();
   }
   void on_pong(link_id id, std::string_view payload) {
-    supervisor_.on_pong(id, payload, now(), wall());
+    supervisor_.on_pong(id, payload, read_now_, read_wall_);
     pump();
   }
   void on_closed(link_id id, const failure& why) {
@@ -108,6 +114,8 @@ class connection_driver_state : public std::enable_shared_from_this<connection_d
   std::uint64_t timer_generation_ = 0;
   std::vector<action> batch_;
   bool tls_context_tried_ = false;
+  time_point read_now_{};  // of the latest read of any link
+  wall_us read_wall_ = 0;
 };
 
 ws_link_callbacks connection_driver_state::callbacks_for(link_id id) {
@@ -115,6 +123,7 @@ ws_link_callbacks connection_driver_state::callbacks_for(link_id id) {
   ws_link_callbacks cb;
   cb.on_open = [this, id] { on_open(id); };
   cb.on_open_failed = [this, id](const failure& why) { on_open_failed(id, why); };
+  cb.on_read = [this] { on_read(); };
   cb.on_frame = [this, id](std::string_view frame) { on_frame(id, frame); };
   cb.on_ping = [this, id](std::string_view) { on_ping(id); };
   cb.on_pong = [this, id](std::string_view payload) { on_pong(id, payload); };

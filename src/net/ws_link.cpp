@@ -484,8 +484,10 @@ void ws_link_state::start_frames() {
   // in the same read as the response's header.
   const auto early = hs_->buffer.cdata();
   reader_.append({static_cast<const char*>(early.data()), early.size()});
+  const bool early_bytes = early.size() != 0;
   hs_.reset();
   if (callbacks_.on_open) callbacks_.on_open();
+  if (early_bytes && !closed_ && callbacks_.on_read) callbacks_.on_read();
   take_frames();
   // on_open or a frame's callback may have closed the link; reading goes on
   // regardless, for the peer's answer to the close frame.
@@ -512,6 +514,7 @@ void ws_link_state::on_read(const error_code& ec, std::size_t bytes) {
   if (phase_ != phase::open) return;
   if (bytes != 0) {
     reader_.commit(bytes);
+    if (!closed_ && callbacks_.on_read) callbacks_.on_read();
     take_frames();
     if (phase_ != phase::open) return;
   }

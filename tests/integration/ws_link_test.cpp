@@ -212,6 +212,30 @@ TEST_F(ws_link_test, frames_are_followed_by_padding_for_in_place_parsing) {
       io, [&] { return checked == 5; }, wait));
 }
 
+// Callers stamp frames with the time of the read that brought them: a read
+// is reported before the frames it completes, never after.
+TEST_F(ws_link_test, every_frame_follows_the_report_of_the_read_that_brought_it) {
+  std::size_t reads = 0, frames = 0, unannounced = 0, read_seen_at_frame = 0;
+  ws_link link(io.get_executor(), {}, [&] {
+    auto cb = probe.callbacks();
+    cb.on_read = [&] { ++reads; };
+    cb.on_frame = [&](std::string_view) {
+      if (reads == read_seen_at_frame) ++unannounced;  // no read since the last frame's
+      ++frames;
+    };
+    return cb;
+  }());
+  const auto id = open(link);
+  for (int i = 0; i < 3; ++i) {
+    server.send(id, "frame");
+    ASSERT_TRUE(run_until(
+        io, [&] { return frames == static_cast<std::size_t>(i + 1); }, wait));
+    EXPECT_EQ(unannounced, 0u);
+    read_seen_at_frame = reads;
+  }
+  EXPECT_GE(reads, 3u);
+}
+
 TEST_F(ws_link_test, writes_queued_before_open_go_out_in_order) {
   ws_link link(io.get_executor(), {}, probe.callbacks());
   link.send("first");
@@ -469,11 +493,15 @@ TEST_F(ws_link_test, frames_sent_along_with_the_101_are_delivered_after_on_open)
            ws_test_server::serialize_frame("early-2");
   });
   bool open_first = true;
+  std::size_t reads = 0;
+  bool read_first = true;
   ws_link link(io.get_executor(), {}, [&] {
     auto cb = probe.callbacks();
     auto record = cb.on_frame;
+    cb.on_read = [&] { ++reads; };
     cb.on_frame = [&, record](std::string_view frame) {
       open_first = open_first && probe.opened == 1;
+      read_first = read_first && reads > 0;
       record(frame);
     };
     return cb;
@@ -483,6 +511,7 @@ TEST_F(ws_link_test, frames_sent_along_with_the_101_are_delivered_after_on_open)
       io, [&] { return probe.frames.size() == 2 || probe.ended(); }, wait));
   EXPECT_EQ(probe.frames, (std::vector<std::string>{"early-1", "early-2"}));
   EXPECT_TRUE(open_first);
+  EXPECT_TRUE(read_first);
 }
 
 TEST_F(ws_link_test, a_wrong_accept_key_fails_the_upgrade) {

@@ -67,6 +67,10 @@ struct message {
   std::string_view frame;  // valid only during the callback
   wall_us received = 0;
   const record_batch* records = nullptr;  // parsed records, if the venue parses; callback only
+  // The supervisor's time at delivery: the frame's receive time, or the
+  // switch-over for frames a rotation held back. Consumers on the same clock
+  // use it instead of reading the clock again per message.
+  time_point delivered{};
 };
 
 struct supervisor_counters {

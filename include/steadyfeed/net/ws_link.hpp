@@ -89,6 +89,11 @@ struct ws_link_callbacks {
   std::function<void()> on_open;
   // The link never opened (bad URL, resolve, connect, proxy, TLS, upgrade).
   std::function<void(const failure&)> on_open_failed;
+  // Bytes arrived: once per completed socket read (and once for bytes that
+  // came with the upgrade response), before the frames they complete. Frames
+  // of one read arrived together, so a caller may read its clocks here once
+  // and stamp each of them with that time.
+  std::function<void()> on_read;
   // A complete text (or binary) message; the view is valid during the call.
   std::function<void(std::string_view)> on_frame;
   // A ping frame from the server; the pong is sent automatically.
