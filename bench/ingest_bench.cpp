@@ -34,9 +34,6 @@
 // The client's allocations per frame are counted (a counting operator new for
 // this thread) and reported, so that an allocation creeping onto the hot path
 // shows.
-// The replaced operator new/delete below are a malloc/free pair; GCC 12 sees
-// the free inlined into standard-library code and wrongly reports a mismatch.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
@@ -44,13 +41,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "counting_new.hpp"
 #include "sim/blast.hpp"
 #include "sim/server.hpp"
 #include "simdjson_walk.hpp"
@@ -61,28 +57,9 @@
 
 namespace {
 
-// Per thread, so the server's thread neither disturbs the count nor shares
-// its cache line.
-thread_local std::uint64_t allocations = 0;
-
-}  // namespace
-
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-
-namespace {
-
 namespace asio = boost::asio;
 using namespace sf;
+using bench::allocations;
 
 constexpr std::string_view symbol = "BTCUSDT";
 constexpr std::string_view stream = "btcusdt@trade";

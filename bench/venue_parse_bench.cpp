@@ -7,39 +7,16 @@
 // decimal parsing and the records. It must not allocate in the steady state:
 // every benchmark reports `allocs_per_frame` from a counting operator new in
 // this executable, and fails when it is not zero.
-// The replaced operator new/delete below are a malloc/free pair; GCC 12 sees
-// the free inlined into standard-library code and wrongly reports a mismatch.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 
+#include "counting_new.hpp"
 #include "simdjson_walk.hpp"
 #include "steadyfeed/venue/venue_adapter.hpp"
 #include "venue/venue_fixture.hpp"
-
-namespace {
-
-std::atomic<std::uint64_t> allocations{0};
-
-}  // namespace
-
-void* operator new(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -98,13 +75,13 @@ void BM_Decode(benchmark::State& state) {
     state.SkipWithError("sample frame did not decode as data");
     return;
   }
-  const std::uint64_t before = allocations.load();
+  const std::uint64_t before = bench::allocations;
   for (auto _ : state) {
     const inbound in = adapter->decode(s.frame);
     benchmark::DoNotOptimize(in.seq);
     benchmark::DoNotOptimize(in.records);
   }
-  const std::uint64_t allocs = allocations.load() - before;
+  const std::uint64_t allocs = bench::allocations - before;
   report(state, allocs, s.frame.size());
   if (allocs != 0) state.SkipWithError("decode allocated in the steady state");
 }
@@ -120,9 +97,9 @@ void BM_BareSimdjson(benchmark::State& state) {
     state.SkipWithError("sample frame did not parse");
     return;
   }
-  const std::uint64_t before = allocations.load();
+  const std::uint64_t before = bench::allocations;
   for (auto _ : state) benchmark::DoNotOptimize(bare_parse(parser, padded));
-  report(state, allocations.load() - before, s.frame.size());
+  report(state, bench::allocations - before, s.frame.size());
 }
 BENCHMARK(BM_BareSimdjson)->DenseRange(0, 3);
 
