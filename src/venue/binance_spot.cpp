@@ -409,9 +409,8 @@ rest_status read_trades(json_scratch& js, std::string_view body, std::string_vie
 }  // namespace
 
 binance_spot::binance_spot(const venue_endpoints& endpoints)
-    : ws_url_(without_trailing_slash(endpoints.ws_url.empty() ? default_ws_url : endpoints.ws_url)),
-      rest_url_(without_trailing_slash(endpoints.rest_url.empty() ? default_rest_url
-                                                                  : endpoints.rest_url)) {
+    : json_venue_adapter(without_trailing_slash(endpoints.ws_url.empty() ? default_ws_url : endpoints.ws_url),
+                         endpoints.rest_url.empty() ? default_rest_url : endpoints.rest_url) {
   // venues.md §1.3/§1.4.
   limits_.lifetime = hours{24};
   limits_.topics_per_connection = 1024;
@@ -453,9 +452,9 @@ std::string binance_spot::url(std::span<const std::string> topics) const {
   return out;
 }
 
-std::string binance_spot::control_message(std::string_view method,
-                                          std::span<const std::string> topics,
+std::string binance_spot::control_message(bool subscribe, std::span<const std::string> topics,
                                           std::uint64_t request_id) const {
+  const std::string_view method = subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE";
   std::string out = R"({"method":")";
   out += method;
   out += R"(","params":[)";
@@ -467,25 +466,6 @@ std::string binance_spot::control_message(std::string_view method,
   out += std::to_string(request_id);
   out += '}';
   return out;
-}
-
-std::string binance_spot::subscribe_message(std::span<const std::string> topics,
-                                            std::uint64_t request_id) const {
-  return control_message("SUBSCRIBE", topics, request_id);
-}
-
-std::string binance_spot::unsubscribe_message(std::span<const std::string> topics,
-                                              std::uint64_t request_id) const {
-  return control_message("UNSUBSCRIBE", topics, request_id);
-}
-
-inbound binance_spot::decode(std::string_view frame) noexcept {
-  try {
-    return decode_frame(frame);
-  } catch (const std::bad_alloc&) {
-    batch_.clear();
-    return invalid("binance-spot: out of memory while parsing a frame");
-  }
 }
 
 inbound binance_spot::decode_frame(std::string_view frame) {

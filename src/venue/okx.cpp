@@ -418,9 +418,8 @@ rest_status read_rest_trades(ondemand::value& data, std::string_view symbol, rec
 }  // namespace
 
 okx::okx(const venue_endpoints& endpoints)
-    : ws_url_(endpoints.ws_url.empty() ? default_ws_url : endpoints.ws_url),
-      rest_url_(endpoints.rest_url.empty() ? default_rest_url : endpoints.rest_url) {
-  while (!rest_url_.empty() && rest_url_.back() == '/') rest_url_.pop_back();
+    : json_venue_adapter(endpoints.ws_url.empty() ? default_ws_url : endpoints.ws_url,
+                         endpoints.rest_url.empty() ? default_rest_url : endpoints.rest_url) {
   // venues.md §3.3/§3.4.
   limits_.lifetime = duration{0};  // none documented
   // "Use several connections, each with < 30 channels" for 400-level books;
@@ -456,8 +455,9 @@ std::string okx::url(std::span<const std::string> /*topics*/) const {
   return ws_url_;
 }
 
-std::string okx::control_message(std::string_view op, std::span<const std::string> topics,
+std::string okx::control_message(bool subscribe, std::span<const std::string> topics,
                                  std::uint64_t request_id) const {
+  const std::string_view op = subscribe ? "subscribe" : "unsubscribe";
   std::string out = R"({"id":")";
   out += std::to_string(request_id);
   out += R"(","op":")";
@@ -477,25 +477,6 @@ std::string okx::control_message(std::string_view op, std::span<const std::strin
   }
   out += "]}";
   return out;
-}
-
-std::string okx::subscribe_message(std::span<const std::string> topics,
-                                   std::uint64_t request_id) const {
-  return control_message("subscribe", topics, request_id);
-}
-
-std::string okx::unsubscribe_message(std::span<const std::string> topics,
-                                     std::uint64_t request_id) const {
-  return control_message("unsubscribe", topics, request_id);
-}
-
-inbound okx::decode(std::string_view frame) noexcept {
-  try {
-    return decode_frame(frame);
-  } catch (const std::bad_alloc&) {
-    batch_.clear();
-    return invalid("okx: out of memory while parsing a frame");
-  }
 }
 
 inbound okx::decode_frame(std::string_view frame) {

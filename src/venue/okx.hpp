@@ -26,12 +26,11 @@
 
 #include <string>
 
-#include "steadyfeed/venue/venue_adapter.hpp"
-#include "venue/json_scratch.hpp"
+#include "venue/json_venue_adapter.hpp"
 
 namespace sf {
 
-class okx final : public venue_adapter {
+class okx final : public json_venue_adapter {
  public:
   static constexpr std::string_view default_ws_url = "wss://ws.okx.com:8443/ws/v5/public";
   static constexpr std::string_view default_rest_url = "https://www.okx.com";
@@ -40,19 +39,10 @@ class okx final : public venue_adapter {
 
   std::string_view name() const noexcept override { return "okx"; }
   subscribe_mode mode() const noexcept override { return subscribe_mode::messages; }
-  const venue_limits& limits() const noexcept override { return limits_; }
-  const heartbeat_policy& heartbeat() const noexcept override { return heartbeat_; }
   std::string url(std::span<const std::string> topics) const override;
-  std::string subscribe_message(std::span<const std::string> topics,
-                                std::uint64_t request_id) const override;
-  std::string unsubscribe_message(std::span<const std::string> topics,
-                                  std::uint64_t request_id) const override;
-  inbound decode(std::string_view frame) noexcept override;
 
   std::string topic(channel c, std::string_view symbol) const override;
   std::optional<std::pair<channel, std::string>> parse_topic(std::string_view topic) const override;
-  const book_rules& book_sync() const noexcept override { return book_rules_; }
-  const std::string& rest_url() const noexcept override { return rest_url_; }
   rest_request book_snapshot_request(std::string_view symbol) const override;
   rest_request trade_backfill_request(std::string_view symbol, std::uint64_t first_missing,
                                       std::uint64_t last_missing) const override;
@@ -67,19 +57,11 @@ class okx final : public venue_adapter {
                            record_batch& out) override;
 
  private:
-  inbound decode_frame(std::string_view frame);
-  std::string control_message(std::string_view op, std::span<const std::string> topics,
-                              std::uint64_t request_id) const;
+  inbound decode_frame(std::string_view frame) override;
+  std::string control_message(bool subscribe, std::span<const std::string> topics,
+                              std::uint64_t request_id) const override;
   rest_request history_trades_request(std::string_view symbol, std::uint64_t after) const;
 
-  std::string ws_url_;
-  std::string rest_url_;
-  venue_limits limits_;
-  heartbeat_policy heartbeat_;
-  book_rules book_rules_;
-  venue_json::json_scratch frame_json_;
-  venue_json::json_scratch rest_json_;
-  record_batch batch_;
   std::string stream_;  // "<channel>:<instId>" of the last data frame or ack
 };
 

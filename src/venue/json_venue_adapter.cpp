@@ -1,0 +1,32 @@
+#include "venue/json_venue_adapter.hpp"
+
+#include <new>
+
+namespace sf {
+
+namespace {
+
+std::string without_trailing_slash(std::string_view url) {
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  return std::string(url);
+}
+
+}  // namespace
+
+json_venue_adapter::json_venue_adapter(std::string_view ws_url, std::string_view rest_url)
+    : ws_url_(ws_url), rest_url_(without_trailing_slash(rest_url)) {}
+
+inbound json_venue_adapter::decode(std::string_view frame) noexcept {
+  try {
+    return decode_frame(frame);
+  } catch (const std::bad_alloc&) {
+    batch_.clear();
+    inbound in;
+    in.kind = inbound_kind::invalid;
+    in.error = errc::malformed_frame;
+    in.reason = "out of memory while parsing a frame";
+    return in;
+  }
+}
+
+}  // namespace sf
