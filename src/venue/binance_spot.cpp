@@ -5,6 +5,7 @@
 #include <new>
 #include <utility>
 
+#include "venue/adapter_results.hpp"
 #include "venue/json_scalars.hpp"
 #include "venue/json_text.hpp"
 
@@ -15,9 +16,12 @@ namespace ondemand = simdjson::ondemand;
 using venue_json::append_levels;
 using venue_json::bool_value;
 using venue_json::decimal_value;
+using venue_json::failed;
 using venue_json::int_value;
+using venue_json::invalid;
 using venue_json::is_null;
 using venue_json::json_scratch;
+using venue_json::malformed;
 using venue_json::string_text;
 using venue_json::uint_value;
 
@@ -235,14 +239,6 @@ std::string_view build_records(const payload& p, record_batch& batch, json_scrat
   return {};
 }
 
-inbound invalid(std::string_view why) noexcept {
-  inbound in;
-  in.kind = inbound_kind::invalid;
-  in.error = errc::malformed_frame;
-  in.reason = why;
-  return in;
-}
-
 inbound shutdown_notice() noexcept {
   inbound in;
   in.kind = inbound_kind::notice;
@@ -252,14 +248,6 @@ inbound shutdown_notice() noexcept {
 }
 
 // ---- REST --------------------------------------------------------------------
-
-rest_status failed(errc e, std::string detail) {
-  return rest_status{make_error_code(e), std::move(detail)};
-}
-
-rest_status malformed(std::string detail) {
-  return failed(errc::malformed_frame, std::move(detail));
-}
 
 // A REST error body {"code":-1121,"msg":"Invalid symbol."} as a status.
 rest_status venue_error(std::int64_t code, std::string_view msg) {
@@ -625,28 +613,14 @@ std::optional<rest_request> binance_spot::next_trade_backfill_request(
 
 rest_status binance_spot::parse_book_snapshot(std::string_view body, std::string_view symbol,
                                               record_batch& out) {
-  out.clear();
-  rest_status status;
-  try {
-    status = read_book_snapshot(rest_json_, body, symbol, out);
-  } catch (const std::bad_alloc&) {
-    status = malformed("depth: out of memory");
-  }
-  if (!status.ok()) out.clear();
-  return status;
+  return parse_rest_reply("depth", out,
+                          [&](record_batch& batch) { return read_book_snapshot(rest_json_, body, symbol, batch); });
 }
 
 rest_status binance_spot::parse_trades(std::string_view body, std::string_view symbol,
                                        record_batch& out) {
-  out.clear();
-  rest_status status;
-  try {
-    status = read_trades(rest_json_, body, symbol, out);
-  } catch (const std::bad_alloc&) {
-    status = malformed("trades: out of memory");
-  }
-  if (!status.ok()) out.clear();
-  return status;
+  return parse_rest_reply("trades", out,
+                          [&](record_batch& batch) { return read_trades(rest_json_, body, symbol, batch); });
 }
 
 }  // namespace sf

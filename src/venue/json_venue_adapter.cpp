@@ -2,6 +2,8 @@
 
 #include <new>
 
+#include "venue/adapter_results.hpp"
+
 namespace sf {
 
 namespace {
@@ -21,11 +23,7 @@ inbound json_venue_adapter::decode(std::string_view frame) noexcept {
     return decode_frame(frame);
   } catch (const std::bad_alloc&) {
     batch_.clear();
-    inbound in;
-    in.kind = inbound_kind::invalid;
-    in.error = errc::malformed_frame;
-    in.reason = "out of memory while parsing a frame";
-    return in;
+    return venue_json::invalid("out of memory while parsing a frame");
   }
 }
 

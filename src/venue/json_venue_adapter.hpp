@@ -10,6 +10,7 @@
 // Thread safety and lifetime: see venue_adapter.hpp.
 #pragma once
 
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,22 @@ class json_venue_adapter : public venue_adapter {
                                       std::uint64_t request_id) const = 0;
   // decode() itself; may throw std::bad_alloc, and nothing else.
   virtual inbound decode_frame(std::string_view frame) = 0;
+
+  // Runs `parse` (rest_status(record_batch&), which may throw std::bad_alloc)
+  // into a cleared `out`, and leaves `out` empty unless it succeeds: a REST
+  // reply is used whole or not at all. `what` names the reply in errors.
+  template <class Parse>
+  static rest_status parse_rest_reply(std::string_view what, record_batch& out, Parse&& parse) {
+    out.clear();
+    rest_status status;
+    try {
+      status = parse(out);
+    } catch (const std::bad_alloc&) {
+      status = rest_status{make_error_code(errc::malformed_frame), std::string(what) + ": out of memory"};
+    }
+    if (!status.ok()) out.clear();
+    return status;
+  }
 
   std::string ws_url_;
   std::string rest_url_;

@@ -5,6 +5,7 @@
 #include <new>
 #include <utility>
 
+#include "venue/adapter_results.hpp"
 #include "venue/json_scalars.hpp"
 #include "venue/json_text.hpp"
 
@@ -14,8 +15,11 @@ namespace {
 namespace ondemand = simdjson::ondemand;
 using venue_json::append_levels;
 using venue_json::decimal_value;
+using venue_json::failed;
 using venue_json::int_value;
+using venue_json::invalid;
 using venue_json::json_scratch;
+using venue_json::malformed;
 using venue_json::parse_integer;
 using venue_json::scalar_text;
 using venue_json::string_text;
@@ -227,23 +231,7 @@ errc classify_ws_error(std::int64_t code) noexcept {
   }
 }
 
-inbound invalid(std::string_view why) noexcept {
-  inbound in;
-  in.kind = inbound_kind::invalid;
-  in.error = errc::malformed_frame;
-  in.reason = why;
-  return in;
-}
-
 // ---- REST --------------------------------------------------------------------
-
-rest_status failed(errc e, std::string detail) {
-  return rest_status{make_error_code(e), std::move(detail)};
-}
-
-rest_status malformed(std::string detail) {
-  return failed(errc::malformed_frame, std::move(detail));
-}
 
 rest_status venue_error(std::string_view code_text, std::string_view msg) {
   std::int64_t code = 0;
@@ -677,31 +665,17 @@ std::optional<rest_request> okx::next_trade_backfill_request(const rest_request&
 
 rest_status okx::parse_book_snapshot(std::string_view body, std::string_view symbol,
                                      record_batch& out) {
-  out.clear();
-  rest_status status;
-  try {
-    status = read_envelope(rest_json_, body, "books", [&](ondemand::value& data) {
-      return read_rest_books(data, symbol, out);
-    });
-  } catch (const std::bad_alloc&) {
-    status = malformed("books: out of memory");
-  }
-  if (!status.ok()) out.clear();
-  return status;
+  return parse_rest_reply("books", out, [&](record_batch& batch) {
+    return read_envelope(rest_json_, body, "books",
+                         [&](ondemand::value& data) { return read_rest_books(data, symbol, batch); });
+  });
 }
 
 rest_status okx::parse_trades(std::string_view body, std::string_view symbol, record_batch& out) {
-  out.clear();
-  rest_status status;
-  try {
-    status = read_envelope(rest_json_, body, "history-trades", [&](ondemand::value& data) {
-      return read_rest_trades(data, symbol, out);
-    });
-  } catch (const std::bad_alloc&) {
-    status = malformed("history-trades: out of memory");
-  }
-  if (!status.ok()) out.clear();
-  return status;
+  return parse_rest_reply("history-trades", out, [&](record_batch& batch) {
+    return read_envelope(rest_json_, body, "history-trades",
+                         [&](ondemand::value& data) { return read_rest_trades(data, symbol, batch); });
+  });
 }
 
 }  // namespace sf
