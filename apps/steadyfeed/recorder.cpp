@@ -89,18 +89,14 @@ void resume_from_files(const daemon_config& config, const std::vector<std::uniqu
       std::error_code ec;
       const auto point = find_trade_resume_point(config.files.dir, f.venue, symbol, ec);
       if (ec) {
-        std::fputs(fmt::format("steadyfeed: {} {} trades: cannot read the recording to resume ({}); starting afresh\n",
-                               f.venue, symbol, ec.message())
-                       .c_str(),
-                   stderr);
+        fmt::print(stderr, "steadyfeed: {} {} trades: cannot read the recording to resume ({}); starting afresh\n",
+                   f.venue, symbol, ec.message());
         continue;
       }
       if (!point || !runners[i]->resume_trades(symbol, point->last_id)) continue;
-      std::fputs(fmt::format("steadyfeed: {} {} trades: resuming after trade {} ({}{})\n", f.venue, symbol,
-                             point->last_id, point->file.string(),
-                             point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "")
-                     .c_str(),
-                 stderr);
+      fmt::print(stderr, "steadyfeed: {} {} trades: resuming after trade {} ({}{})\n", f.venue, symbol,
+                 point->last_id, point->file.string(),
+                 point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "");
     }
   }
 }
