@@ -1,7 +1,7 @@
 // End-to-end ingest on one core: the simulator's blast (on its own thread)
 // → ws_link → supervisor → binance-spot decode → market_pipeline → trade
-// arbiter → NDJSON lines into a null sink, all on one client io_context
-// thread, in frames per second. Beside it, on the same frames:
+// arbiter → a null sink, all on one client io_context thread, in frames per
+// second. Beside it, on the same frames:
 //
 //   BM_Ceiling        a bare simdjson On-Demand walk visiting every value,
 //                     input already padded: what parsing alone allows;
@@ -12,10 +12,13 @@
 //                     counts: what the transport alone allows;
 //   BM_EndToEnd       the whole chain, as the daemon wires it (feed_runner):
 //                     connection_driver with the venue adapter, the message
-//                     callback into the pipeline, its `write` callback. What
-//                     feed_runner adds per message on top (a status copy under
-//                     a mutex, the pipeline timer's re-arm) is the daemon's
-//                     and is left out.
+//                     callback into the pipeline, its record callbacks. Run
+//                     twice: into the null sink (which checks every trade's id
+//                     follows the last), and formatting each trade's NDJSON
+//                     line as the files and stdout sinks do, on the same
+//                     thread. What feed_runner adds per message on top (a
+//                     status copy under a mutex, the pipeline timer's re-arm)
+//                     is the daemon's and is left out.
 //
 // Target: end-to-end ≥ 3 M frames/s and ≥ 40 % of the ceiling. A summary of
 // the figures is printed after the runs. They are wall-clock rates: on a
@@ -28,7 +31,7 @@
 // as against the venue, with the stream in the URL and no acks to wait for.
 // Trade ids run on across the blast's repetitions, so the arbiter must emit
 // every frame once and in order: a run fails (and the program exits 1) unless
-// it emitted exactly N trade lines with consecutive ids, and saw no gap, no
+// the sink received exactly N trades with consecutive ids, and saw no gap, no
 // duplicate, no backfill, no invalid frame and no reconnect.
 //
 // The client's allocations per frame are counted (a counting operator new for
@@ -50,6 +53,7 @@
 #include "sim/blast.hpp"
 #include "sim/server.hpp"
 #include "simdjson_walk.hpp"
+#include "steadyfeed/core/record_json.hpp"
 #include "steadyfeed/feed/market_pipeline.hpp"
 #include "steadyfeed/net/connection_driver.hpp"
 #include "steadyfeed/net/ws_link.hpp"
@@ -119,7 +123,7 @@ blast_server* server = nullptr;
 
 // Frames per second each benchmark measured (0: did not run), for the summary.
 struct figures {
-  double ceiling = 0, decode = 0, pipeline = 0, transport = 0, end_to_end = 0;
+  double ceiling = 0, decode = 0, pipeline = 0, transport = 0, end_to_end = 0, end_to_end_ndjson = 0;
   bool failed = false;
 };
 figures measured;
@@ -196,15 +200,41 @@ BENCHMARK(BM_Decode)->Unit(benchmark::kMillisecond)->MinTime(0.5);
 // ---- checking a run against the blast ---------------------------------------------------
 
 struct ingest_run {
-  std::int64_t lines = 0;
-  std::uint64_t line_bytes = 0;
+  std::int64_t lines = 0;  // trades the sink received
+  std::uint64_t line_bytes = 0;  // of their NDJSON lines, when formatted
   std::uint64_t first_id = 0;
+  std::uint64_t out_of_order = 0;  // trades whose id did not follow the last one's
+  std::uint64_t last_id = 0;
+  std::string line;  // the line being formatted, reused
   std::uint64_t allocations = 0;
   double seconds = 0;
   market_pipeline_stats pipeline;
   trade_arbiter_stats arbiter;
   std::string error;  // the first thing that went wrong
 };
+
+// What the pipeline's output goes to. `none` is the null sink: it counts the
+// trades and checks their ids follow each other. `ndjson` also formats each as
+// the files and stdout sinks do (record_json.hpp), into a reused line.
+enum class sink_format { none, ndjson };
+
+market_pipeline::callbacks sink_callbacks(ingest_run& run, sink_format format) {
+  market_pipeline::callbacks cb;
+  cb.trade = [&run, format](const trade_record& t) {
+    if (run.lines++ != 0 && t.id != run.last_id + 1) ++run.out_of_order;
+    run.last_id = t.id;
+    if (format == sink_format::ndjson) {
+      run.line.clear();
+      append_json(run.line, "binance-spot", t);
+      run.line_bytes += run.line.size();
+    }
+  };
+  cb.gap = [&run](const gap_record&) {
+    if (run.error.empty()) run.error = "the sink received a gap";
+  };
+  cb.fetch = [](std::uint64_t, const rest_request&) {};
+  return cb;
+}
 
 // Checks the arbiter's output against the blast: `frames` trades, one each.
 std::string verify(const ingest_run& run, std::int64_t frames) {
@@ -213,6 +243,8 @@ std::string verify(const ingest_run& run, std::int64_t frames) {
   if (run.pipeline.trades != n || static_cast<std::uint64_t>(run.lines) != n)
     return "expected " + std::to_string(n) + " trades, the arbiter emitted " +
            std::to_string(run.pipeline.trades) + " (" + std::to_string(run.lines) + " lines)";
+  if (run.out_of_order != 0)
+    return std::to_string(run.out_of_order) + " trades reached the sink out of order";
   if (run.pipeline.gaps != 0 || run.arbiter.duplicates != 0 || run.pipeline.rest_requests != 0 ||
       run.arbiter.held != 0)
     return "gaps " + std::to_string(run.pipeline.gaps) + ", duplicates " +
@@ -244,14 +276,7 @@ void BM_Pipeline(benchmark::State& state) {
   market_pipeline pipeline(make_venue_adapter("binance-spot", endpoints), {std::string(symbol)},
                            {channel::trades});
   ingest_run run;
-  pipeline.set_callbacks({
-      [&](std::string_view, std::string_view, wall_us, std::string_view line) {
-        ++run.lines;
-        run.line_bytes += line.size();
-      },
-      [](std::uint64_t, const rest_request&) {},
-      {},
-  });
+  pipeline.set_callbacks(sink_callbacks(run, sink_format::none));
   supervisor_config config;
   config.name = "pipeline";
   config.seed = 1;
@@ -355,7 +380,7 @@ BENCHMARK(BM_BareTransport)
 
 // ---- end to end -----------------------------------------------------------------------
 
-ingest_run ingest_blast(std::int64_t frames) {
+ingest_run ingest_blast(std::int64_t frames, sink_format format) {
   asio::io_context ioc{1};
   ingest_run run;
   // The REST base is never reached: a run that asks for a backfill fails.
@@ -364,14 +389,7 @@ ingest_run ingest_blast(std::int64_t frames) {
   const std::vector<std::string> topics{adapter->topic(channel::trades, symbol)};
   market_pipeline pipeline(make_venue_adapter("binance-spot", endpoints), {std::string(symbol)},
                            {channel::trades});
-  pipeline.set_callbacks({
-      [&](std::string_view, std::string_view, wall_us, std::string_view line) {
-        ++run.lines;
-        run.line_bytes += line.size();
-      },
-      [](std::uint64_t, const rest_request&) {},
-      {},
-  });
+  pipeline.set_callbacks(sink_callbacks(run, format));
   time_point start{}, end{};
   std::uint64_t allocations_at_start = 0;
   const auto done = [&](std::string why) {
@@ -419,11 +437,12 @@ ingest_run ingest_blast(std::int64_t frames) {
 
 void BM_EndToEnd(benchmark::State& state) {
   const std::int64_t frames = state.range(0);
+  const auto format = static_cast<sink_format>(state.range(1));
   std::int64_t total = 0;
   std::uint64_t line_bytes = 0, allocs = 0;
   double seconds = 0;
   for (auto _ : state) {
-    const ingest_run run = ingest_blast(frames);
+    const ingest_run run = ingest_blast(frames, format);
     if (const std::string why = verify(run, frames); !why.empty()) return fail(state, why);
     state.SetIterationTime(run.seconds);
     total += frames;
@@ -432,14 +451,17 @@ void BM_EndToEnd(benchmark::State& state) {
     allocs += run.allocations;
   }
   report(state, total, seconds);
-  measured.end_to_end = static_cast<double>(total) / seconds;
-  state.counters["line_bytes"] = static_cast<double>(line_bytes) / static_cast<double>(total);
+  const double rate = static_cast<double>(total) / seconds;
+  (format == sink_format::none ? measured.end_to_end : measured.end_to_end_ndjson) = rate;
+  if (format == sink_format::ndjson)
+    state.counters["line_bytes"] = static_cast<double>(line_bytes) / static_cast<double>(total);
   state.counters["allocs_per_frame"] = static_cast<double>(allocs) / static_cast<double>(total);
-  if (measured.ceiling > 0)
-    state.counters["pct_of_ceiling"] = 100 * measured.end_to_end / measured.ceiling;
+  if (measured.ceiling > 0) state.counters["pct_of_ceiling"] = 100 * rate / measured.ceiling;
 }
+// Second argument: 0 the null sink, 1 NDJSON lines formatted as the files sink's.
 BENCHMARK(BM_EndToEnd)
-    ->Arg(frames_per_run)
+    ->Args({frames_per_run, static_cast<std::int64_t>(sink_format::none)})
+    ->Args({frames_per_run, static_cast<std::int64_t>(sink_format::ndjson)})
     ->Iterations(3)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
@@ -450,6 +472,7 @@ void print_summary() {
       std::printf("ingest: %-50s %6.2f M frames/s  %6.0f ns/frame\n", what, rate / 1e6, 1e9 / rate);
   };
   line("end to end (blast -> ... -> null sink)", measured.end_to_end);
+  line("end to end, formatting NDJSON lines (as files/stdout)", measured.end_to_end_ndjson);
   line("ceiling (bare simdjson walk, same frames)", measured.ceiling);
   line("decode alone (binance-spot adapter, same frames)", measured.decode);
   line("everything but the transport (same frames)", measured.pipeline);

@@ -6,7 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <mutex>
 #include <stdexcept>
+#include <type_traits>
 
+#include "steadyfeed/core/record_json.hpp"
 #include "steadyfeed/feed/market_pipeline.hpp"
 #include "steadyfeed/net/connection_driver.hpp"
 #include "steadyfeed/net/http_client.hpp"
@@ -29,6 +31,7 @@ struct feed_runner::state : std::enable_shared_from_this<feed_runner::state> {
   asio::basic_waitable_timer<mono_clock> timer;
   time_point armed = never;
   record_queue* out = nullptr;
+  std::string line;  // the record being written, reused
   bool stopped = false;
 
   mutable std::mutex status_mutex;
@@ -58,6 +61,17 @@ struct feed_runner::state : std::enable_shared_from_this<feed_runner::state> {
       published = pipeline->stats();
     }
     rearm();
+  }
+
+  // The files and stdout sinks take NDJSON lines (design §5).
+  template <typename Record>
+  void write(std::string_view channel_name, std::string_view symbol, wall_us received, const Record& r) {
+    line.clear();
+    if constexpr (std::is_same_v<Record, gap_record>)
+      append_json(line, r);
+    else
+      append_json(line, feed.venue, r);
+    out->push(feed.venue, channel_name, symbol, received, line);
   }
 
   std::size_t live_connections() const {
@@ -121,8 +135,14 @@ feed_runner::feed_runner(asio::io_context::executor_type executor, const feed_co
 
   std::weak_ptr<state> weak = state_;
   s.pipeline->set_callbacks({
-      [weak](std::string_view ch, std::string_view sym, wall_us received, std::string_view line) {
-        if (auto st = weak.lock()) st->out->push(st->feed.venue, ch, sym, received, line);
+      [weak](const trade_record& t) {
+        if (auto st = weak.lock()) st->write("trades", t.symbol, t.ts_recv, t);
+      },
+      [weak](const book_record& b) {
+        if (auto st = weak.lock()) st->write("book", b.symbol, b.ts_recv, b);
+      },
+      [weak](const gap_record& g) {
+        if (auto st = weak.lock()) st->write(g.channel, g.symbol, g.ts_recv, g);
       },
       [weak](std::uint64_t id, const rest_request& request) {
         auto st = weak.lock();

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "steadyfeed/core/record_json.hpp"
 
 namespace sf {
 
@@ -32,15 +31,14 @@ market_pipeline::market_pipeline(std::unique_ptr<venue_adapter> rest, std::vecto
       s->book->set_callbacks({
           [this, raw](const book_record& r) {
             ++stats_.books;
-            line_.clear();
-            append_json(line_, venue_, r);
-            write_line("book", raw->symbol, r.ts_recv);
+            if (!cb_.book) return;
+            book_record out = r;  // the REST snapshot's symbol view is the parser's
+            out.symbol = raw->symbol;
+            cb_.book(out);
           },
-          [this, raw](const gap_record& g) {
+          [this](const gap_record& g) {
             ++stats_.gaps;
-            line_.clear();
-            append_json(line_, g);
-            write_line("book", raw->symbol, g.ts_recv);
+            if (cb_.gap) cb_.gap(g);
           },
           [this, raw](resync_kind kind, std::string_view) {
             ++stats_.resyncs;
@@ -57,8 +55,11 @@ market_pipeline::market_pipeline(std::unique_ptr<venue_adapter> rest, std::vecto
 }
 
 market_pipeline::symbol_state* market_pipeline::find(std::string_view symbol) {
+  if (last_ && symbol == last_->symbol) return last_;
   auto it = symbols_.find(symbol);
-  return it == symbols_.end() ? nullptr : it->second.get();
+  if (it == symbols_.end()) return nullptr;
+  last_ = it->second.get();
+  return last_;
 }
 
 const book_sync* market_pipeline::book(std::string_view symbol) const {
@@ -69,10 +70,6 @@ const book_sync* market_pipeline::book(std::string_view symbol) const {
 const trade_arbiter* market_pipeline::arbiter(std::string_view symbol) const {
   auto it = symbols_.find(symbol);
   return it == symbols_.end() ? nullptr : it->second->trades.get();
-}
-
-void market_pipeline::write_line(std::string_view channel_name, std::string_view symbol, wall_us received) {
-  if (cb_.write) cb_.write(channel_name, symbol, received, line_);
 }
 
 void market_pipeline::fetch(pending_fetch::kind what, symbol_state& s, rest_request request) {
@@ -90,14 +87,10 @@ void market_pipeline::drain_arbiter(symbol_state& s) {
   for (auto& out : outputs) {
     if (auto* t = std::get_if<trade_record>(&out)) {
       ++stats_.trades;
-      line_.clear();
-      append_json(line_, venue_, *t);
-      write_line("trades", s.symbol, t->ts_recv);
+      if (cb_.trade) cb_.trade(*t);
     } else if (auto* g = std::get_if<gap_record>(&out)) {
       ++stats_.gaps;
-      line_.clear();
-      append_json(line_, *g);
-      write_line("trades", s.symbol, g->ts_recv);
+      if (cb_.gap) cb_.gap(*g);
     } else if (auto* b = std::get_if<backfill_request>(&out)) {
       fetch(pending_fetch::kind::backfill, s, rest_->trade_backfill_request(s.symbol, b->from_id, b->to_id));
     }
@@ -127,6 +120,11 @@ void market_pipeline::on_message(const message& m, time_point now) {
     if (!s || !s->trades) continue;
     trade_record t = rec;
     t.ts_recv = m.received;
+    if (s->trades->pass_next(t)) {
+      ++stats_.trades;
+      if (cb_.trade) cb_.trade(t);
+      continue;
+    }
     s->trades->on_trade(t, now, m.received);
     drain_arbiter(*s);
     note_deadline(*s);

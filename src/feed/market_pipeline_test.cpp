@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <charconv>
+#include <type_traits>
+
+#include "steadyfeed/core/record_json.hpp"
 
 namespace sf {
 namespace {
@@ -81,12 +84,22 @@ struct fixture {
   explicit fixture(book_continuity continuity = book_continuity::update_id_range)
       : pipeline(make(continuity), {"BTCUSDT"}, {channel::trades, channel::book}) {
     pipeline.set_callbacks({
-        [this](std::string_view ch, std::string_view sym, wall_us, std::string_view line) {
-          lines.push_back(std::string(ch) + "/" + std::string(sym) + " " + std::string(line));
-        },
+        [this](const trade_record& t) { write("trades", t.symbol, t); },
+        [this](const book_record& b) { write("book", b.symbol, b); },
+        [this](const gap_record& g) { write(g.channel, g.symbol, g); },
         [this](std::uint64_t id, const rest_request& r) { fetches.emplace_back(id, r); },
         [this](std::string_view topic) { resubscribed.emplace_back(topic); },
     });
+  }
+  // Each record as "channel/symbol NDJSON".
+  template <typename Record>
+  void write(std::string_view ch, std::string_view sym, const Record& r) {
+    std::string line = std::string(ch) + "/" + std::string(sym) + " ";
+    if constexpr (std::is_same_v<Record, gap_record>)
+      append_json(line, r);
+    else
+      append_json(line, "fake", r);
+    lines.push_back(std::move(line));
   }
   static std::unique_ptr<venue_adapter> make(book_continuity c) {
     auto v = std::make_unique<fake_venue>();

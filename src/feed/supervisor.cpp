@@ -149,6 +149,17 @@ struct supervisor::impl {
   std::uint64_t next_request = 1;
 
   string_map<stream_state> streams;
+  // The stream the last data frame belonged to: a feed's frames mostly come
+  // from one or a few streams, and comparing the name beats hashing it.
+  // Points into `streams`, whose nodes stay put; forget_stream() clears it.
+  std::string_view last_stream_name;
+  stream_state* last_stream = nullptr;
+
+  void forget_stream(std::string_view name) {
+    last_stream = nullptr;
+    last_stream_name = {};
+    if (auto it = streams.find(name); it != streams.end()) streams.erase(it);
+  }
 
   // reconnecting
   time_point reconnect_at = never;
@@ -554,10 +565,15 @@ struct supervisor_access {
 
   // ---- data -------------------------------------------------------------------
   stream_state* stream(std::string_view name) {
+    if (m.last_stream && name == m.last_stream_name) return m.last_stream;
     auto it = m.streams.find(name);
-    if (it != m.streams.end()) return &it->second;
-    if (m.streams.size() >= s.registry_.size() + extra_streams_allowed) return nullptr;
-    return &m.streams.emplace(std::string(name), stream_state{}).first->second;
+    if (it == m.streams.end()) {
+      if (m.streams.size() >= s.registry_.size() + extra_streams_allowed) return nullptr;
+      it = m.streams.emplace(std::string(name), stream_state{}).first;
+    }
+    m.last_stream_name = it->first;
+    m.last_stream = &it->second;
+    return m.last_stream;
   }
 
   void note_arrival(stream_state& st, std::string_view name, time_point now, wall_us wall) {
@@ -702,7 +718,7 @@ struct supervisor_access {
     for (const auto& t : refused) {
       l.subscribed.erase(t);
       s.registry_.set_status(t, topic_status::failed, why);
-      m.streams.erase(t);
+      m.forget_stream(t);
     }
     emit(event_kind::subscription_failed, severity::warning,
          fmt::format("{} refused: {}", join_topics(refused), why), wall, l.id);
@@ -1162,7 +1178,7 @@ std::vector<std::string> supervisor::subscribe(std::span<const std::string> topi
 void supervisor::unsubscribe(std::span<const std::string> topics, time_point now, wall_us) {
   supervisor_access a{*this, *impl_};
   const auto removed = registry_.remove(topics);
-  for (const auto& t : topics) impl_->streams.erase(t);
+  for (const auto& t : topics) impl_->forget_stream(t);
   for (link_state* l : {impl_->primary ? &*impl_->primary : nullptr,
                         impl_->candidate ? &*impl_->candidate : nullptr}) {
     if (!l) continue;

@@ -38,7 +38,19 @@ struct fixture {
       }
     }
   }
+  // As market_pipeline feeds it: the in-order step first, on_trade otherwise.
+  bool in_order_step = false;
+
   void feed(std::uint64_t id) {
+    if (in_order_step) {
+      trade_record t = trade(id);
+      t.symbol = "elsewhere";
+      if (arb.pass_next(t)) {
+        EXPECT_EQ(t.symbol, "BTCUSDT");
+        ids.push_back(t.id);
+        return;
+      }
+    }
     arb.on_trade(trade(id), now, 0);
     collect();
   }
@@ -264,10 +276,44 @@ TEST(TradeArbiter, ResumeIsIgnoredOnceLiveTradesHaveArrived) {
   EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{10, 11}));
 }
 
+TEST(TradeArbiter, PassNextTakesOnlyTheNextTradeWithNothingOutstanding) {
+  fixture f;
+  trade_record first = trade(1);
+  EXPECT_FALSE(f.arb.pass_next(first)) << "no watermark yet";
+  f.feed(1);
+  trade_record next = trade(2);
+  next.symbol = "elsewhere";
+  ASSERT_TRUE(f.arb.pass_next(next));
+  EXPECT_EQ(next.symbol, "BTCUSDT");
+  EXPECT_EQ(f.arb.stats().emitted, 2u);
+  EXPECT_EQ(f.arb.stats().last_id, 2u);
+  trade_record again = trade(2), ahead = trade(4);
+  EXPECT_FALSE(f.arb.pass_next(again)) << "a duplicate goes through on_trade";
+  EXPECT_FALSE(f.arb.pass_next(ahead)) << "a hole goes through on_trade";
+  f.feed(4);  // held: id 3 is missing
+  trade_record three = trade(3), five = trade(5);
+  EXPECT_FALSE(f.arb.pass_next(five)) << "something is held";
+  EXPECT_FALSE(f.arb.pass_next(three)) << "the held trade must follow it";
+  f.feed(3);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 3, 4}));
+  ASSERT_TRUE(f.arb.pass_next(five));
+  EXPECT_EQ(f.arb.stats().emitted, 5u);
+}
+
+TEST(TradeArbiter, PassNextWaitsForAResumePointToBeChecked) {
+  fixture f;
+  f.arb.resume_after(10);
+  trade_record t = trade(11);
+  EXPECT_FALSE(f.arb.pass_next(t));
+  f.feed(11);
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{11}));
+}
+
 TEST(TradeArbiter, RandomInterleavingsOfTwoLossyConnectionsLoseNothing) {
   for (std::uint64_t seed = 1; seed <= 200; ++seed) {
     rng r(seed);
     fixture f;
+    f.in_order_step = seed % 2 == 0;  // half the seeds as the pipeline feeds it
     // Two connections, each dropping ~10 % and delivering in bursts; every id
     // reaches at least one of them.
     std::vector<std::pair<int, std::uint64_t>> arrivals;

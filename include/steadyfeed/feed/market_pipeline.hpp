@@ -1,10 +1,10 @@
-// One feed's path from delivered messages to output lines: per symbol, a
+// One feed's path from delivered messages to output records: per symbol, a
 // trade arbiter and a book keeper, and the REST traffic they need.
 //
 //   supervisors (1..N per shard) ──message{records}──▶ market_pipeline
-//        ├─ trades ─▶ trade_arbiter(symbol) ─▶ trade / gap lines
+//        ├─ trades ─▶ trade_arbiter(symbol) ─▶ trade / gap records
 //        │                 └─ backfill ─▶ fetch(venue REST history) ─▶ pages back in
-//        └─ books  ─▶ book_sync(symbol)     ─▶ book / gap lines
+//        └─ books  ─▶ book_sync(symbol)     ─▶ book / gap records
 //                          └─ resync ─▶ fetch(REST snapshot) or resubscribe(topic)
 //
 // Every connection of the feed (rotation overlap, redundancy) feeds the same
@@ -14,7 +14,9 @@
 //
 // Sans-I/O: REST requests leave through `fetch` with an id and come back
 // through on_rest_reply / on_rest_failed; the caller arms a timer at
-// next_deadline(). Output lines are NDJSON (design §5), one call per record.
+// next_deadline(). Records leave as records, one call each: how they are
+// written (NDJSON lines, record_json.hpp) is the sink's business, so a sink
+// that writes elsewhere, or nowhere, pays nothing for formatting.
 //
 // Thread safety: none; the pipeline lives on its feed's thread.
 #pragma once
@@ -51,9 +53,11 @@ struct market_pipeline_stats {
 class market_pipeline {
  public:
   struct callbacks {
-    // One NDJSON line (with '\n') for (channel, symbol).
-    std::function<void(std::string_view channel, std::string_view symbol, wall_us received, std::string_view line)>
-        write;
+    // Per (channel, symbol) in order, each once. A record, and what its views
+    // point to, is valid for the call only; its symbol is the feed's.
+    std::function<void(const trade_record&)> trade;
+    std::function<void(const book_record&)> book;
+    std::function<void(const gap_record&)> gap;  // gap.channel names the stream
     // Fetch `request` from the venue's REST base URL; answer with the same id.
     std::function<void(std::uint64_t id, const rest_request& request)> fetch;
     // Unsubscribe and subscribe `topic` again (venues that snapshot on subscribe).
@@ -105,7 +109,6 @@ class market_pipeline {
   void drain_arbiter(symbol_state& s);
   void fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall);
   void fetch(pending_fetch::kind what, symbol_state& s, rest_request request);
-  void write_line(std::string_view channel, std::string_view symbol, wall_us received);
   void note_deadline(symbol_state& s);
 
   std::string venue_;
@@ -113,6 +116,7 @@ class market_pipeline {
   market_pipeline_config config_;
   callbacks cb_;
   std::map<std::string, std::unique_ptr<symbol_state>, std::less<>> symbols_;
+  symbol_state* last_ = nullptr;  // find()'s last answer: frames come in runs per symbol
   std::map<std::uint64_t, pending_fetch> pending_;
   std::uint64_t next_fetch_id_ = 1;
   std::size_t live_connections_ = 0;
@@ -121,7 +125,6 @@ class market_pipeline {
   mutable bool deadlines_dirty_ = true;
   mutable time_point next_deadline_ = never;
   record_batch rest_batch_;
-  std::string line_;
   market_pipeline_stats stats_;
 };
 

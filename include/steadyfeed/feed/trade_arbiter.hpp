@@ -85,6 +85,21 @@ class trade_arbiter {
   void resume_after(std::uint64_t last_id);
 
   void on_trade(const trade_record& trade, time_point now, wall_us wall);
+  // The common case in one step: `trade` follows the last trade emitted, and
+  // nothing is held, missing or waiting in the outputs. Then it is counted as
+  // emitted, its symbol becomes the arbiter's, and the caller passes it on
+  // itself instead of through the outputs. Otherwise returns false, changes
+  // nothing, and the caller uses on_trade().
+  bool pass_next(trade_record& trade) noexcept {
+    if (resume_pending_ || !has_watermark_ || !held_.empty() || !out_.empty() || hole_since_ != never)
+      return false;
+    if (config_.contiguous_ids ? trade.first() != watermark_ + 1 : trade.id <= watermark_) return false;
+    trade.symbol = symbol_;
+    watermark_ = trade.id;
+    ++stats_.emitted;
+    stats_.last_id = watermark_;
+    return true;
+  }
   // A page of history for the outstanding request (possibly partial, possibly
   // with trades outside the hole, which are ignored). `more`: the caller is
   // fetching another page; otherwise whatever this page leaves open becomes a
