@@ -84,6 +84,88 @@ inline bool parse_unsigned(std::string_view text, std::uint64_t& out) noexcept {
   return true;
 }
 
+// ---- reading from padded input -----------------------------------------------
+//
+// A text followed by at least 16 readable bytes (inside a simdjson document,
+// which has 64 bytes of padding) can be read in one 16-byte load: the text's
+// digits are moved to the end of the load, the bytes before them filled with
+// '0', and all sixteen converted at once. No loop, and no branch that depends
+// on the text's length, which varies from frame to frame.
+
+__extension__ typedef unsigned __int128 u128;  // GCC and Clang both have it
+
+inline constexpr u128 zero_chars = (u128{0x3030303030303030ULL} << 64) | 0x3030303030303030ULL;
+
+inline u128 load16(const char* p) noexcept {
+  u128 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// The first `n` (1..16) bytes of `v` as the last n of sixteen digits.
+inline u128 right_aligned(u128 v, std::size_t n) noexcept {
+  const unsigned shift = 8 * static_cast<unsigned>(16 - n);
+  return shift == 0 ? v : (v << shift) | (zero_chars >> (128 - shift));
+}
+
+// The value of sixteen digits (first digit in the lowest byte); false when
+// any byte is not a digit.
+inline bool sixteen_digit_value(u128 v, std::uint64_t& out) noexcept {
+  const auto high_digits = static_cast<std::uint64_t>(v);
+  const auto low_digits = static_cast<std::uint64_t>(v >> 64);
+  if (!(all_digits(high_digits) & all_digits(low_digits))) return false;
+  out = std::uint64_t{eight_digit_value(high_digits)} * 100'000'000 + eight_digit_value(low_digits);
+  return true;
+}
+
+// parse_unsigned, for a text followed by at least 16 readable bytes.
+inline bool parse_unsigned_padded(std::string_view text, std::uint64_t& out) noexcept {
+  const std::size_t n = text.size();
+  if (n == 0 || n > 16 || std::endian::native != std::endian::little)
+    return parse_unsigned(text, out);
+  return sixteen_digit_value(right_aligned(load16(text.data()), n), out);
+}
+
+// A plain decimal ("43000.12000000", "-0.5", "7", ".5", "5.") of at most 16
+// characters after its sign, followed by at least 16 readable bytes: its
+// digits as an integer and the count after the point. False when the text is
+// not that; the caller then asks the general parser (decimal::parse), which
+// also decides what is an error. At most 15 digits here, so the integer fits.
+inline bool parse_decimal_padded(std::string_view text, std::int64_t& mantissa, unsigned& scale) noexcept {
+  if (std::endian::native != std::endian::little || text.empty()) return false;
+  const bool negative = text[0] == '-';
+  if (negative || text[0] == '+') text.remove_prefix(1);
+  const std::size_t n = text.size();
+  if (n == 0 || n > 16) return false;
+  const u128 v = load16(text.data());
+  // Bytes equal to '.' among the first n (exact per byte: no carries between them).
+  constexpr u128 low7 = (u128{0x7F7F7F7F7F7F7F7FULL} << 64) | 0x7F7F7F7F7F7F7F7FULL;
+  constexpr u128 dots = (u128{0x2E2E2E2E2E2E2E2EULL} << 64) | 0x2E2E2E2E2E2E2E2EULL;
+  const u128 x = v ^ dots;
+  const u128 first_n = n == 16 ? ~u128{0} : (u128{1} << (8 * n)) - 1;
+  const u128 dot_bytes = ~(((x & low7) + low7) | x | low7) & first_n;
+  if (dot_bytes == 0) {
+    std::uint64_t value;
+    if (!sixteen_digit_value(right_aligned(v, n), value)) return false;
+    mantissa = negative ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
+    scale = 0;
+    return true;
+  }
+  if (n == 1) return false;  // a lone point
+  const auto low_half = static_cast<std::uint64_t>(dot_bytes);
+  const unsigned dot = low_half != 0 ? static_cast<unsigned>(std::countr_zero(low_half)) / 8
+                                     : 8 + static_cast<unsigned>(std::countr_zero(static_cast<std::uint64_t>(dot_bytes >> 64))) / 8;
+  // The point taken out: the bytes after it move down one. A second point
+  // stays among the digits and fails the digit check.
+  const u128 before = (u128{1} << (8 * dot)) - 1;
+  const u128 digits_only = (v & before) | ((v >> 8) & ~before);
+  std::uint64_t value;
+  if (!sixteen_digit_value(right_aligned(digits_only, n - 1), value)) return false;
+  mantissa = negative ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
+  scale = static_cast<unsigned>(n - 1 - dot);
+  return true;
+}
+
 // ---- writing ----------------------------------------------------------------
 
 // "00" "01" ... "99".

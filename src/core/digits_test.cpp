@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+#include "steadyfeed/core/decimal.hpp"
+
 namespace sf {
 namespace {
 
@@ -72,6 +74,68 @@ TEST(Digits, AgreesWithFromCharsOnEveryLengthAndBadCharacterPlace) {
       bad[gen() % len] = "/:;@ -+.eE\x80\xff"[gen() % 13];
       expect_same_as_from_chars(bad);
     }
+  }
+}
+
+// `text` followed by 16 bytes of `fill`: what a padded document offers.
+std::string padded(std::string_view text, char fill) {
+  return std::string(text) + std::string(16, fill);
+}
+
+TEST(Digits, PaddedUnsignedAgreesWithFromCharsWhateverThePadding) {
+  std::mt19937_64 gen(11);
+  for (std::size_t len = 0; len <= 22; ++len) {
+    for (int round = 0; round < 300; ++round) {
+      std::string text;
+      for (std::size_t i = 0; i < len; ++i) text += static_cast<char>('0' + gen() % 10);
+      if (len > 0 && round % 2 == 1) text[gen() % len] = "/:;@ -+.eE\x80\xff"[gen() % 13];
+      for (const char fill : {'\0', '7', '"', '\xff'}) {
+        const std::string buffer = padded(text, fill);
+        std::uint64_t got = 12345;
+        const bool ok = digits::parse_unsigned_padded(std::string_view(buffer.data(), len), got);
+        const auto want = reference(text);
+        ASSERT_EQ(ok, want.has_value()) << '"' << text << '"';
+        if (ok) {
+          ASSERT_EQ(got, *want) << '"' << text << '"';
+        }
+      }
+    }
+  }
+}
+
+// The padded decimal reader either declines or agrees with decimal::parse.
+void expect_padded_decimal_agrees(std::string_view text, char fill, bool must_read) {
+  const std::string buffer = padded(text, fill);
+  std::int64_t mantissa = 0;
+  unsigned scale = 0;
+  const bool read = digits::parse_decimal_padded(std::string_view(buffer.data(), text.size()), mantissa, scale);
+  const auto want = decimal::parse(text);
+  if (must_read) {
+    ASSERT_TRUE(read) << '"' << text << '"';
+  }
+  if (!read) return;
+  ASSERT_TRUE(want.has_value()) << "read what decimal::parse rejects: \"" << text << '"';
+  EXPECT_EQ(mantissa, want->mantissa()) << '"' << text << '"';
+  EXPECT_EQ(scale, want->scale()) << '"' << text << '"';
+}
+
+TEST(Digits, PaddedDecimalsAgreeWithDecimalParse) {
+  for (const char* text : {"43000.12000000", "0.00100000", "-0.5", "+7.25", "5.", ".5", "00012.340",
+                           "999999999999999", "99999999999999.9", "123456789012345", "-0", "7", "+3"})
+    for (const char fill : {'\0', '9', '.', '\xff'}) expect_padded_decimal_agrees(text, fill, true);
+  // Declined, or refused: whatever decimal::parse says decides.
+  for (const char* text : {"", "-", ".", "-.", "1..2", "1.2.3", "1e-3", " 1", "1 ", "12345678901234567", "0x10",
+                           "1,5", "--1", "+-1", "9.9.", "..", "1234567890123456.7"})
+    for (const char fill : {'\0', '9', '.'}) expect_padded_decimal_agrees(text, fill, false);
+  std::mt19937_64 gen(13);
+  for (int round = 0; round < 200000; ++round) {
+    std::string text;
+    const std::size_t len = gen() % 20;
+    for (std::size_t i = 0; i < len; ++i) {
+      const auto r = gen() % 100;
+      text += r < 85 ? static_cast<char>('0' + r % 10) : r < 93 ? '.' : "-+ e\"x"[r % 6];
+    }
+    expect_padded_decimal_agrees(text, "\0.9\xff"[gen() % 4], false);
   }
 }
 
