@@ -23,6 +23,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSSE3__) && defined(__SSE4_1__)
+#include <immintrin.h>
+#endif
+
 namespace sf::digits {
 
 // Whether the eight bytes of `chunk` (as loaded from memory) are all '0'..'9'.
@@ -87,82 +91,82 @@ inline bool parse_unsigned(std::string_view text, std::uint64_t& out) noexcept {
 // ---- reading from padded input -----------------------------------------------
 //
 // A text followed by at least 16 readable bytes (inside a simdjson document,
-// which has 64 bytes of padding) can be read in one 16-byte load: the text's
-// digits are moved to the end of the load, the bytes before them filled with
-// '0', and all sixteen converted at once. No loop, and no branch that depends
-// on the text's length, which varies from frame to frame.
+// which has 64 bytes of padding) can be read with one 16-byte load. One byte
+// shuffle then drops the decimal point and moves the digits to the end of
+// sixteen, zeros before them, and three multiply-adds turn them into a number
+// (SSSE3/SSE4.1). No loop, and no branch on the text's length or the point's
+// place, which vary from frame to frame and would be mispredicted. Where the
+// instructions are missing these readers decline and the general ones run.
 
-__extension__ typedef unsigned __int128 u128;  // GCC and Clang both have it
-
-inline constexpr u128 zero_chars = (u128{0x3030303030303030ULL} << 64) | 0x3030303030303030ULL;
-
-inline u128 load16(const char* p) noexcept {
-  u128 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// The first `n` (1..16) bytes of `v` as the last n of sixteen digits.
-inline u128 right_aligned(u128 v, std::size_t n) noexcept {
-  const unsigned shift = 8 * static_cast<unsigned>(16 - n);
-  return shift == 0 ? v : (v << shift) | (zero_chars >> (128 - shift));
-}
-
-// The value of sixteen digits (first digit in the lowest byte); false when
-// any byte is not a digit.
-inline bool sixteen_digit_value(u128 v, std::uint64_t& out) noexcept {
-  const auto high_digits = static_cast<std::uint64_t>(v);
-  const auto low_digits = static_cast<std::uint64_t>(v >> 64);
-  if (!(all_digits(high_digits) & all_digits(low_digits))) return false;
-  out = std::uint64_t{eight_digit_value(high_digits)} * 100'000'000 + eight_digit_value(low_digits);
+// Up to 16 bytes at `p`, at most 16 of them digits and at most one a point at
+// `point` (16: none), as an integer: `count` bytes from p, the point among
+// them. False when any of the other bytes is not a digit.
+inline bool sixteen_digits_padded(const char* p, unsigned count, unsigned point,
+                                  std::uint64_t& out) noexcept {
+#if defined(__SSSE3__) && defined(__SSE4_1__)
+  const __m128i text = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i values = _mm_sub_epi8(text, _mm_set1_epi8('0'));
+  // Output byte j takes text byte j - (16 - digits), one further on from the
+  // point on; negative indexes (before the digits) select zero.
+  const int digit_count = static_cast<int>(count) - (point < count ? 1 : 0);
+  const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  __m128i index = _mm_add_epi8(iota, _mm_set1_epi8(static_cast<char>(digit_count - 16)));
+  index = _mm_sub_epi8(index, _mm_cmpgt_epi8(index, _mm_set1_epi8(static_cast<char>(static_cast<int>(point) - 1))));
+  const __m128i d = _mm_shuffle_epi8(values, index);
+  // Every byte 0..9 (a second point or any other character is not).
+  if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(d, _mm_set1_epi8(9)), _mm_set1_epi8(9))) != 0xFFFF)
+    return false;
+  const __m128i pairs = _mm_maddubs_epi16(d, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+  const __m128i fours = _mm_madd_epi16(pairs, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+  const __m128i packed = _mm_packus_epi32(fours, fours);
+  const __m128i eights = _mm_madd_epi16(packed, _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+  out = static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_cvtsi128_si32(eights))) * 100'000'000 +
+        static_cast<std::uint32_t>(_mm_extract_epi32(eights, 1));
   return true;
+#else
+  (void)p, (void)count, (void)point, (void)out;
+  return false;
+#endif
 }
+
+inline constexpr bool has_padded_readers =
+#if defined(__SSSE3__) && defined(__SSE4_1__)
+    true;
+#else
+    false;
+#endif
 
 // parse_unsigned, for a text followed by at least 16 readable bytes.
 inline bool parse_unsigned_padded(std::string_view text, std::uint64_t& out) noexcept {
   const std::size_t n = text.size();
-  if (n == 0 || n > 16 || std::endian::native != std::endian::little)
-    return parse_unsigned(text, out);
-  return sixteen_digit_value(right_aligned(load16(text.data()), n), out);
+  if (!has_padded_readers || n == 0 || n > 16) return parse_unsigned(text, out);
+  return sixteen_digits_padded(text.data(), static_cast<unsigned>(n), 16, out);
 }
 
 // A plain decimal ("43000.12000000", "-0.5", "7", ".5", "5.") of at most 16
 // characters after its sign, followed by at least 16 readable bytes: its
 // digits as an integer and the count after the point. False when the text is
 // not that; the caller then asks the general parser (decimal::parse), which
-// also decides what is an error. At most 15 digits here, so the integer fits.
+// also decides what is an error. At most 16 digits, so the integer fits.
 inline bool parse_decimal_padded(std::string_view text, std::int64_t& mantissa, unsigned& scale) noexcept {
-  if (std::endian::native != std::endian::little || text.empty()) return false;
+  if (!has_padded_readers || text.empty()) return false;
   const bool negative = text[0] == '-';
   if (negative || text[0] == '+') text.remove_prefix(1);
   const std::size_t n = text.size();
   if (n == 0 || n > 16) return false;
-  const u128 v = load16(text.data());
-  // Bytes equal to '.' among the first n (exact per byte: no carries between them).
-  constexpr u128 low7 = (u128{0x7F7F7F7F7F7F7F7FULL} << 64) | 0x7F7F7F7F7F7F7F7FULL;
-  constexpr u128 dots = (u128{0x2E2E2E2E2E2E2E2EULL} << 64) | 0x2E2E2E2E2E2E2E2EULL;
-  const u128 x = v ^ dots;
-  const u128 first_n = n == 16 ? ~u128{0} : (u128{1} << (8 * n)) - 1;
-  const u128 dot_bytes = ~(((x & low7) + low7) | x | low7) & first_n;
-  if (dot_bytes == 0) {
-    std::uint64_t value;
-    if (!sixteen_digit_value(right_aligned(v, n), value)) return false;
-    mantissa = negative ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
-    scale = 0;
-    return true;
-  }
-  if (n == 1) return false;  // a lone point
-  const auto low_half = static_cast<std::uint64_t>(dot_bytes);
-  const unsigned dot = low_half != 0 ? static_cast<unsigned>(std::countr_zero(low_half)) / 8
-                                     : 8 + static_cast<unsigned>(std::countr_zero(static_cast<std::uint64_t>(dot_bytes >> 64))) / 8;
-  // The point taken out: the bytes after it move down one. A second point
-  // stays among the digits and fails the digit check.
-  const u128 before = (u128{1} << (8 * dot)) - 1;
-  const u128 digits_only = (v & before) | ((v >> 8) & ~before);
+  // The first point among the text's bytes, or 16.
+  unsigned point = 16;
+#if defined(__SSSE3__) && defined(__SSE4_1__)
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data()));
+  const auto points = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('.')))) &
+                      ((1u << n) - 1);
+  if (points != 0) point = static_cast<unsigned>(std::countr_zero(points));
+#endif
+  if (point < 16 && n == 1) return false;  // a lone point
   std::uint64_t value;
-  if (!sixteen_digit_value(right_aligned(digits_only, n - 1), value)) return false;
+  if (!sixteen_digits_padded(text.data(), static_cast<unsigned>(n), point, value)) return false;
   mantissa = negative ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
-  scale = static_cast<unsigned>(n - 1 - dot);
+  scale = point < 16 ? static_cast<unsigned>(n - 1 - point) : 0;
   return true;
 }
 
