@@ -1021,12 +1021,12 @@ void supervisor::on_closed(link_id link, const failure& why, time_point now, wal
   a.rearm(now);
 }
 
-void supervisor::on_frame(link_id link, std::string_view frame, time_point now, wall_us wall) {
+void supervisor::on_frame(link_id link, std::string_view frame, time_point now, wall_us wall, frame_room room) {
   link_state* l = impl_->find(link);
   if (!l || l->phase != link_phase::open) return;
   ++counters_.frames;
   l->last_rx = now;
-  const inbound in = protocol_->decode(frame);
+  const inbound in = room == frame_room::padded ? protocol_->decode_padded(frame) : protocol_->decode(frame);
   supervisor_access a{*this, *impl_};
   if (in.kind == inbound_kind::data) {
     l->last_data = now;

@@ -9,6 +9,8 @@
 
 namespace sf {
 
+static_assert(ws_frame_padding >= frame_padding, "frames from ws_link are handed on as padded");
+
 namespace asio = boost::asio;
 
 class connection_driver_state : public std::enable_shared_from_this<connection_driver_state> {
@@ -80,7 +82,8 @@ class connection_driver_state : public std::enable_shared_from_this<connection_d
     read_wall_ = wall();
   }
   void on_frame(link_id id, std::string_view frame) {
-    supervisor_.on_frame(id, frame, read_now_, read_wall_);
+    // ws_link keeps its padding after every frame until the next read.
+    supervisor_.on_frame(id, frame, read_now_, read_wall_, frame_room::padded);
     pump();
   }
   void on_ping(link_id id) {

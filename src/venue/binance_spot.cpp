@@ -512,7 +512,7 @@ std::string binance_spot::control_message(bool subscribe, std::span<const std::s
 inbound binance_spot::decode_frame(std::string_view frame) {
   batch_.clear();
   ondemand::document doc;
-  if (const auto err = frame_json_.parse(frame, doc))
+  if (const auto err = parse_frame(frame, doc))
     return invalid(frame_json_.reason("not JSON: %s", simdjson::error_message(err)));
   ondemand::object top;
   if (const auto err = doc.get_object().get(top))

@@ -18,7 +18,14 @@ std::string without_trailing_slash(std::string_view url) {
 json_venue_adapter::json_venue_adapter(std::string_view ws_url, std::string_view rest_url)
     : ws_url_(ws_url), rest_url_(without_trailing_slash(rest_url)) {}
 
-inbound json_venue_adapter::decode(std::string_view frame) noexcept {
+static_assert(frame_padding >= simdjson::SIMDJSON_PADDING, "simdjson reads this far past a frame");
+
+inbound json_venue_adapter::decode(std::string_view frame) noexcept { return decode_guarded(frame, false); }
+
+inbound json_venue_adapter::decode_padded(std::string_view frame) noexcept { return decode_guarded(frame, true); }
+
+inbound json_venue_adapter::decode_guarded(std::string_view frame, bool padded) noexcept {
+  frame_padded_ = padded;
   try {
     return decode_frame(frame);
   } catch (const std::bad_alloc&) {

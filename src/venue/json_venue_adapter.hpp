@@ -35,6 +35,7 @@ class json_venue_adapter : public venue_adapter {
   }
 
   inbound decode(std::string_view frame) noexcept final;
+  inbound decode_padded(std::string_view frame) noexcept final;
 
  protected:
   // `ws_url` is kept as given; the REST base loses any trailing slash, so
@@ -44,8 +45,14 @@ class json_venue_adapter : public venue_adapter {
   // The venue's request to subscribe (or unsubscribe) `topics`.
   virtual std::string control_message(bool subscribe, std::span<const std::string> topics,
                                       std::uint64_t request_id) const = 0;
-  // decode() itself; may throw std::bad_alloc, and nothing else.
+  // decode() itself; may throw std::bad_alloc, and nothing else. It starts
+  // with parse_frame().
   virtual inbound decode_frame(std::string_view frame) = 0;
+  // Starts the On-Demand parse of the frame being decoded: where it lies when
+  // it came through decode_padded(), otherwise from a padded copy.
+  simdjson::error_code parse_frame(std::string_view frame, simdjson::ondemand::document& doc) {
+    return frame_padded_ ? frame_json_.parse_in_place(frame, doc) : frame_json_.parse(frame, doc);
+  }
 
   // Runs `parse` (rest_status(record_batch&), which may throw std::bad_alloc)
   // into a cleared `out`, and leaves `out` empty unless it succeeds: a REST
@@ -71,6 +78,11 @@ class json_venue_adapter : public venue_adapter {
   venue_json::json_scratch frame_json_;
   venue_json::json_scratch rest_json_;
   record_batch batch_;
+
+ private:
+  inbound decode_guarded(std::string_view frame, bool padded) noexcept;
+
+  bool frame_padded_ = false;  // of the frame being decoded
 };
 
 }  // namespace sf

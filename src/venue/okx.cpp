@@ -476,7 +476,7 @@ inbound okx::decode_frame(std::string_view frame) {
     return in;
   }
   ondemand::document doc;
-  if (const auto err = frame_json_.parse(frame, doc))
+  if (const auto err = parse_frame(frame, doc))
     return invalid(frame_json_.reason("not JSON: %s", simdjson::error_message(err)));
   ondemand::object top;
   if (const auto err = doc.get_object().get(top))

@@ -127,7 +127,9 @@ class supervisor {
   void stop(time_point now, wall_us wall, std::string_view reason);
   void on_open(link_id link, time_point now, wall_us wall);
   void on_open_failed(link_id link, const failure& why, time_point now, wall_us wall);
-  void on_frame(link_id link, std::string_view frame, time_point now, wall_us wall);
+  // `room`: whether the frame may be parsed where it lies (see frame_room).
+  void on_frame(link_id link, std::string_view frame, time_point now, wall_us wall,
+                frame_room room = frame_room::none);
   void on_ping(link_id link, time_point now);  // a server WS ping (the driver answers it)
   void on_pong(link_id link, std::string_view payload, time_point now, wall_us wall);
   void on_closed(link_id link, const failure& why, time_point now, wall_us wall);

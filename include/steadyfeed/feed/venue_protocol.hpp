@@ -89,6 +89,14 @@ struct inbound {
   const record_batch* records = nullptr;
 };
 
+// What may be read past a frame's end while it is decoded. A transport that
+// keeps `frame_padding` readable bytes after every frame it hands over (and
+// leaves them in place until the frame is decoded) says `padded`, and a parser
+// that needs to read past its input (simdjson) can then parse the frame where
+// it lies instead of copying it. The bytes' values are unspecified.
+enum class frame_room : std::uint8_t { none, padded };
+inline constexpr std::size_t frame_padding = 64;
+
 class venue_protocol {
  public:
   virtual ~venue_protocol() = default;
@@ -107,6 +115,8 @@ class venue_protocol {
 
   // Classifies (and for data, parses) one inbound text frame.
   virtual inbound decode(std::string_view frame) noexcept = 0;
+  // The same for a frame with frame_padding readable bytes after it.
+  virtual inbound decode_padded(std::string_view frame) noexcept { return decode(frame); }
 };
 
 }  // namespace sf
