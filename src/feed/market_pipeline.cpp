@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/same_text.hpp"
+
 
 namespace sf {
 
@@ -55,7 +57,7 @@ market_pipeline::market_pipeline(std::unique_ptr<venue_adapter> rest, std::vecto
 }
 
 market_pipeline::symbol_state* market_pipeline::find(std::string_view symbol) {
-  if (last_ && symbol == last_->symbol) return last_;
+  if (last_ && same_text(symbol, last_->symbol)) return last_;
   auto it = symbols_.find(symbol);
   if (it == symbols_.end()) return nullptr;
   last_ = it->second.get();

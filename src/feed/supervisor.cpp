@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/same_text.hpp"
 #include "steadyfeed/core/backoff.hpp"
 #include "steadyfeed/core/random.hpp"
 #include "steadyfeed/core/token_bucket.hpp"
@@ -565,7 +566,7 @@ struct supervisor_access {
 
   // ---- data -------------------------------------------------------------------
   stream_state* stream(std::string_view name) {
-    if (m.last_stream && name == m.last_stream_name) return m.last_stream;
+    if (m.last_stream && same_text(name, m.last_stream_name)) return m.last_stream;
     auto it = m.streams.find(name);
     if (it == m.streams.end()) {
       if (m.streams.size() >= s.registry_.size() + extra_streams_allowed) return nullptr;

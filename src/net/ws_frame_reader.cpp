@@ -240,6 +240,23 @@ ws_frame_event ws_frame_reader::next() {
       return {};
     }
     const auto* p = reinterpret_cast<const unsigned char*>(buf_.get() + parse_);
+    // Nearly every frame is a whole unmasked text or binary message whose
+    // length takes the 7- or 16-bit form, outside any fragmented message:
+    // take it without the general checks, which it passes.
+    if ((p[0] == 0x81 || p[0] == 0x82) && !in_message_ && p[1] <= 126) {
+      std::size_t size = 2, length = p[1];
+      if (length == 126) {
+        length = available >= 4 ? (std::size_t{p[2]} << 8) | p[3] : 0;
+        size = 4;
+      }
+      if (length >= (size == 4 ? 126u : 0u) && (max_message_ == 0 || length <= max_message_) &&
+          available >= size + length) {
+        char* payload = buf_.get() + parse_ + size;
+        parse_ += size + length;
+        want_ = 0;
+        return {ws_frame_event::kind::message, p[0] == 0x82, 0, {payload, length}};
+      }
+    }
     header h;
     if (!parse_header(p, available, h)) {
       want_ = h.size;
