@@ -49,7 +49,10 @@ class record_queue {
     items_.push_back({std::string(venue), std::string(channel), std::string(symbol), received, std::string(line)});
     bytes_ += line.size();
     depth_.store(items_.size(), std::memory_order_relaxed);
-    not_empty_.notify_one();
+    // Only the first line after a take() can find the consumer waiting: it
+    // takes everything queued at once, so waking it per line would cost a
+    // futex call per record.
+    if (items_.size() == 1) not_empty_.notify_one();
     return true;
   }
 
