@@ -253,7 +253,7 @@ std::string_view read_payload_in_order(ondemand::value& data, payload& p, std::v
 
 std::string_view read_payload(ondemand::value& data, payload& p, std::vector<price_level>& levels,
                               json_scratch& js) {
-  return read_payload_in_order<'e', 'E', 's', 't', 'p', 'q', 'T', 'm'>(data, p, levels, js);
+  return read_payload_in_order<'e', 'E', 's', 't', 'p', 'q', 'T', 'm', 'M'>(data, p, levels, js);
 }
 
 // Fills the batch from a payload already read; returns why not, if invalid.
