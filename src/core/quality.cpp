@@ -36,7 +36,7 @@ void quality_tracker::set_live(bool live, time_point now) noexcept {
   }
 }
 
-void quality_tracker::bump(per_second& w, time_point now) noexcept {
+void quality_tracker::bump_new_second(per_second& w, time_point now) noexcept {
   const std::int64_t s = second_of(now);
   const std::size_t slot = static_cast<std::size_t>(s) % window_seconds;
   if (w.second[slot] != s) {
@@ -44,6 +44,9 @@ void quality_tracker::bump(per_second& w, time_point now) noexcept {
     w.counts[slot] = 0;
   }
   ++w.counts[slot];
+  w.from = time_point{seconds{s}};
+  w.to = w.from + seconds{1};
+  w.slot = slot;
 }
 
 std::uint64_t quality_tracker::sum(const per_second& w, time_point now) noexcept {

@@ -64,8 +64,19 @@ class quality_tracker {
   struct per_second {
     std::array<std::uint32_t, window_seconds> counts{};
     std::array<std::int64_t, window_seconds> second{};  // which second each slot holds
+    // The second last bumped, [from, to), and its slot: every message of a
+    // second after its first is one comparison and an increment.
+    time_point from = time_point::max(), to = time_point::min();
+    std::size_t slot = 0;
   };
-  static void bump(per_second& w, time_point now) noexcept;
+  static void bump(per_second& w, time_point now) noexcept {
+    if (now >= w.from && now < w.to) {
+      ++w.counts[w.slot];
+      return;
+    }
+    bump_new_second(w, now);
+  }
+  static void bump_new_second(per_second& w, time_point now) noexcept;
   static std::uint64_t sum(const per_second& w, time_point now) noexcept;
   void prune(time_point now);
 
