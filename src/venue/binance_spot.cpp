@@ -5,6 +5,7 @@
 #include <new>
 #include <utility>
 
+#include "core/same_text.hpp"
 #include "venue/adapter_results.hpp"
 #include "venue/json_scalars.hpp"
 #include "venue/json_text.hpp"
@@ -21,6 +22,7 @@ using venue_json::int_value;
 using venue_json::invalid;
 using venue_json::is_null;
 using venue_json::json_scratch;
+using venue_json::key_is;
 using venue_json::malformed;
 using venue_json::string_text;
 using venue_json::uint_value;
@@ -45,9 +47,9 @@ constexpr std::string_view depth_suffix = "@depth@100ms";
 enum class event_type : std::uint8_t { none, trade, depth, shutdown, other };
 
 event_type classify(std::string_view e) noexcept {
-  if (e == "trade") return event_type::trade;
-  if (e == "depthUpdate") return event_type::depth;
-  if (e == "serverShutdown") return event_type::shutdown;
+  if (same_text(e, "trade")) return event_type::trade;
+  if (same_text(e, "depthUpdate")) return event_type::depth;
+  if (same_text(e, "serverShutdown")) return event_type::shutdown;
   return event_type::other;
 }
 
@@ -109,6 +111,7 @@ char short_key(const ondemand::raw_json_string& key) noexcept {
   const char* k = key.raw();
   return (k[0] != '"' && k[0] != '\\' && k[1] == '"') ? k[0] : '\0';
 }
+
 
 struct payload {
   event_type event = event_type::none;
@@ -323,9 +326,9 @@ bool read_error_body(ondemand::object& obj, std::int64_t& code, std::string_view
     ondemand::field field;
     if (std::move(item).get(field)) return false;
     const auto key = field.key();
-    if (key == "code") {
+    if (key_is(key, "code")) {
       has_code = int_value(field.value(), code);
-    } else if (key == "msg") {
+    } else if (key_is(key, "msg")) {
       if (field.value().get_string().get(msg)) return false;
     }
   }
@@ -365,9 +368,9 @@ rest_status read_book_snapshot(json_scratch& js, std::string_view body, std::str
       if (const char* why = append_levels(v, out.levels(), count))
         return malformed(std::string("depth: field ") + (bids ? "bids " : "asks ") + why);
       (bids ? has_bids : has_asks) = true;
-    } else if (key == "code") {
+    } else if (key_is(key, "code")) {
       has_code = int_value(v, code);
-    } else if (key == "msg") {
+    } else if (key_is(key, "msg")) {
       if (v.get_string().get(msg)) msg = {};
     }
   }
@@ -414,7 +417,7 @@ rest_status read_trades(json_scratch& js, std::string_view body, std::string_vie
       if (std::move(item).get(field)) return malformed("trades: truncated or malformed JSON");
       const auto key = field.key();
       ondemand::value& v = field.value();
-      if (key == "id") {
+      if (key_is(key, "id")) {
         if (!uint_value(v, t.id)) return malformed("trades: field id is not an unsigned integer");
         seen |= 1;
       } else if (key == "price") {
@@ -531,25 +534,25 @@ inbound binance_spot::decode_frame(std::string_view frame) {
     ondemand::field& field = item.value_unsafe();  // not moved out: see read_payload
     const auto key = field.key();
     ondemand::value& v = field.value();
-    if (key == "stream") {
+    if (key_is(key, "stream")) {
       if (!string_text(v, stream)) return invalid("field stream is not a string");
       has_stream = true;
-    } else if (key == "data") {
+    } else if (key_is(key, "data")) {
       const std::string_view why = read_payload(v, p, batch_.levels(), frame_json_);
       if (!why.empty()) return invalid(why);
       has_data = true;
-    } else if (key == "result") {
+    } else if (key_is(key, "result")) {
       has_result = true;
       result_null = is_null(v);
-    } else if (key == "id") {
+    } else if (key_is(key, "id")) {
       // Our ids are integers; a reply to someone else's string id has none.
       has_id = uint_value(v, id);
-    } else if (key == "code") {
+    } else if (key_is(key, "code")) {
       if (!int_value(v, code)) return invalid("field code is not an integer");
       has_code = true;
-    } else if (key == "msg") {
+    } else if (key_is(key, "msg")) {
       if (v.get_string().get(msg)) return invalid("field msg is not a string");
-    } else if (key == "e") {
+    } else if (key_is(key, "e")) {
       std::string_view e;
       if (!string_text(v, e)) return invalid("field e is not a string");
       raw_event = classify(e);

@@ -20,6 +20,7 @@
 #include <simdjson.h>
 
 #include <charconv>
+#include <cstring>
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
@@ -33,10 +34,22 @@ namespace sf::venue_json {
 
 using simdjson::ondemand::value;
 
+// Whether an object key is exactly `name` as written (escapes are not undone,
+// as in simdjson's own key comparison): its raw text is `name` and the
+// closing quote. A fixed-size comparison, where simdjson's loops over the
+// characters; reading past a short key stays within the padded input.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool key_is(const simdjson::ondemand::raw_json_string& key,
+                                          const char (&name)[N]) noexcept {
+  const char* k = key.raw();
+  return std::memcmp(k, name, N - 1) == 0 && k[N - 1] == '"';
+}
+
 // A raw token without the whitespace simdjson leaves after it.
 inline std::string_view trimmed_token(value& v) noexcept {
   std::string_view t = v.raw_json_token();
-  while (!t.empty() &&
+  // One comparison settles the usual case: a token's last byte is above ' '.
+  while (!t.empty() && static_cast<unsigned char>(t.back()) <= ' ' &&
          (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
     t.remove_suffix(1);
   return t;

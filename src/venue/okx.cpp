@@ -19,6 +19,7 @@ using venue_json::failed;
 using venue_json::int_value;
 using venue_json::invalid;
 using venue_json::json_scratch;
+using venue_json::key_is;
 using venue_json::malformed;
 using venue_json::parse_integer;
 using venue_json::scalar_text;
@@ -50,9 +51,9 @@ bool read_arg(ondemand::value& v, subscription_arg& arg) {
     if (item.error()) return false;
     ondemand::field& field = item.value_unsafe();  // not moved out: see decode_frame
     const auto key = field.key();
-    if (key == "channel") {
+    if (key_is(key, "channel")) {
       if (!string_text(field.value(), arg.channel)) return false;
-    } else if (key == "instId") {
+    } else if (key_is(key, "instId")) {
       if (!string_text(field.value(), arg.inst_id)) return false;
     }
   }
@@ -90,25 +91,25 @@ std::string_view read_trades_data(ondemand::value& data, record_batch& batch, st
       ondemand::field& field = item.value_unsafe();
       const auto key = field.key();
       ondemand::value& v = field.value();
-      if (key == "instId") {
+      if (key_is(key, "instId")) {
         if (!string_text(v, t.symbol)) return "trades: field instId is not a string";
         seen |= inst;
-      } else if (key == "tradeId") {
+      } else if (key_is(key, "tradeId")) {
         if (!uint_value(v, t.id)) return "trades: field tradeId is not an unsigned integer";
         seen |= id;
-      } else if (key == "px") {
+      } else if (key_is(key, "px")) {
         if (!decimal_value(v, t.price)) return "trades: field px is not a decimal";
         seen |= px;
-      } else if (key == "sz") {
+      } else if (key_is(key, "sz")) {
         if (!decimal_value(v, t.qty)) return "trades: field sz is not a decimal";
         seen |= sz;
-      } else if (key == "side") {
+      } else if (key_is(key, "side")) {
         if (!string_text(v, side_text)) return "trades: field side is not a string";
         seen |= side_bit;
-      } else if (key == "ts") {
+      } else if (key_is(key, "ts")) {
         if (!uint_value(v, ts_ms)) return "trades: field ts is not an unsigned integer";
         seen |= ts;
-      } else if (key == "count") {
+      } else if (key_is(key, "count")) {
         if (!uint_value(v, count)) return "trades: field count is not an unsigned integer";
       }
     }
@@ -153,23 +154,23 @@ std::string_view read_books_data(ondemand::value& data, std::string_view symbol,
       ondemand::field& field = item.value_unsafe();
       const auto key = field.key();
       ondemand::value& v = field.value();
-      if (key == "asks" || key == "bids") {
-        const bool asks = key == "asks";
+      if (key_is(key, "asks") || key_is(key, "bids")) {
+        const bool asks = key_is(key, "asks");
         std::uint32_t& offset = asks ? b.ask_offset : b.bid_offset;
         std::uint32_t& count = asks ? b.ask_count : b.bid_count;
         offset = static_cast<std::uint32_t>(batch.levels().size());
         if (const char* why = append_levels(v, batch.levels(), count))
           return js.reason("books: field %s %s", asks ? "asks" : "bids", why);
         (asks ? has_asks : has_bids) = true;
-      } else if (key == "ts") {
+      } else if (key_is(key, "ts")) {
         if (!uint_value(v, ts_ms)) return "books: field ts is not an unsigned integer";
         has_ts = true;
-      } else if (key == "seqId") {
+      } else if (key_is(key, "seqId")) {
         if (!int_value(v, seq_id)) return "books: field seqId is not an integer";
         has_seq = true;
-      } else if (key == "prevSeqId") {
+      } else if (key_is(key, "prevSeqId")) {
         if (!int_value(v, prev_seq_id)) return "books: field prevSeqId is not an integer";
-      } else if (key == "checksum") {
+      } else if (key_is(key, "checksum")) {
         if (!int_value(v, checksum)) return "books: field checksum is not an integer";
       }
     }
@@ -269,11 +270,11 @@ rest_status read_envelope(json_scratch& js, std::string_view body, const char* w
       return malformed(std::string(what) + ": truncated or malformed JSON");
     const auto key = field.key();
     ondemand::value& v = field.value();
-    if (key == "code") {
+    if (key_is(key, "code")) {
       has_code = scalar_text(v, code);
-    } else if (key == "msg") {
+    } else if (key_is(key, "msg")) {
       if (v.get_string().get(msg)) msg = {};
-    } else if (key == "data") {
+    } else if (key_is(key, "data")) {
       has_data = true;
       data_status = read_data(v);
       if (!data_status.ok() && has_code && code != "0") break;  // the error body explains it
@@ -311,18 +312,18 @@ rest_status read_rest_books(ondemand::value& data, std::string_view symbol, reco
       if (std::move(item).get(field)) return malformed("books: truncated or malformed JSON");
       const auto key = field.key();
       ondemand::value& v = field.value();
-      if (key == "asks" || key == "bids") {
-        const bool asks = key == "asks";
+      if (key_is(key, "asks") || key_is(key, "bids")) {
+        const bool asks = key_is(key, "asks");
         std::uint32_t& offset = asks ? b.ask_offset : b.bid_offset;
         std::uint32_t& count = asks ? b.ask_count : b.bid_count;
         offset = static_cast<std::uint32_t>(out.levels().size());
         if (const char* why = append_levels(v, out.levels(), count))
           return malformed(std::string("books: field ") + (asks ? "asks " : "bids ") + why);
         (asks ? has_asks : has_bids) = true;
-      } else if (key == "ts") {
+      } else if (key_is(key, "ts")) {
         if (!uint_value(v, ts_ms) || !venue_json::ms_to_wall_us(ts_ms, b.ts_exchange))
           return malformed("books: field ts is not a millisecond timestamp");
-      } else if (key == "seqId") {
+      } else if (key_is(key, "seqId")) {
         // Not in the documented reply; used when present.
         std::int64_t seq = 0;
         if (!int_value(v, seq) || seq < 0)
@@ -360,29 +361,29 @@ rest_status read_rest_trades(ondemand::value& data, std::string_view symbol, rec
         return malformed("history-trades: truncated or malformed JSON");
       const auto key = field.key();
       ondemand::value& v = field.value();
-      if (key == "instId") {
+      if (key_is(key, "instId")) {
         std::string_view inst;
         if (!string_text(v, inst)) return malformed("history-trades: field instId is not a string");
         if (inst != symbol)
           return failed(errc::protocol_violation, "history-trades: instId " + std::string(inst) +
                                                       " does not match the requested " +
                                                       std::string(symbol));
-      } else if (key == "tradeId") {
+      } else if (key_is(key, "tradeId")) {
         if (!uint_value(v, t.id))
           return malformed("history-trades: field tradeId is not an unsigned integer");
         seen |= 1;
-      } else if (key == "px") {
+      } else if (key_is(key, "px")) {
         if (!decimal_value(v, t.price))
           return malformed("history-trades: field px is not a decimal");
         seen |= 2;
-      } else if (key == "sz") {
+      } else if (key_is(key, "sz")) {
         if (!decimal_value(v, t.qty)) return malformed("history-trades: field sz is not a decimal");
         seen |= 4;
-      } else if (key == "side") {
+      } else if (key_is(key, "side")) {
         if (!string_text(v, side_text))
           return malformed("history-trades: field side is not a string");
         seen |= 8;
-      } else if (key == "ts") {
+      } else if (key_is(key, "ts")) {
         if (!uint_value(v, ts_ms))
           return malformed("history-trades: field ts is not an unsigned integer");
         seen |= 16;
@@ -496,11 +497,11 @@ inbound okx::decode_frame(std::string_view frame) {
     ondemand::field& field = item.value_unsafe();
     const auto key = field.key();
     ondemand::value& v = field.value();
-    if (key == "arg") {
+    if (key_is(key, "arg")) {
       if (!read_arg(v, arg)) return invalid("field arg is not a {channel, instId} object");
       has_arg = true;
       kind = classify(arg.channel);
-    } else if (key == "data") {
+    } else if (key_is(key, "data")) {
       // Every documented push names its arg before its data; the parse is one pass.
       if (!has_arg) return invalid("field data comes before field arg");
       has_data = true;
@@ -515,16 +516,16 @@ inbound okx::decode_frame(std::string_view frame) {
         batch_.clear();
         return invalid(why);
       }
-    } else if (key == "event") {
+    } else if (key_is(key, "event")) {
       if (!string_text(v, event)) return invalid("field event is not a string");
-    } else if (key == "action") {
+    } else if (key_is(key, "action")) {
       if (!string_text(v, action)) return invalid("field action is not a string");
-    } else if (key == "id") {
+    } else if (key_is(key, "id")) {
       std::string_view id_text;
       has_id = string_text(v, id_text) && parse_integer(id_text, id);
-    } else if (key == "code") {
+    } else if (key_is(key, "code")) {
       if (!scalar_text(v, code_text)) return invalid("field code is not a string");
-    } else if (key == "msg") {
+    } else if (key_is(key, "msg")) {
       if (v.get_string().get(msg)) return invalid("field msg is not a string");
     }
   }
