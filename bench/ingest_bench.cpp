@@ -203,9 +203,27 @@ std::vector<simdjson::padded_string> blast_messages(std::uint64_t seed) {
   return out;
 }
 
-// Each run walks the 512 messages `rounds_per_run` times.
+// Each run visits the 512 messages `rounds_per_run` times.
 constexpr int rounds_per_run = 100;
 constexpr int runs = 31;
+
+// Times `visit` over the messages, one run per benchmark iteration, into `samples`.
+template <class Visit>
+void time_rounds(benchmark::State& state, const std::vector<simdjson::padded_string>& messages,
+                 rate_samples& samples, Visit&& visit) {
+  std::int64_t frames = 0;
+  for (auto _ : state) {
+    const time_point start = wall_clock().now();
+    for (int round = 0; round < rounds_per_run; ++round)
+      for (const auto& m : messages) visit(m);
+    const double seconds = seconds_between(start, wall_clock().now());
+    state.SetIterationTime(seconds);
+    const auto n = static_cast<std::int64_t>(messages.size()) * rounds_per_run;
+    samples.add(n, seconds);
+    frames += n;
+  }
+  report(state, samples, frames);
+}
 
 void BM_Ceiling(benchmark::State& state) {
   const auto messages = blast_messages(server->seed());
@@ -213,18 +231,9 @@ void BM_Ceiling(benchmark::State& state) {
   if (messages.empty()) return fail(state, "no blast block");
   for (const auto& m : messages)
     if (bench::bare_parse(parser, m) == 0) return fail(state, "a blast frame did not parse");
-  std::int64_t frames = 0;
-  for (auto _ : state) {
-    const time_point start = wall_clock().now();
-    for (int round = 0; round < rounds_per_run; ++round)
-      for (const auto& m : messages) benchmark::DoNotOptimize(bench::bare_parse(parser, m));
-    const double seconds = seconds_between(start, wall_clock().now());
-    state.SetIterationTime(seconds);
-    const auto n = static_cast<std::int64_t>(messages.size()) * rounds_per_run;
-    measured.ceiling.add(n, seconds);
-    frames += n;
-  }
-  report(state, measured.ceiling, frames);
+  time_rounds(state, messages, measured.ceiling, [&](const simdjson::padded_string& m) {
+    benchmark::DoNotOptimize(bench::bare_parse(parser, m));
+  });
 }
 BENCHMARK(BM_Ceiling)->Iterations(runs)->UseManualTime()->Unit(benchmark::kMillisecond);
 
@@ -238,23 +247,11 @@ void BM_Decode(benchmark::State& state) {
   for (const auto& m : messages)
     if (adapter->decode_padded(m).kind != inbound_kind::data)
       return fail(state, "a blast frame did not decode as data");
-  std::int64_t frames = 0;
-  for (auto _ : state) {
-    const time_point start = wall_clock().now();
-    for (int round = 0; round < rounds_per_run; ++round) {
-      for (const auto& m : messages) {
-        const inbound in = adapter->decode_padded(m);
-        benchmark::DoNotOptimize(in.seq);
-        benchmark::DoNotOptimize(in.records);
-      }
-    }
-    const double seconds = seconds_between(start, wall_clock().now());
-    state.SetIterationTime(seconds);
-    const auto n = static_cast<std::int64_t>(messages.size()) * rounds_per_run;
-    measured.decode.add(n, seconds);
-    frames += n;
-  }
-  report(state, measured.decode, frames);
+  time_rounds(state, messages, measured.decode, [&](const simdjson::padded_string& m) {
+    const inbound in = adapter->decode_padded(m);
+    benchmark::DoNotOptimize(in.seq);
+    benchmark::DoNotOptimize(in.records);
+  });
 }
 BENCHMARK(BM_Decode)->Iterations(runs)->UseManualTime()->Unit(benchmark::kMillisecond);
 
