@@ -55,21 +55,25 @@ inline std::string_view trimmed_token(value& v) noexcept {
   return t;
 }
 
+// The text between a string token's quotes.
+inline bool quoted_text(std::string_view token, std::string_view& out) noexcept {
+  if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
+  out = token.substr(1, token.size() - 2);
+  return true;
+}
+
 // The text of a string token between its quotes, escapes left as they are
 // (symbols, ids and decimals never contain any; if one does, the decimal and
 // id parsers reject the backslash).
 inline bool string_text(value& v, std::string_view& out) noexcept {
-  const std::string_view t = trimmed_token(v);
-  if (t.size() < 2 || t.front() != '"' || t.back() != '"') return false;
-  out = t.substr(1, t.size() - 2);
-  return true;
+  return quoted_text(trimmed_token(v), out);
 }
 
 // The text of a string token, or of a number token as written.
 inline bool scalar_text(value& v, std::string_view& out) noexcept {
   const std::string_view t = trimmed_token(v);
   if (t.empty()) return false;
-  if (t.front() == '"') return string_text(v, out);
+  if (t.front() == '"') return quoted_text(t, out);
   if (t.front() != '-' && (t.front() < '0' || t.front() > '9')) return false;
   out = t;
   return true;
