@@ -20,7 +20,7 @@
 //                     status copy under a mutex, the pipeline timer's re-arm)
 //                     is the daemon's and is left out.
 //
-// The ceiling runs first and again last, into the same samples.
+// The ceiling runs first and again last (see BM_Ceiling for its layouts).
 //
 // Target: end-to-end ≥ 3 M frames/s and ≥ 40 % of the ceiling. A summary of
 // the figures is printed after the runs. They are wall-clock rates, each the
@@ -45,6 +45,8 @@
 
 #include <benchmark/benchmark.h>
 #include <simdjson.h>
+
+#include <alloca.h>
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -171,9 +173,19 @@ struct chunk_timer {
 
 // What each benchmark measured (no samples: it did not run), for the summary.
 struct figures {
-  rate_samples ceiling, decode, pipeline, transport, end_to_end, end_to_end_ndjson;
+  std::vector<rate_samples> ceiling_layouts;  // one per memory layout (see BM_Ceiling)
+  rate_samples decode, pipeline, transport, end_to_end, end_to_end_ndjson;
   rate_samples end_to_end_runs;  // whole runs, into the null sink
   bool failed = false;
+
+  // The fastest layout's samples.
+  const rate_samples& ceiling() const {
+    static const rate_samples none;
+    const rate_samples* best = &none;
+    for (const auto& l : ceiling_layouts)
+      if (l.median() > best->median()) best = &l;
+    return *best;
+  }
 };
 figures measured;
 
@@ -227,17 +239,61 @@ void time_rounds(benchmark::State& state, const std::vector<simdjson::padded_str
   report(state, samples, frames);
 }
 
-void BM_Ceiling(benchmark::State& state) {
+// The walk's speed depends on where its input, the parser and its buffers
+// lie in memory: from one layout to another it varies by a fifth and more
+// (86 to 116 ns a frame where this was written), more than the changes the
+// ceiling is there to judge. So it is measured over several layouts (the
+// parser on a stack shifted each time, the messages allocated afresh behind
+// a different amount of other memory), and the ceiling is the fastest
+// layout's median: what parsing alone allows at its best. The loop is
+// written out rather than passed to time_rounds as a lambda, which compiled
+// to one about 16 ns a frame slower.
+constexpr int ceiling_layouts = 8;
+constexpr int samples_per_layout = 5;
+
+// One layout's samples; empty if the messages did not parse.
+[[gnu::noinline]] rate_samples measure_ceiling_layout(std::size_t heap_shift, double& seconds_total,
+                                                      std::int64_t& frames_total) {
+  std::vector<char> shift(heap_shift);
+  benchmark::DoNotOptimize(shift.data());
   const auto messages = blast_messages(server->seed());
   simdjson::ondemand::parser parser;
-  if (messages.empty()) return fail(state, "no blast block");
+  rate_samples out;
+  if (messages.empty()) return out;
   for (const auto& m : messages)
-    if (bench::bare_parse(parser, m) == 0) return fail(state, "a blast frame did not parse");
-  time_rounds(state, messages, measured.ceiling, [&](const simdjson::padded_string& m) {
-    benchmark::DoNotOptimize(bench::bare_parse(parser, m));
-  });
+    if (bench::bare_parse(parser, m) == 0) return out;
+  for (int sample = 0; sample < samples_per_layout; ++sample) {
+    const time_point start = wall_clock().now();
+    for (int round = 0; round < rounds_per_run; ++round)
+      for (const auto& m : messages) benchmark::DoNotOptimize(bench::bare_parse(parser, m));
+    const double seconds = seconds_between(start, wall_clock().now());
+    const auto n = static_cast<std::int64_t>(messages.size()) * rounds_per_run;
+    out.add(n, seconds);
+    seconds_total += seconds;
+    frames_total += n;
+  }
+  return out;
 }
-BENCHMARK(BM_Ceiling)->Iterations(runs)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_Ceiling(benchmark::State& state) {
+  std::int64_t frames = 0;
+  for (auto _ : state) {
+    double seconds = 0;
+    for (int l = 0; l < ceiling_layouts; ++l) {
+      const std::size_t layout = measured.ceiling_layouts.size();
+      // The next call's frame, and so the parser in it, sits lower by this much.
+      void* stack_shift = alloca(64 * (layout % 8) + 16);
+      benchmark::DoNotOptimize(stack_shift);
+      rate_samples r = measure_ceiling_layout(64 * (1 + layout * 37 % 64), seconds, frames);
+      if (r.rates.empty()) return fail(state, "no blast block, or a blast frame did not parse");
+      measured.ceiling_layouts.push_back(std::move(r));
+    }
+    state.SetIterationTime(seconds);
+  }
+  report(state, measured.ceiling(), frames);
+  state.counters["layouts"] = static_cast<double>(measured.ceiling_layouts.size());
+}
+BENCHMARK(BM_Ceiling)->Iterations(1)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 // ---- decode alone -------------------------------------------------------------------
 
@@ -535,8 +591,8 @@ void BM_EndToEnd(benchmark::State& state) {
   if (format == sink_format::ndjson)
     state.counters["line_bytes"] = static_cast<double>(line_bytes) / static_cast<double>(total);
   state.counters["allocs_per_frame"] = static_cast<double>(allocs) / static_cast<double>(total);
-  if (measured.ceiling.median() > 0)
-    state.counters["pct_of_ceiling"] = 100 * samples.median() / measured.ceiling.median();
+  if (measured.ceiling().median() > 0)
+    state.counters["pct_of_ceiling"] = 100 * samples.median() / measured.ceiling().median();
 }
 // Second argument: 0 the null sink, 1 NDJSON lines formatted as the files sink's.
 BENCHMARK(BM_EndToEnd)
@@ -555,25 +611,31 @@ void print_summary() {
   line("end to end (blast -> ... -> null sink)", measured.end_to_end);
   line("end to end, whole runs", measured.end_to_end_runs);
   line("end to end, formatting NDJSON lines (as files/stdout)", measured.end_to_end_ndjson);
-  line("ceiling (bare simdjson walk, same frames)", measured.ceiling);
+  line("ceiling (bare simdjson walk, same frames)", measured.ceiling());
+  if (!measured.ceiling_layouts.empty()) {
+    std::printf("ingest: %-52s", "  its memory layouts' medians (M frames/s)");
+    for (const auto& l : measured.ceiling_layouts) std::printf(" %.2f", l.median() / 1e6);
+    std::printf("\n");
+  }
   line("decode alone (binance-spot adapter, same frames)", measured.decode);
   line("everything but the transport (same frames)", measured.pipeline);
   line("bare transport (ws_link, counting on_frame)", measured.transport);
-  const double e2e = measured.end_to_end.median(), ceiling = measured.ceiling.median();
+  const double e2e = measured.end_to_end.median(), ceiling = measured.ceiling().median();
   if (e2e > 0 && ceiling > 0)
     std::printf(
-        "ingest: end to end is %.0f %% of the ceiling (medians; target >= 3 M frames/s and >= 40 %%)\n",
+        "ingest: end to end is %.0f %% of the ceiling (medians, the ceiling's fastest layout; target >= 3 M "
+        "frames/s and >= 40 %%)\n",
         100 * e2e / ceiling);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  // The ceiling is sampled again after everything else, into the same
-  // samples: the machine's state drifts during a run, and a ratio between
-  // figures taken minutes apart should not depend on when each was taken.
+  // The ceiling is measured again after everything else, in more layouts:
+  // the machine's state drifts during a run, and a ratio between figures
+  // taken minutes apart should not depend on when each was taken.
   benchmark::RegisterBenchmark("BM_Ceiling/again", BM_Ceiling)
-      ->Iterations(runs)
+      ->Iterations(1)
       ->UseManualTime()
       ->Unit(benchmark::kMillisecond);
   benchmark::Initialize(&argc, argv);
