@@ -27,11 +27,6 @@ using venue_json::malformed;
 using venue_json::string_text;
 using venue_json::uint_value;
 
-std::string without_trailing_slash(std::string_view url) {
-  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
-  return std::string(url);
-}
-
 char ascii_lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
 }

@@ -2,21 +2,15 @@
 
 #include <new>
 
-#include "venue/adapter_results.hpp"
-
 namespace sf {
-
-namespace {
-
-std::string without_trailing_slash(std::string_view url) {
-  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
-  return std::string(url);
-}
-
-}  // namespace
 
 json_venue_adapter::json_venue_adapter(std::string_view ws_url, std::string_view rest_url)
     : ws_url_(ws_url), rest_url_(without_trailing_slash(rest_url)) {}
+
+std::string json_venue_adapter::without_trailing_slash(std::string_view url) {
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  return std::string(url);
+}
 
 static_assert(frame_padding >= simdjson::SIMDJSON_PADDING, "simdjson reads this far past a frame");
 

@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "steadyfeed/venue/venue_adapter.hpp"
+#include "venue/adapter_results.hpp"
 #include "venue/json_scratch.hpp"
 
 namespace sf {
@@ -42,6 +43,9 @@ class json_venue_adapter : public venue_adapter {
   // paths can be appended as they are.
   json_venue_adapter(std::string_view ws_url, std::string_view rest_url);
 
+  // `url` without trailing slashes (for a base that paths are appended to).
+  static std::string without_trailing_slash(std::string_view url);
+
   // The venue's request to subscribe (or unsubscribe) `topics`.
   virtual std::string control_message(bool subscribe, std::span<const std::string> topics,
                                       std::uint64_t request_id) const = 0;
@@ -64,7 +68,7 @@ class json_venue_adapter : public venue_adapter {
     try {
       status = parse(out);
     } catch (const std::bad_alloc&) {
-      status = rest_status{make_error_code(errc::malformed_frame), std::string(what) + ": out of memory"};
+      status = venue_json::malformed(std::string(what) + ": out of memory");
     }
     if (!status.ok()) out.clear();
     return status;
