@@ -6,7 +6,6 @@
 
 #include "core/same_text.hpp"
 
-
 namespace sf {
 
 namespace {
@@ -38,10 +37,7 @@ market_pipeline::market_pipeline(std::unique_ptr<venue_adapter> rest, std::vecto
             out.symbol = raw->symbol;
             cb_.book(out);
           },
-          [this](const gap_record& g) {
-            ++stats_.gaps;
-            if (cb_.gap) cb_.gap(g);
-          },
+          [this](const gap_record& g) { pass_on(g); },
           [this, raw](resync_kind kind, std::string_view) {
             ++stats_.resyncs;
             if (kind == resync_kind::rest_snapshot) {
@@ -74,6 +70,16 @@ const trade_arbiter* market_pipeline::arbiter(std::string_view symbol) const {
   return it == symbols_.end() ? nullptr : it->second->trades.get();
 }
 
+void market_pipeline::pass_on(const trade_record& t) {
+  ++stats_.trades;
+  if (cb_.trade) cb_.trade(t);
+}
+
+void market_pipeline::pass_on(const gap_record& g) {
+  ++stats_.gaps;
+  if (cb_.gap) cb_.gap(g);
+}
+
 void market_pipeline::fetch(pending_fetch::kind what, symbol_state& s, rest_request request) {
   const std::uint64_t id = next_fetch_id_++;
   ++stats_.rest_requests;
@@ -88,11 +94,9 @@ void market_pipeline::drain_arbiter(symbol_state& s) {
   s.trades->take_outputs(outputs);
   for (auto& out : outputs) {
     if (auto* t = std::get_if<trade_record>(&out)) {
-      ++stats_.trades;
-      if (cb_.trade) cb_.trade(*t);
+      pass_on(*t);
     } else if (auto* g = std::get_if<gap_record>(&out)) {
-      ++stats_.gaps;
-      if (cb_.gap) cb_.gap(*g);
+      pass_on(*g);
     } else if (auto* b = std::get_if<backfill_request>(&out)) {
       fetch(pending_fetch::kind::backfill, s, rest_->trade_backfill_request(s.symbol, b->from_id, b->to_id));
     }
@@ -123,8 +127,7 @@ void market_pipeline::on_message(const message& m, time_point now) {
     trade_record t = rec;
     t.ts_recv = m.received;
     if (s->trades->pass_next(t)) {
-      ++stats_.trades;
-      if (cb_.trade) cb_.trade(t);
+      pass_on(t);
       continue;
     }
     s->trades->on_trade(t, now, m.received);

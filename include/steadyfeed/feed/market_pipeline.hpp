@@ -106,6 +106,9 @@ class market_pipeline {
   };
 
   symbol_state* find(std::string_view symbol);
+  // Counts a record and hands it to its callback.
+  void pass_on(const trade_record& t);
+  void pass_on(const gap_record& g);
   void drain_arbiter(symbol_state& s);
   void fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall);
   void fetch(pending_fetch::kind what, symbol_state& s, rest_request request);
