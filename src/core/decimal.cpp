@@ -16,10 +16,6 @@ constexpr std::array<std::int64_t, 19> pow10 = {
 
 constexpr int max_digits = 18;
 
-}  // namespace
-
-namespace {
-
 // Digits from the first non-zero one on, over the digits before and after the point.
 std::size_t significant_digits(std::string_view whole, std::string_view fraction) noexcept {
   std::size_t zeros = 0;

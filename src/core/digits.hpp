@@ -23,8 +23,12 @@
 #include <cstring>
 #include <string_view>
 
+// The padded readers' instructions (SSSE3 shuffles, SSE4.1 extracts).
 #if defined(__SSSE3__) && defined(__SSE4_1__)
+#define SF_DIGITS_SSE 1
 #include <immintrin.h>
+#else
+#define SF_DIGITS_SSE 0
 #endif
 
 namespace sf::digits {
@@ -103,7 +107,7 @@ inline bool parse_unsigned(std::string_view text, std::uint64_t& out) noexcept {
 // them. False when any of the other bytes is not a digit.
 inline bool sixteen_digits_padded(const char* p, unsigned count, unsigned point,
                                   std::uint64_t& out) noexcept {
-#if defined(__SSSE3__) && defined(__SSE4_1__)
+#if SF_DIGITS_SSE
   const __m128i text = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i values = _mm_sub_epi8(text, _mm_set1_epi8('0'));
   // Output byte j takes text byte j - (16 - digits), one further on from the
@@ -129,12 +133,7 @@ inline bool sixteen_digits_padded(const char* p, unsigned count, unsigned point,
 #endif
 }
 
-inline constexpr bool has_padded_readers =
-#if defined(__SSSE3__) && defined(__SSE4_1__)
-    true;
-#else
-    false;
-#endif
+inline constexpr bool has_padded_readers = SF_DIGITS_SSE;
 
 // parse_unsigned, for a text followed by at least 16 readable bytes.
 inline bool parse_unsigned_padded(std::string_view text, std::uint64_t& out) noexcept {
@@ -156,7 +155,7 @@ inline bool parse_decimal_padded(std::string_view text, std::int64_t& mantissa, 
   if (n == 0 || n > 16) return false;
   // The first point among the text's bytes, or 16.
   unsigned point = 16;
-#if defined(__SSSE3__) && defined(__SSE4_1__)
+#if SF_DIGITS_SSE
   const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data()));
   const auto points = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('.')))) &
                       ((1u << n) - 1);

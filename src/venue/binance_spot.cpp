@@ -107,7 +107,6 @@ char short_key(const ondemand::raw_json_string& key) noexcept {
   return (k[0] != '"' && k[0] != '\\' && k[1] == '"') ? k[0] : '\0';
 }
 
-
 struct payload {
   event_type event = event_type::none;
   std::uint32_t seen = 0;
