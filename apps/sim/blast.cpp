@@ -1,5 +1,9 @@
 #include "sim/blast.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -204,6 +208,11 @@ void advance_repetition(const blast_block& block, std::string& copy) noexcept {
     add_digits(bytes + f.event_time_at, blast_time_digits, block.span_ms);
     add_digits(bytes + f.trade_time_at, blast_time_digits, block.span_ms);
   }
+}
+
+bool limit_unsent_bytes(int native_socket) noexcept {
+  const int limit = blast_unsent_limit;
+  return ::setsockopt(native_socket, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &limit, sizeof limit) == 0;
 }
 
 }  // namespace sf::sim

@@ -88,4 +88,18 @@ std::optional<blast_block> make_blast_block(std::size_t frames_per_block, std::u
 // max_frames().
 void advance_repetition(const blast_block& block, std::string& copy) noexcept;
 
+// A blast session's socket keeps at most this many bytes written but not yet
+// sent (TCP_NOTSENT_LOWAT). On loopback the kernel sends queued bytes from
+// whichever side's thread opens the window: with a deep queue, most of the
+// blast is transmitted from the client's thread, each time its read makes
+// room, and the client's core runs the server's transmit path too (about
+// 30 ns a frame at 4 M frames/s). Across a network that work stays on the
+// server's machine. With a shallow queue the server's own writes send almost
+// everything, as a remote server's do.
+inline constexpr int blast_unsent_limit = 4096;
+
+// Applies blast_unsent_limit to a connected TCP socket; false (and the
+// socket unchanged) where the system does not offer the option.
+bool limit_unsent_bytes(int native_socket) noexcept;
+
 }  // namespace sf::sim

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 
 namespace sf::sim {
@@ -105,6 +110,18 @@ TEST(Blast, LimitsFramesToWhatTheDigitsHold) {
   EXPECT_EQ(b->max_frames(), 1'000'000'000'000ULL - b->first_id);
   EXPECT_GT(b->max_frames(), 800'000'000'000ULL);
   EXPECT_FALSE(make_blast_block(4, 1, "nosuchcoin@trade"));
+}
+
+TEST(Blast, LimitsTheUnsentBytesOfASocket) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(limit_unsent_bytes(fd));
+  int limit = 0;
+  socklen_t size = sizeof limit;
+  ASSERT_EQ(::getsockopt(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &limit, &size), 0);
+  EXPECT_EQ(limit, blast_unsent_limit);
+  ::close(fd);
+  EXPECT_FALSE(limit_unsent_bytes(-1));
 }
 
 }  // namespace
