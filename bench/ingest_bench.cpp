@@ -34,6 +34,10 @@
 // (ws://127.0.0.1:port/_sim/blast/N, apps/sim/blast.hpp), so the adapter builds
 // its usual /stream?streams=btcusdt@trade URL and the supervisor runs exactly
 // as against the venue, with the stream in the URL and no acks to wait for.
+// The blast's socket keeps only a few KiB unsent (blast_unsent_limit): on
+// loopback a deep send queue is transmitted from the client's thread each
+// time its reads open the window, which charges the server's transmit path
+// to the client's core, where across a network it never runs.
 // Trade ids run on across the blast's repetitions, so the arbiter must emit
 // every frame once and in order: a run fails (and the program exits 1) unless
 // the sink received exactly N trades with consecutive ids, and saw no gap, no
