@@ -45,15 +45,14 @@ struct recorder::impl {
     }
     bool closing = false;
     while (true) {
-      auto batch = queue.take(std::chrono::milliseconds{100});
       std::string error;
-      for (auto& item : batch) {
+      const std::size_t taken = queue.take(std::chrono::milliseconds{100}, [&](const queued_line& item) {
         if (files) {
           if (auto ec = files->write(item.venue, item.channel, item.symbol, item.received, item.line))
             error = ec.message();
         }
         if (config.stdout_sink.enabled) std::fwrite(item.line.data(), 1, item.line.size(), stdout);
-      }
+      });
       if (files) {
         if (auto ec = files->tick(clk.now())) error = ec.message();
       }
@@ -63,11 +62,11 @@ struct recorder::impl {
           sink.records = files->stats().records;
           sink.bytes_written = files->stats().bytes_out;
         } else {
-          sink.records += batch.size();
+          sink.records += taken;
         }
         if (!error.empty()) sink.last_error = error;
       }
-      if (closing && batch.empty()) break;
+      if (closing && taken == 0) break;
       if (!running) closing = true;  // one more pass picks up what the feeds queued last
     }
     if (files) files->close();

@@ -1,94 +1,150 @@
-// The bounded hand-off from feed threads to the sink thread.
+// The bounded hand-off from a feed thread to the sink thread: a lock-free
+// single-producer, single-consumer ring of NDJSON lines tagged with their
+// stream.
 //
-// Feed threads push NDJSON lines tagged with their stream; the sink thread
-// takes everything queued in one swap (so producers and the consumer contend
-// once per batch, not once per record). When the queue holds `capacity_bytes`,
-// push() waits (back-pressure on the feed thread) up to `max_wait`, then
-// counts the line as dropped and reports it — a full disk or a stalled sink
-// must be visible, never silent. The design's spool to local disk for a
-// down remote sink builds on this.
+// A line is copied once, into the ring, with its stream's names beside it:
+// no allocation and no lock per record. The sink thread reads the lines
+// where they lie and frees each one's room as soon as it has been written
+// out. Locks are taken only by a side that has to sleep (the consumer on an
+// empty ring, the producer on a full one) and by the other side, to wake it,
+// when it sees that one is sleeping.
 //
-// Thread safety: push() from any thread; take() from one consumer thread.
+// When the ring is full, push() waits (back-pressure on the feed thread) up
+// to `max_wait`, then counts the line as dropped and says so: a full disk or
+// a stalled sink must be visible, never silent. A line that could never fit
+// is dropped and counted at once. The design's spool to local disk for a down
+// remote sink builds on this.
+//
+// Memory: the ring is allocated once, at its full capacity; pages the ring
+// has not reached yet are not resident.
+//
+// Thread safety: push() from one producer thread (the daemon's io thread);
+// take() from one consumer thread; close(), depth() and dropped() from any.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <mutex>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "steadyfeed/core/clock.hpp"
 
 namespace sf {
 
+// One queued line, viewed in the ring: valid only inside take()'s callback.
 struct queued_line {
-  std::string venue, channel, symbol;
+  std::string_view venue, channel, symbol;
   wall_us received = 0;
-  std::string line;
+  std::string_view line;
 };
 
 class record_queue {
  public:
-  explicit record_queue(std::size_t capacity_bytes = std::size_t{256} << 20,
-                        std::chrono::milliseconds max_wait = std::chrono::milliseconds{1000})
-      : capacity_(capacity_bytes), max_wait_(max_wait) {}
+  // `capacity_bytes` is rounded up to a power of two (at least 4 KiB); each
+  // line takes its length, its names' lengths and 24 bytes, rounded up to 8.
+  explicit record_queue(std::size_t capacity_bytes = std::size_t{64} << 20,
+                        std::chrono::milliseconds max_wait = std::chrono::milliseconds{1000});
+  record_queue(const record_queue&) = delete;
+  record_queue& operator=(const record_queue&) = delete;
 
-  // False when the line had to be dropped (the queue stayed full).
+  // False when the line was dropped: the ring stayed full for max_wait, was
+  // closed while full, or could never hold the line.
   bool push(std::string_view venue, std::string_view channel, std::string_view symbol, wall_us received,
-            std::string_view line) {
-    std::unique_lock lock(mutex_);
-    if (bytes_ + line.size() > capacity_ && !closed_) {
-      if (!not_full_.wait_for(lock, max_wait_, [&] { return bytes_ + line.size() <= capacity_ || closed_; })) {
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-        return false;
-      }
-    }
-    items_.push_back({std::string(venue), std::string(channel), std::string(symbol), received, std::string(line)});
-    bytes_ += line.size();
-    depth_.store(items_.size(), std::memory_order_relaxed);
-    // Only the first line after a take() can find the consumer waiting: it
-    // takes everything queued at once, so waking it per line would cost a
-    // futex call per record.
-    if (items_.size() == 1) not_empty_.notify_one();
-    return true;
-  }
+            std::string_view line);
 
-  // Everything queued, waiting up to `wait` for something to arrive.
-  std::vector<queued_line> take(std::chrono::milliseconds wait) {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait_for(lock, wait, [&] { return !items_.empty() || closed_; });
-    std::vector<queued_line> out;
-    out.swap(items_);
-    bytes_ = 0;
-    depth_.store(0, std::memory_order_relaxed);
-    not_full_.notify_all();
-    return out;
-  }
+  // Calls `on_line(const queued_line&)` for every line queued, in order,
+  // after waiting up to `wait` for the first. Returns how many were taken.
+  template <typename OnLine>
+  std::size_t take(std::chrono::milliseconds wait, OnLine&& on_line);
 
-  // Wakes the consumer; pushes no longer wait.
-  void close() {
-    std::lock_guard lock(mutex_);
-    closed_ = true;
-    not_empty_.notify_all();
-    not_full_.notify_all();
-  }
+  // Wakes the consumer; a push that finds the ring full no longer waits.
+  void close();
 
-  std::size_t depth() const noexcept { return depth_.load(std::memory_order_relaxed); }
+  std::size_t capacity() const noexcept { return mask_ + 1; }
+  // Lines queued; read from another thread, a moment's estimate.
+  std::size_t depth() const noexcept {
+    const std::uint64_t taken = taken_.load(std::memory_order_acquire);
+    const std::uint64_t pushed = pushed_.load(std::memory_order_acquire);
+    return pushed > taken ? static_cast<std::size_t>(pushed - taken) : 0;
+  }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
  private:
-  std::size_t capacity_;
+  // An entry's first bytes; its names and line follow. entry_bytes == 0 marks
+  // the unused end of the ring: the next entry starts at offset 0.
+  struct header {
+    std::uint32_t entry_bytes;
+    std::uint32_t line_bytes;
+    std::uint16_t venue_bytes, channel_bytes, symbol_bytes, unused;
+    wall_us received;
+  };
+  static_assert(sizeof(header) == 24);
+  static constexpr std::size_t align = 8;
+
+  bool wait_for_room(std::size_t needed);
+  bool wait_for_lines(std::chrono::milliseconds wait);
+  // Frees everything up to `tail` and wakes a producer waiting for room.
+  void release(std::uint64_t tail);
+
+  std::size_t mask_;
   std::chrono::milliseconds max_wait_;
-  std::mutex mutex_;
-  std::condition_variable not_empty_, not_full_;
-  std::vector<queued_line> items_;
-  std::size_t bytes_ = 0;
-  bool closed_ = false;
-  std::atomic<std::size_t> depth_{0};
-  std::atomic<std::uint64_t> dropped_{0};
+  std::unique_ptr<char[]> ring_;
+
+  // Producer's side. head_: bytes ever written; the consumer reads it.
+  alignas(64) std::atomic<std::uint64_t> head_{0};
+  std::atomic<std::uint64_t> pushed_{0};
+  // The producer's last reading of tail_: re-read only when it shows no
+  // room, so that the producer does not pull the consumer's cache line over
+  // on every push.
+  std::uint64_t known_tail_ = 0;
+  // Consumer's side. tail_: bytes ever freed; the producer reads it.
+  alignas(64) std::atomic<std::uint64_t> tail_{0};
+  std::atomic<std::uint64_t> taken_{0};
+
+  alignas(64) std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<bool> closed_{false};
+  std::atomic<bool> producer_waiting_{false}, consumer_waiting_{false};
+  std::mutex sleep_mutex_;
+  std::condition_variable room_, lines_;
 };
+
+template <typename OnLine>
+std::size_t record_queue::take(std::chrono::milliseconds wait, OnLine&& on_line) {
+  if (!wait_for_lines(wait)) return 0;
+  const std::uint64_t head = head_.load(std::memory_order_acquire);
+  std::uint64_t tail = tail_.load(std::memory_order_relaxed);
+  std::size_t taken = 0;
+  while (tail != head) {
+    const std::size_t at = static_cast<std::size_t>(tail) & mask_;
+    std::uint32_t entry_bytes;  // read alone: a marker may have less room than a header
+    std::memcpy(&entry_bytes, ring_.get() + at, sizeof entry_bytes);
+    if (entry_bytes == 0) {  // the end of the ring is unused
+      tail += capacity() - at;
+      continue;
+    }
+    header h;
+    std::memcpy(&h, ring_.get() + at, sizeof h);
+    const char* p = ring_.get() + at + sizeof h;
+    queued_line q;
+    q.venue = {p, h.venue_bytes};
+    p += h.venue_bytes;
+    q.channel = {p, h.channel_bytes};
+    p += h.channel_bytes;
+    q.symbol = {p, h.symbol_bytes};
+    p += h.symbol_bytes;
+    q.received = h.received;
+    q.line = {p, h.line_bytes};
+    on_line(q);
+    tail += h.entry_bytes;
+    ++taken;
+    taken_.fetch_add(1, std::memory_order_relaxed);
+    release(tail);
+  }
+  return taken;
+}
 
 }  // namespace sf

@@ -1,0 +1,115 @@
+#include "steadyfeed/sink/record_queue.hpp"
+
+#include <bit>
+#include <limits>
+
+namespace sf {
+
+namespace {
+
+constexpr std::size_t min_capacity = 4096;
+
+constexpr std::size_t round_up(std::size_t n, std::size_t to) noexcept { return (n + to - 1) / to * to; }
+
+}  // namespace
+
+record_queue::record_queue(std::size_t capacity_bytes, std::chrono::milliseconds max_wait)
+    : mask_(std::bit_ceil(std::max(capacity_bytes, min_capacity)) - 1),
+      max_wait_(max_wait),
+      // Left uninitialised: the pages become resident as the ring reaches them.
+      ring_(new char[mask_ + 1]) {}
+
+bool record_queue::push(std::string_view venue, std::string_view channel, std::string_view symbol,
+                        wall_us received, std::string_view line) {
+  constexpr std::size_t name_limit = std::numeric_limits<std::uint16_t>::max();
+  const std::size_t names = venue.size() + channel.size() + symbol.size();
+  const std::size_t entry = round_up(sizeof(header) + names + line.size(), align);
+  if (venue.size() > name_limit || channel.size() > name_limit || symbol.size() > name_limit ||
+      entry > capacity()) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  const std::uint64_t head = head_.load(std::memory_order_relaxed);
+  std::size_t at = static_cast<std::size_t>(head) & mask_;
+  // An entry is never split: if it does not fit before the ring's end, that
+  // end is marked unused and the entry starts at offset 0.
+  const std::size_t skip = capacity() - at < entry ? capacity() - at : 0;
+  if (head + skip + entry - known_tail_ > capacity()) {
+    known_tail_ = tail_.load(std::memory_order_acquire);
+    if (head + skip + entry - known_tail_ > capacity() && !wait_for_room(skip + entry)) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+  }
+  if (skip != 0) {
+    const std::uint32_t marker = 0;
+    std::memcpy(ring_.get() + at, &marker, sizeof marker);
+    at = 0;
+  }
+  header h{};
+  h.entry_bytes = static_cast<std::uint32_t>(entry);
+  h.line_bytes = static_cast<std::uint32_t>(line.size());
+  h.venue_bytes = static_cast<std::uint16_t>(venue.size());
+  h.channel_bytes = static_cast<std::uint16_t>(channel.size());
+  h.symbol_bytes = static_cast<std::uint16_t>(symbol.size());
+  h.received = received;
+  char* p = ring_.get() + at;
+  std::memcpy(p, &h, sizeof h);
+  p += sizeof h;
+  for (const std::string_view part : {venue, channel, symbol, line}) {
+    if (part.empty()) continue;  // memcpy from a null data() is undefined
+    std::memcpy(p, part.data(), part.size());
+    p += part.size();
+  }
+  pushed_.fetch_add(1, std::memory_order_relaxed);
+  // Sequentially consistent, as is the consumer's announcement that it
+  // sleeps: one of the two sees the other (consumer_waiting_ below, or this
+  // head in wait_for_lines).
+  head_.store(head + skip + entry, std::memory_order_seq_cst);
+  if (consumer_waiting_.load(std::memory_order_seq_cst)) {
+    { std::lock_guard lock(sleep_mutex_); }
+    lines_.notify_one();
+  }
+  return true;
+}
+
+bool record_queue::wait_for_room(std::size_t needed) {
+  const std::uint64_t head = head_.load(std::memory_order_relaxed);
+  auto has_room = [&] { return head + needed - tail_.load(std::memory_order_seq_cst) <= capacity(); };
+  std::unique_lock lock(sleep_mutex_);
+  producer_waiting_.store(true, std::memory_order_seq_cst);
+  const bool room = room_.wait_for(lock, max_wait_, [&] { return has_room() || closed_.load(); }) && has_room();
+  producer_waiting_.store(false, std::memory_order_relaxed);
+  return room;
+}
+
+bool record_queue::wait_for_lines(std::chrono::milliseconds wait) {
+  auto has_lines = [&] {
+    return head_.load(std::memory_order_seq_cst) != tail_.load(std::memory_order_relaxed);
+  };
+  if (has_lines()) return true;
+  std::unique_lock lock(sleep_mutex_);
+  consumer_waiting_.store(true, std::memory_order_seq_cst);
+  lines_.wait_for(lock, wait, [&] { return has_lines() || closed_.load(); });
+  consumer_waiting_.store(false, std::memory_order_relaxed);
+  return has_lines();
+}
+
+void record_queue::release(std::uint64_t tail) {
+  tail_.store(tail, std::memory_order_seq_cst);
+  if (producer_waiting_.load(std::memory_order_seq_cst)) {
+    { std::lock_guard lock(sleep_mutex_); }
+    room_.notify_one();
+  }
+}
+
+void record_queue::close() {
+  {
+    std::lock_guard lock(sleep_mutex_);
+    closed_.store(true);
+  }
+  lines_.notify_all();
+  room_.notify_all();
+}
+
+}  // namespace sf
