@@ -23,6 +23,8 @@ struct recorder::impl {
   daemon_config config;
   const clock& clk;
   feed_runner::event_sink on_event;
+  // Single-producer: every feed pushes from the one io thread below. A
+  // second feed thread would need a queue of its own.
   record_queue queue;
   boost::asio::io_context ioc{1};
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;

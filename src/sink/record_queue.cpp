@@ -1,5 +1,6 @@
 #include "steadyfeed/sink/record_queue.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <limits>
 
@@ -8,13 +9,15 @@ namespace sf {
 namespace {
 
 constexpr std::size_t min_capacity = 4096;
+// An entry's size is kept in 32 bits.
+constexpr std::size_t max_capacity = std::size_t{1} << 31;
 
 constexpr std::size_t round_up(std::size_t n, std::size_t to) noexcept { return (n + to - 1) / to * to; }
 
 }  // namespace
 
 record_queue::record_queue(std::size_t capacity_bytes, std::chrono::milliseconds max_wait)
-    : mask_(std::bit_ceil(std::max(capacity_bytes, min_capacity)) - 1),
+    : mask_(std::bit_ceil(std::clamp(capacity_bytes, min_capacity, max_capacity)) - 1),
       max_wait_(max_wait),
       // Left uninitialised: the pages become resident as the ring reaches them.
       ring_(new char[mask_ + 1]) {}
@@ -25,27 +28,22 @@ bool record_queue::push(std::string_view venue, std::string_view channel, std::s
   const std::size_t names = venue.size() + channel.size() + symbol.size();
   const std::size_t entry = round_up(sizeof(header) + names + line.size(), align);
   if (venue.size() > name_limit || channel.size() > name_limit || symbol.size() > name_limit ||
-      entry > capacity()) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
-    return false;
-  }
-  const std::uint64_t head = head_.load(std::memory_order_relaxed);
-  std::size_t at = static_cast<std::size_t>(head) & mask_;
-  // An entry is never split: if it does not fit before the ring's end, that
-  // end is marked unused and the entry starts at offset 0.
-  const std::size_t skip = capacity() - at < entry ? capacity() - at : 0;
-  if (head + skip + entry - known_tail_ > capacity()) {
-    known_tail_ = tail_.load(std::memory_order_acquire);
-    if (head + skip + entry - known_tail_ > capacity() && !wait_for_room(skip + entry)) {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-      return false;
-    }
-  }
-  if (skip != 0) {
+      entry > capacity())
+    return drop();
+  std::uint64_t head = head_.load(std::memory_order_relaxed);
+  const std::size_t at = static_cast<std::size_t>(head) & mask_;
+  if (capacity() - at < entry) {
+    // An entry is never split: the ring's end is marked unused and the entry
+    // starts at offset 0. The marker is published on its own, so that once
+    // the consumer has passed it the whole ring is there for the entry.
+    const std::size_t rest = capacity() - at;
+    if (!reserve(head, rest)) return drop();
     const std::uint32_t marker = 0;
     std::memcpy(ring_.get() + at, &marker, sizeof marker);
-    at = 0;
+    head += rest;
+    publish(head);
   }
+  if (!reserve(head, entry)) return drop();
   header h{};
   h.entry_bytes = static_cast<std::uint32_t>(entry);
   h.line_bytes = static_cast<std::uint32_t>(line.size());
@@ -53,7 +51,7 @@ bool record_queue::push(std::string_view venue, std::string_view channel, std::s
   h.channel_bytes = static_cast<std::uint16_t>(channel.size());
   h.symbol_bytes = static_cast<std::uint16_t>(symbol.size());
   h.received = received;
-  char* p = ring_.get() + at;
+  char* p = ring_.get() + (static_cast<std::size_t>(head) & mask_);
   std::memcpy(p, &h, sizeof h);
   p += sizeof h;
   for (const std::string_view part : {venue, channel, symbol, line}) {
@@ -61,20 +59,34 @@ bool record_queue::push(std::string_view venue, std::string_view channel, std::s
     std::memcpy(p, part.data(), part.size());
     p += part.size();
   }
-  pushed_.fetch_add(1, std::memory_order_relaxed);
+  pushed_.store(pushed_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  publish(head + entry);
+  return true;
+}
+
+bool record_queue::drop() noexcept {
+  dropped_.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+bool record_queue::reserve(std::uint64_t head, std::size_t bytes) {
+  if (head + bytes - known_tail_ <= capacity()) return true;
+  known_tail_ = tail_.load(std::memory_order_acquire);
+  return head + bytes - known_tail_ <= capacity() || wait_for_room(head, bytes);
+}
+
+void record_queue::publish(std::uint64_t head) {
   // Sequentially consistent, as is the consumer's announcement that it
-  // sleeps: one of the two sees the other (consumer_waiting_ below, or this
+  // sleeps: one of the two sees the other (consumer_waiting_ here, or this
   // head in wait_for_lines).
-  head_.store(head + skip + entry, std::memory_order_seq_cst);
+  head_.store(head, std::memory_order_seq_cst);
   if (consumer_waiting_.load(std::memory_order_seq_cst)) {
     { std::lock_guard lock(sleep_mutex_); }
     lines_.notify_one();
   }
-  return true;
 }
 
-bool record_queue::wait_for_room(std::size_t needed) {
-  const std::uint64_t head = head_.load(std::memory_order_relaxed);
+bool record_queue::wait_for_room(std::uint64_t head, std::size_t needed) {
   auto has_room = [&] { return head + needed - tail_.load(std::memory_order_seq_cst) <= capacity(); };
   std::unique_lock lock(sleep_mutex_);
   producer_waiting_.store(true, std::memory_order_seq_cst);

@@ -20,13 +20,26 @@ std::string line_for(int i) {
 }
 std::string symbol_for(int i) { return i % 3 == 0 ? "BTCUSDT" : i % 3 == 1 ? "ETH-USDT" : ""; }
 
-std::vector<queued_line> copy_out(record_queue& q, std::vector<std::string>& storage, milliseconds wait) {
-  std::vector<queued_line> out;
+// A line copied out of the ring: a queued_line's views live only in take()'s callback.
+struct taken_line {
+  std::string venue, channel, symbol;
+  wall_us received = 0;
+  std::string line;
+};
+
+std::vector<taken_line> take_all(record_queue& q, milliseconds wait) {
+  std::vector<taken_line> out;
   q.take(wait, [&](const queued_line& l) {
-    storage.emplace_back(l.line);
-    out.push_back(l);
+    out.push_back({std::string(l.venue), std::string(l.channel), std::string(l.symbol), l.received,
+                   std::string(l.line)});
   });
   return out;
+}
+
+// Until `asleep()` holds: the other thread has gone to sleep in the queue.
+template <typename Asleep>
+void until(Asleep asleep) {
+  while (!asleep()) std::this_thread::yield();
 }
 
 TEST(RecordQueue, HandsEveryLineOverInOrderAcrossThreads) {
@@ -34,19 +47,24 @@ TEST(RecordQueue, HandsEveryLineOverInOrderAcrossThreads) {
   record_queue q(4096, hours{1});
   constexpr int n = 200'000;
   std::thread producer([&] {
-    for (int i = 0; i < n; ++i) ASSERT_TRUE(q.push("okx", i % 2 ? "trades" : "book", symbol_for(i), i, line_for(i)));
+    for (int i = 0; i < n; ++i) {
+      const bool pushed = q.push("okx", i % 2 ? "trades" : "book", symbol_for(i), i, line_for(i));
+      EXPECT_TRUE(pushed) << "line " << i;
+      if (!pushed) break;
+    }
     q.close();
   });
   int expected = 0;
   bool ok = true;
   while (expected < n && ok) {
-    q.take(hours{1}, [&](const queued_line& l) {
+    if (q.take(hours{1}, [&](const queued_line& l) {
       if (!ok) return;
       ok = l.line == line_for(expected) && l.venue == "okx" && l.channel == (expected % 2 ? "trades" : "book") &&
            l.symbol == symbol_for(expected) && l.received == expected;
       EXPECT_TRUE(ok) << "line " << expected << " arrived as " << l.line.substr(0, 20);
       ++expected;
-    });
+    }) == 0 && q.depth() == 0 && q.dropped() != 0)
+      break;  // the producer gave up and closed
   }
   producer.join();
   EXPECT_EQ(expected, n);
@@ -78,40 +96,77 @@ TEST(RecordQueue, ALineThatCanNeverFitIsDroppedWithoutWaiting) {
 TEST(RecordQueue, AnEntryIsNeverSplitAtTheRingsEnd) {
   record_queue q(4096, milliseconds{0});
   ASSERT_EQ(q.capacity(), 4096u);
+  // A first lap fills the whole ring, so that no byte the next laps read is
+  // zero by chance (a fresh ring may be zeroed memory).
+  ASSERT_TRUE(q.push("v", "c", "s", 0, std::string(4096 - 24 - 3, 'z')));
+  ASSERT_EQ(take_all(q, milliseconds{0}).size(), 1u);
   // 24 + 3 + 4061 = 4088: eight bytes are left at the end, less than a header.
   ASSERT_TRUE(q.push("v", "c", "s", 1, std::string(4061, 'a')));
-  std::vector<std::string> storage;
-  ASSERT_EQ(copy_out(q, storage, milliseconds{0}).size(), 1u);
+  ASSERT_EQ(take_all(q, milliseconds{0}).size(), 1u);
   // The next entry cannot fit in those eight bytes: it starts at offset 0.
   const std::string line(100, 'b');
   ASSERT_TRUE(q.push("venue", "channel", "symbol", 2, line));  // 24 + 18 + 100, rounded up to 144
-  storage.clear();
-  auto lines = copy_out(q, storage, milliseconds{0});
+  auto lines = take_all(q, milliseconds{0});
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].venue, "venue");
   EXPECT_EQ(lines[0].channel, "channel");
   EXPECT_EQ(lines[0].symbol, "symbol");
   EXPECT_EQ(lines[0].received, 2);
-  EXPECT_EQ(storage[0], line);
+  EXPECT_EQ(lines[0].line, line);
   // Then one that ends exactly at the ring's end, and one back at offset 0.
   const std::string to_the_end(4096 - 144 - 24 - 3, 'c');
   ASSERT_TRUE(q.push("v", "c", "s", 3, to_the_end));
   ASSERT_TRUE(q.push("v", "c", "s", 4, "after"));
-  storage.clear();
-  lines = copy_out(q, storage, milliseconds{0});
+  lines = take_all(q, milliseconds{0});
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_EQ(storage[0], to_the_end);
-  EXPECT_EQ(storage[1], "after");
+  EXPECT_EQ(lines[0].line, to_the_end);
+  EXPECT_EQ(lines[1].line, "after");
   EXPECT_EQ(lines[1].received, 4);
   // And the ring is whole again.
-  EXPECT_TRUE(q.push("v", "c", "s", 4, std::string(4000, 'd')));
+  EXPECT_TRUE(q.push("v", "c", "s", 5, std::string(4000, 'd')));
+}
+
+TEST(RecordQueue, ALineOfAlmostTheWholeRingFitsOnceTheConsumerPassesTheRingsEnd) {
+  record_queue q(4096, hours{1});
+  ASSERT_TRUE(q.push("v", "c", "s", 0, std::string(1000, 'a')));
+  ASSERT_EQ(take_all(q, milliseconds{0}).size(), 1u);
+  // The ring is empty, but the line does not fit behind the first one: the
+  // rest of the ring is marked unused, and the line waits for the consumer
+  // to pass that mark before it takes offset 0.
+  const std::string big(3500, 'b');
+  bool pushed = false;
+  std::thread producer([&] { pushed = q.push("v", "c", "s", 1, big); });
+  until([&] { return q.producer_waiting(); });
+  EXPECT_EQ(take_all(q, milliseconds{0}).size(), 0u);  // only the mark
+  producer.join();  // a lost wake-up hangs here
+  ASSERT_TRUE(pushed);
+  const auto lines = take_all(q, milliseconds{0});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].line, big);
+  EXPECT_EQ(q.dropped(), 0u);
+}
+
+TEST(RecordQueue, AProducerWaitingForTheRingsEndIsWokenWhenTheConsumerPassesIt) {
+  record_queue q(4096, hours{1});
+  ASSERT_TRUE(q.push("v", "c", "s", 0, std::string(1000, 'a')));
+  bool pushed = false;
+  // Needs the whole ring from offset 0: the first line must be taken first.
+  std::thread producer([&] { pushed = q.push("v", "c", "s", 1, std::string(4096 - 24 - 3, 'b')); });
+  until([&] { return q.producer_waiting(); });
+  ASSERT_EQ(take_all(q, milliseconds{0}).size(), 1u);
+  producer.join();  // a lost wake-up hangs here
+  EXPECT_TRUE(pushed);
+  const auto lines = take_all(q, milliseconds{0});
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].received, 1);
 }
 
 TEST(RecordQueue, AWaitingConsumerWakesForTheFirstLine) {
   record_queue q;
   std::size_t taken = 0;
   std::thread consumer([&] { taken = q.take(hours{1}, [](const queued_line&) {}); });
-  ASSERT_TRUE(q.push("v", "c", "s", 0, "line"));
+  until([&] { return q.consumer_waiting(); });
+  EXPECT_TRUE(q.push("v", "c", "s", 0, "line"));
   consumer.join();  // a lost wake-up hangs here
   EXPECT_EQ(taken, 1u);
 }
@@ -120,6 +175,7 @@ TEST(RecordQueue, CloseWakesAWaitingConsumer) {
   record_queue q;
   std::size_t taken = 1;
   std::thread consumer([&] { taken = q.take(hours{1}, [](const queued_line&) {}); });
+  until([&] { return q.consumer_waiting(); });
   q.close();
   consumer.join();
   EXPECT_EQ(taken, 0u);
@@ -131,6 +187,7 @@ TEST(RecordQueue, CloseReleasesAProducerWaitingForRoom) {
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(q.push("v", "c", "s", 0, line));
   bool pushed = true;
   std::thread producer([&] { pushed = q.push("v", "c", "s", 0, line); });
+  until([&] { return q.producer_waiting(); });
   q.close();
   producer.join();
   EXPECT_FALSE(pushed);

@@ -44,8 +44,9 @@ struct queued_line {
 
 class record_queue {
  public:
-  // `capacity_bytes` is rounded up to a power of two (at least 4 KiB); each
-  // line takes its length, its names' lengths and 24 bytes, rounded up to 8.
+  // `capacity_bytes` is rounded up to a power of two, from 4 KiB to 2 GiB;
+  // each line takes its length, its names' lengths and 24 bytes, rounded up
+  // to 8. Any line that fits in the capacity can be queued.
   explicit record_queue(std::size_t capacity_bytes = std::size_t{64} << 20,
                         std::chrono::milliseconds max_wait = std::chrono::milliseconds{1000});
   record_queue(const record_queue&) = delete;
@@ -67,11 +68,15 @@ class record_queue {
   std::size_t capacity() const noexcept { return mask_ + 1; }
   // Lines queued; read from another thread, a moment's estimate.
   std::size_t depth() const noexcept {
-    const std::uint64_t taken = taken_.load(std::memory_order_acquire);
-    const std::uint64_t pushed = pushed_.load(std::memory_order_acquire);
+    const std::uint64_t taken = taken_.load(std::memory_order_relaxed);
+    const std::uint64_t pushed = pushed_.load(std::memory_order_relaxed);
     return pushed > taken ? static_cast<std::size_t>(pushed - taken) : 0;
   }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+  // Whether a side is asleep: the consumer waiting for lines, the producer
+  // for room.
+  bool consumer_waiting() const noexcept { return consumer_waiting_.load(); }
+  bool producer_waiting() const noexcept { return producer_waiting_.load(); }
 
  private:
   // An entry's first bytes; its names and line follow. entry_bytes == 0 marks
@@ -85,7 +90,12 @@ class record_queue {
   static_assert(sizeof(header) == 24);
   static constexpr std::size_t align = 8;
 
-  bool wait_for_room(std::size_t needed);
+  bool drop() noexcept;
+  // Whether `bytes` from `head` on are free, waiting up to max_wait for them.
+  bool reserve(std::uint64_t head, std::size_t bytes);
+  // Makes everything up to `head` visible and wakes a sleeping consumer.
+  void publish(std::uint64_t head);
+  bool wait_for_room(std::uint64_t head, std::size_t needed);
   bool wait_for_lines(std::chrono::milliseconds wait);
   // Frees everything up to `tail` and wakes a producer waiting for room.
   void release(std::uint64_t tail);
@@ -124,6 +134,7 @@ std::size_t record_queue::take(std::chrono::milliseconds wait, OnLine&& on_line)
     std::memcpy(&entry_bytes, ring_.get() + at, sizeof entry_bytes);
     if (entry_bytes == 0) {  // the end of the ring is unused
       tail += capacity() - at;
+      release(tail);  // a producer may be waiting for the whole ring
       continue;
     }
     header h;
@@ -141,7 +152,7 @@ std::size_t record_queue::take(std::chrono::milliseconds wait, OnLine&& on_line)
     on_line(q);
     tail += h.entry_bytes;
     ++taken;
-    taken_.fetch_add(1, std::memory_order_relaxed);
+    taken_.store(taken_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     release(tail);
   }
   return taken;
