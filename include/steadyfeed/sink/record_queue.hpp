@@ -15,8 +15,9 @@
 // is dropped and counted at once. The design's spool to local disk for a down
 // remote sink builds on this.
 //
-// Memory: the ring is allocated once, at its full capacity; pages the ring
-// has not reached yet are not resident.
+// Memory: the ring is allocated once, at its full capacity. Its pages become
+// resident as the ring first reaches them: after the first lap (64 MiB of
+// lines with the default size) the whole ring is.
 //
 // Thread safety: push() from one producer thread (the daemon's io thread);
 // take() from one consumer thread; close(), depth() and dropped() from any.
