@@ -33,14 +33,17 @@ void BM_RecordQueueHandOff(benchmark::State& state) {
     std::thread sink([&] {
       std::uint64_t seen = 0, count = 0;
       while (count < static_cast<std::uint64_t>(lines))
-        count += q.take(std::chrono::milliseconds{100}, [&](const queued_line& l) { seen += l.line.size(); });
+        count += q.take(std::chrono::milliseconds{100},
+                        [&](const queued_line& l) { seen += l.line.size(); });
       bytes = seen;
     });
     const auto start = std::chrono::steady_clock::now();
     for (std::int64_t i = 0; i < lines; ++i) q.push("binance-spot", "trades", "BTCUSDT", i, line);
     sink.join();
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-    return bytes == static_cast<std::uint64_t>(lines) * line.size() && q.dropped() == 0 ? took.count() : -1.0;
+    return bytes == static_cast<std::uint64_t>(lines) * line.size() && q.dropped() == 0
+               ? took.count()
+               : -1.0;
   };
   if (pass() < 0) return state.SkipWithError("lines were lost or dropped");
   for (auto _ : state) {
@@ -55,7 +58,11 @@ void BM_RecordQueueHandOff(benchmark::State& state) {
   state.counters["lines_per_s"] = static_cast<double>(total) / seconds;
   state.counters["ns_per_line"] = seconds * 1e9 / static_cast<double>(total);
 }
-BENCHMARK(BM_RecordQueueHandOff)->Arg(2'000'000)->Iterations(5)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RecordQueueHandOff)
+    ->Arg(2'000'000)
+    ->Iterations(5)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -12,7 +12,9 @@ constexpr std::size_t min_capacity = 4096;
 // An entry's size is kept in 32 bits.
 constexpr std::size_t max_capacity = std::size_t{1} << 31;
 
-constexpr std::size_t round_up(std::size_t n, std::size_t to) noexcept { return (n + to - 1) / to * to; }
+constexpr std::size_t round_up(std::size_t n, std::size_t to) noexcept {
+  return (n + to - 1) / to * to;
+}
 
 }  // namespace
 
@@ -87,10 +89,13 @@ void record_queue::publish(std::uint64_t head) {
 }
 
 bool record_queue::wait_for_room(std::uint64_t head, std::size_t needed) {
-  auto has_room = [&] { return head + needed - tail_.load(std::memory_order_seq_cst) <= capacity(); };
+  auto has_room = [&] {
+    return head + needed - tail_.load(std::memory_order_seq_cst) <= capacity();
+  };
   std::unique_lock lock(sleep_mutex_);
   producer_waiting_.store(true, std::memory_order_seq_cst);
-  const bool room = room_.wait_for(lock, max_wait_, [&] { return has_room() || closed_.load(); }) && has_room();
+  const bool room =
+      room_.wait_for(lock, max_wait_, [&] { return has_room() || closed_.load(); }) && has_room();
   producer_waiting_.store(false, std::memory_order_relaxed);
   return room;
 }

@@ -18,7 +18,9 @@ std::string line_for(int i) {
   line.append(static_cast<std::size_t>(i * 7919 % 401), static_cast<char>('a' + i % 26));
   return line;
 }
-std::string symbol_for(int i) { return i % 3 == 0 ? "BTCUSDT" : i % 3 == 1 ? "ETH-USDT" : ""; }
+std::string symbol_for(int i) {
+  return i % 3 == 0 ? "BTCUSDT" : i % 3 == 1 ? "ETH-USDT" : "";
+}
 
 // A line copied out of the ring: a queued_line's views live only in take()'s callback.
 struct taken_line {
@@ -57,13 +59,16 @@ TEST(RecordQueue, HandsEveryLineOverInOrderAcrossThreads) {
   int expected = 0;
   bool ok = true;
   while (expected < n && ok) {
-    if (q.take(hours{1}, [&](const queued_line& l) {
-      if (!ok) return;
-      ok = l.line == line_for(expected) && l.venue == "okx" && l.channel == (expected % 2 ? "trades" : "book") &&
-           l.symbol == symbol_for(expected) && l.received == expected;
-      EXPECT_TRUE(ok) << "line " << expected << " arrived as " << l.line.substr(0, 20);
-      ++expected;
-    }) == 0 && q.depth() == 0 && q.dropped() != 0)
+    if (q.take(hours{1},
+               [&](const queued_line& l) {
+                 if (!ok) return;
+                 ok = l.line == line_for(expected) && l.venue == "okx" &&
+                      l.channel == (expected % 2 ? "trades" : "book") &&
+                      l.symbol == symbol_for(expected) && l.received == expected;
+                 EXPECT_TRUE(ok) << "line " << expected << " arrived as " << l.line.substr(0, 20);
+                 ++expected;
+               }) == 0 &&
+        q.depth() == 0 && q.dropped() != 0)
       break;  // the producer gave up and closed
   }
   producer.join();
@@ -138,7 +143,7 @@ TEST(RecordQueue, ALineOfAlmostTheWholeRingFitsOnceTheConsumerPassesTheRingsEnd)
   std::thread producer([&] { pushed = q.push("v", "c", "s", 1, big); });
   until([&] { return q.producer_waiting(); });
   EXPECT_EQ(take_all(q, milliseconds{0}).size(), 0u);  // only the mark
-  producer.join();  // a lost wake-up hangs here
+  producer.join();                                     // a lost wake-up hangs here
   ASSERT_TRUE(pushed);
   const auto lines = take_all(q, milliseconds{0});
   ASSERT_EQ(lines.size(), 1u);

@@ -55,8 +55,8 @@ class record_queue {
 
   // False when the line was dropped: the ring stayed full for max_wait, was
   // closed while full, or could never hold the line.
-  bool push(std::string_view venue, std::string_view channel, std::string_view symbol, wall_us received,
-            std::string_view line);
+  bool push(std::string_view venue, std::string_view channel, std::string_view symbol,
+            wall_us received, std::string_view line);
 
   // Calls `on_line(const queued_line&)` for every line queued, in order,
   // after waiting up to `wait` for the first. Returns how many were taken.
