@@ -16,6 +16,10 @@
 
 namespace sf::daemon {
 
+// How long the sink thread lets lines gather after a batch: the most it adds
+// to a record's way to the sinks.
+constexpr std::chrono::milliseconds gather_time{1};
+
 struct recorder::impl {
   impl(daemon_config c, const clock& k, feed_runner::event_sink e)
       : config(std::move(c)), clk(k), on_event(std::move(e)) {}
@@ -69,7 +73,14 @@ struct recorder::impl {
         if (!error.empty()) sink.last_error = error;
       }
       if (closing && taken == 0) break;
-      if (!running) closing = true;  // one more pass picks up what the feeds queued last
+      if (!running) {
+        closing = true;  // one more pass picks up what the feeds queued last
+      } else if (taken > 0) {
+        // The next batch gathers for a moment. A sink thread faster than the
+        // feeds would otherwise fall asleep after every line, and the feed
+        // thread would pay a wake-up call per record.
+        std::this_thread::sleep_for(gather_time);
+      }
     }
     if (files) files->close();
     if (config.stdout_sink.enabled) std::fflush(stdout);
