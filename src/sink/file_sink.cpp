@@ -1,5 +1,6 @@
 #include "steadyfeed/sink/file_sink.hpp"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ struct file_sink::compressor {
 
 struct file_sink::stream_file {
   std::string key;
+  std::string venue, channel, symbol;
   std::filesystem::path path;
   int fd = -1;
   std::int64_t hour = -1;
@@ -107,16 +109,22 @@ std::uint64_t file_sink::seal(const std::filesystem::path& file, std::error_code
 
 std::error_code file_sink::write(std::string_view venue, std::string_view channel, std::string_view symbol,
                                  wall_us received, std::string_view lines) {
-  std::string key;
-  key.reserve(venue.size() + channel.size() + symbol.size() + 2);
-  key.append(venue).append("/").append(channel).append("/").append(symbol);
-  auto it = streams_.find(key);
-  if (it == streams_.end()) {
-    auto f = std::make_unique<stream_file>();
-    f->key = key;
-    it = streams_.emplace(key, std::move(f)).first;
+  // Lines come in runs of one stream: the last one is checked first.
+  if (!last_ || last_->venue != venue || last_->channel != channel || last_->symbol != symbol) {
+    key_.clear();
+    key_.append(venue).append("/").append(channel).append("/").append(symbol);
+    auto it = streams_.find(key_);
+    if (it == streams_.end()) {
+      auto f = std::make_unique<stream_file>();
+      f->key = key_;
+      f->venue = venue;
+      f->channel = channel;
+      f->symbol = symbol;
+      it = streams_.emplace(key_, std::move(f)).first;
+    }
+    last_ = it->second.get();  // streams are never removed
   }
-  stream_file& f = *it->second;
+  stream_file& f = *last_;
   const std::int64_t hour = received / us_per_hour;
   if (f.fd >= 0 && hour != f.hour) {
     if (auto ec = flush_stream(f)) return ec;
@@ -140,7 +148,7 @@ std::error_code file_sink::write(std::string_view venue, std::string_view channe
   }
   f.pending.append(lines);
   stats_.bytes_in += lines.size();
-  for (char c : lines) stats_.records += c == '\n';
+  stats_.records += static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
   if (f.pending.size() >= config_.max_buffer_bytes) return flush_stream(f);
   return {};
 }

@@ -53,6 +53,25 @@ TEST(FileSink, WritesOneFilePerStreamAndHour) {
   EXPECT_EQ(sink.stats().records, 3u);
 }
 
+TEST(FileSink, InterleavedStreamsEachKeepTheirOwnLines) {
+  temp_dir dir{"sink"};
+  file_sink sink({dir.path});
+  // Each write differs from the one before in one name, and the last
+  // returns to the first stream.
+  ASSERT_FALSE(sink.write("a", "trades", "S", t0, "1\n"));
+  ASSERT_FALSE(sink.write("a", "book", "S", t0, "2\n"));
+  ASSERT_FALSE(sink.write("b", "book", "S", t0, "3\n"));
+  ASSERT_FALSE(sink.write("b", "book", "T", t0, "4\n5\n"));
+  ASSERT_FALSE(sink.write("a", "trades", "S", t0, "6\n"));
+  ASSERT_FALSE(sink.close());
+  const auto file = [&](const char* stream) { return dir.path / stream / "2023-11-14/22.ndjson.zst"; };
+  EXPECT_EQ(decompress(read_all(file("a/trades/S"))), "1\n6\n");
+  EXPECT_EQ(decompress(read_all(file("a/book/S"))), "2\n");
+  EXPECT_EQ(decompress(read_all(file("b/book/S"))), "3\n");
+  EXPECT_EQ(decompress(read_all(file("b/book/T"))), "4\n5\n");
+  EXPECT_EQ(sink.stats().records, 6u);
+}
+
 TEST(FileSink, FlushesOnTheIntervalAsWholeFrames) {
   temp_dir dir{"sink"};
   file_sink sink({dir.path, seconds{1}});

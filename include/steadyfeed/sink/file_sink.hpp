@@ -82,6 +82,8 @@ class file_sink {
   struct compressor;
   std::unique_ptr<compressor> zstd_;
   std::map<std::string, std::unique_ptr<stream_file>, std::less<>> streams_;
+  stream_file* last_ = nullptr;  // the stream written last
+  std::string key_;              // a stream's key, built here for lookups
   time_point last_flush_{};
   std::string frame_;
   file_sink_stats stats_;
