@@ -1,0 +1,177 @@
+// What the daemon records per second: the simulator's blast (on its own
+// thread) → `steadyfeed run`'s recorder, as the daemon wires it (feed on the
+// io thread, NDJSON lines through the record queue, the sink thread), in
+// trade records per second. Run twice:
+//
+//   sinks off    the sink thread takes every line and writes none: the feed
+//                thread's rate (receive, decode, pipeline, formatting, queue);
+//   files        the default sink: hourly zstd files at the default level.
+//
+// The rate is taken between the first record and the Nth as the sink counts
+// them; stop() (drain, flush, close) is outside it. A run fails (and the
+// program exits 1) unless the sink counted N records, none was dropped and,
+// for the files sink, the files hold N trade lines.
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <unistd.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "config.hpp"
+#include "recorder.hpp"
+#include "sim/server.hpp"
+#include "steadyfeed/sink/recording_reader.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+constexpr std::int64_t records_per_run = 3'000'000;
+
+// The simulator serving blasts on 127.0.0.1, on its own thread.
+class blast_server {
+ public:
+  blast_server() : srv_(ioc_, sf::system_clock_source::instance(), config()) {
+    srv_.start();
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  ~blast_server() {
+    asio::post(ioc_, [this] {
+      srv_.stop();
+      ioc_.stop();
+    });
+    thread_.join();
+  }
+  blast_server(const blast_server&) = delete;
+  blast_server& operator=(const blast_server&) = delete;
+
+  unsigned short port() const { return srv_.port(); }
+
+ private:
+  static sf::sim::server_config config() {
+    sf::sim::server_config c;
+    c.market.rate = 0;  // blast only
+    c.log_to_stderr = false;
+    return c;
+  }
+
+  asio::io_context ioc_{1};
+  sf::sim::server srv_;
+  std::thread thread_;
+};
+
+blast_server* server = nullptr;
+
+sf::daemon::daemon_config config(bool files, const fs::path& dir) {
+  // More frames than counted: the blast closes after its last frame, and the
+  // count must be reached before that.
+  const std::string base = fmt::format("127.0.0.1:{}", server->port());
+  sf::daemon::daemon_config c =
+      sf::daemon::parse_config(fmt::format(R"(
+feeds:
+  - venue: binance-spot
+    symbols: [BTCUSDT]
+    channels: [trades]
+    endpoints: {{ws: "ws://{0}/_sim/blast/{1}", rest: "http://{0}/binance-spot"}}
+sinks:
+  files: {{dir: "{2}"}}
+api: {{enabled: false}}
+)",
+                                           base, records_per_run + 100'000, dir.string()),
+                               "daemon_bench");
+  // A configuration file must enable a sink; the benchmark may switch the
+  // last one off to see the feed thread alone.
+  c.files.enabled = files;
+  return c;
+}
+
+// Trade lines in every recording file under `dir`.
+std::uint64_t recorded_lines(const fs::path& dir) {
+  std::error_code ec;
+  const auto streams = sf::list_recording(dir, ec);
+  if (ec) return 0;
+  std::uint64_t n = 0;
+  for (const auto& [key, stream] : streams)
+    for (const auto& file : stream.files)
+      if (sf::read_lines(file, [&](std::string_view) {
+            ++n;
+            return true;
+          }))
+        return 0;
+  return n;
+}
+
+void BM_Daemon(benchmark::State& state) {
+  const bool files = state.range(0) != 0;
+  double seconds = 0;
+  std::int64_t total = 0;
+  std::uint64_t bytes = 0;
+  for (auto _ : state) {
+    const fs::path dir =
+        fs::temp_directory_path() / fmt::format("steadyfeed-daemon-bench-{}", ::getpid());
+    fs::remove_all(dir);
+    sf::daemon::recorder rec(config(files, dir));
+    rec.start();
+    using clock = std::chrono::steady_clock;
+    clock::time_point first{}, last{};
+    const clock::time_point give_up = clock::now() + std::chrono::seconds{60};
+    std::uint64_t records = 0;
+    while (clock::now() < give_up) {
+      records = rec.sinks().records;
+      if (records > 0 && first == clock::time_point{}) first = clock::now();
+      if (records >= static_cast<std::uint64_t>(records_per_run)) {
+        last = clock::now();
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds{200});
+    }
+    rec.stop();
+    const sf::daemon::sink_status sink = rec.sinks();
+    std::string why;
+    if (last == clock::time_point{}) why = fmt::format("only {} records in 60 s", records);
+    if (why.empty() && sink.dropped != 0) why = fmt::format("{} records dropped", sink.dropped);
+    if (why.empty() && files && recorded_lines(dir) < static_cast<std::uint64_t>(records_per_run))
+      why = "the files hold fewer lines than the sink counted";
+    fs::remove_all(dir);
+    if (!why.empty()) {
+      state.SkipWithError(why.c_str());
+      return;
+    }
+    const double took = std::chrono::duration<double>(last - first).count();
+    state.SetIterationTime(took);
+    seconds += took;
+    total += records_per_run;
+    bytes += sink.bytes_written;
+  }
+  if (total == 0) return;
+  state.SetItemsProcessed(total);
+  state.counters["records_per_s"] = static_cast<double>(total) / seconds;
+  state.counters["ns_per_record"] = seconds * 1e9 / static_cast<double>(total);
+  if (files)
+    state.counters["bytes_per_record"] = static_cast<double>(bytes) / static_cast<double>(total);
+}
+// Argument: 0 sinks off, 1 the files sink.
+BENCHMARK(BM_Daemon)->Arg(0)->Arg(1)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  {
+    blast_server srv;
+    server = &srv;
+    benchmark::RunSpecifiedBenchmarks();
+    server = nullptr;
+  }
+  benchmark::Shutdown();
+  return 0;
+}
