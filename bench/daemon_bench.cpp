@@ -16,59 +16,24 @@
 #include <fmt/format.h>
 
 #include <unistd.h>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
 
+#include "blast_server.hpp"
 #include "config.hpp"
 #include "recorder.hpp"
-#include "sim/server.hpp"
 #include "steadyfeed/sink/recording_reader.hpp"
 
 namespace {
 
-namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
 constexpr std::int64_t records_per_run = 3'000'000;
 
-// The simulator serving blasts on 127.0.0.1, on its own thread.
-class blast_server {
- public:
-  blast_server() : srv_(ioc_, sf::system_clock_source::instance(), config()) {
-    srv_.start();
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~blast_server() {
-    asio::post(ioc_, [this] {
-      srv_.stop();
-      ioc_.stop();
-    });
-    thread_.join();
-  }
-  blast_server(const blast_server&) = delete;
-  blast_server& operator=(const blast_server&) = delete;
-
-  unsigned short port() const { return srv_.port(); }
-
- private:
-  static sf::sim::server_config config() {
-    sf::sim::server_config c;
-    c.market.rate = 0;  // blast only
-    c.log_to_stderr = false;
-    return c;
-  }
-
-  asio::io_context ioc_{1};
-  sf::sim::server srv_;
-  std::thread thread_;
-};
-
-blast_server* server = nullptr;
+sf::bench::blast_server* server = nullptr;
 
 sf::daemon::daemon_config config(bool files, const fs::path& dir) {
   // More frames than counted: the blast closes after its last frame, and the
@@ -167,7 +132,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   {
-    blast_server srv;
+    sf::bench::blast_server srv;
     server = &srv;
     benchmark::RunSpecifiedBenchmarks();
     server = nullptr;

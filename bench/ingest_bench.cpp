@@ -67,6 +67,7 @@
 #include <thread>
 #include <vector>
 
+#include "blast_server.hpp"
 #include "counting_new.hpp"
 #include "sim/blast.hpp"
 #include "sim/server.hpp"
@@ -97,47 +98,12 @@ double seconds_between(time_point a, time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-// The simulator serving blasts on 127.0.0.1, on its own thread.
-class blast_server {
- public:
-  blast_server() : srv_(ioc_, wall_clock(), config()) {
-    srv_.start();
-    thread_ = std::thread([this] { ioc_.run(); });
-  }
-  ~blast_server() {
-    asio::post(ioc_, [this] {
-      srv_.stop();
-      ioc_.stop();
-    });
-    thread_.join();
-  }
-  blast_server(const blast_server&) = delete;
-  blast_server& operator=(const blast_server&) = delete;
+// The blast of `frames` frames, at the combined stream's URL.
+std::string stream_url(const bench::blast_server& server, std::int64_t frames) {
+  return server.base_url(frames) + "/stream?streams=" + std::string(stream);
+}
 
-  // The base a Binance adapter appends "/stream?streams=..." to.
-  std::string base_url(std::int64_t frames) const {
-    return "ws://127.0.0.1:" + std::to_string(srv_.port()) + "/_sim/blast/" +
-           std::to_string(frames);
-  }
-  std::string stream_url(std::int64_t frames) const {
-    return base_url(frames) + "/stream?streams=" + std::string(stream);
-  }
-  std::uint64_t seed() const { return config().market.seed; }
-
- private:
-  static sim::server_config config() {
-    sim::server_config c;
-    c.market.rate = 0;  // blast only: no market traffic competing for the core
-    c.log_to_stderr = false;
-    return c;
-  }
-
-  asio::io_context ioc_{1};
-  sim::server srv_;
-  std::thread thread_;
-};
-
-blast_server* server = nullptr;
+bench::blast_server* server = nullptr;
 
 // The rates of one benchmark's separate runs. Its figure is their median: on
 // a shared machine some runs are slowed by others' work, and one slowed run
@@ -501,7 +467,7 @@ transport_run receive_blast(std::int64_t frames) {
     ioc.stop();
   };
   ws_link link(ioc.get_executor(), {}, std::move(cb));
-  link.open(server->stream_url(frames));
+  link.open(stream_url(*server, frames));
   ioc.run_for(run_timeout);
   if (run.error.empty() && run.frames < frames) run.error = "timed out";
   run.seconds = seconds_between(start, end);
@@ -670,7 +636,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   {
-    blast_server srv;
+    bench::blast_server srv;
     server = &srv;
     benchmark::RunSpecifiedBenchmarks();
     server = nullptr;
