@@ -595,21 +595,20 @@ void print_summary() {
     std::printf("ingest: %-52s %6.2f M frames/s  %4.0f ns/frame  (%zu samples, %.2f-%.2f M)\n", what,
                 r.median() / 1e6, 1e9 / r.median(), r.rates.size(), r.min() / 1e6, r.max() / 1e6);
   };
+  // Each set's median, on one line.
+  const auto medians = [](const char* what, const std::vector<rate_samples>& sets) {
+    if (sets.empty()) return;
+    std::printf("ingest: %-52s", what);
+    for (const auto& set : sets) std::printf(" %.2f", set.median() / 1e6);
+    std::printf("\n");
+  };
   line("end to end (blast -> ... -> null sink)", measured.end_to_end);
   line("end to end, its fastest run", measured.end_to_end_fastest());
-  if (!measured.end_to_end_by_run.empty()) {
-    std::printf("ingest: %-52s", "  its runs' medians (M frames/s)");
-    for (const auto& r : measured.end_to_end_by_run) std::printf(" %.2f", r.median() / 1e6);
-    std::printf("\n");
-  }
+  medians("  its runs' medians (M frames/s)", measured.end_to_end_by_run);
   line("end to end, whole runs", measured.end_to_end_runs);
   line("end to end, formatting NDJSON lines (as files/stdout)", measured.end_to_end_ndjson);
   line("ceiling (bare simdjson walk, same frames)", measured.ceiling());
-  if (!measured.ceiling_layouts.empty()) {
-    std::printf("ingest: %-52s", "  its memory layouts' medians (M frames/s)");
-    for (const auto& l : measured.ceiling_layouts) std::printf(" %.2f", l.median() / 1e6);
-    std::printf("\n");
-  }
+  medians("  its memory layouts' medians (M frames/s)", measured.ceiling_layouts);
   line("decode alone (binance-spot adapter, same frames)", measured.decode);
   line("everything but the transport (same frames)", measured.pipeline);
   line("bare transport (ws_link, counting on_frame)", measured.transport);
