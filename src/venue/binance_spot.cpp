@@ -350,12 +350,12 @@ rest_status read_book_snapshot(json_scratch& js, std::string_view body, std::str
     if (std::move(item).get(field)) return malformed("depth: truncated or malformed JSON");
     const auto key = field.key();
     ondemand::value& v = field.value();
-    if (key == "lastUpdateId") {
+    if (key_is(key, "lastUpdateId")) {
       if (!uint_value(v, b.seq))
         return malformed("depth: field lastUpdateId is not an unsigned integer");
       has_id = true;
-    } else if (key == "bids" || key == "asks") {
-      const bool bids = key == "bids";
+    } else if (key_is(key, "bids") || key_is(key, "asks")) {
+      const bool bids = key_is(key, "bids");
       std::uint32_t& offset = bids ? b.bid_offset : b.ask_offset;
       std::uint32_t& count = bids ? b.bid_count : b.ask_count;
       offset = static_cast<std::uint32_t>(out.levels().size());
@@ -414,16 +414,16 @@ rest_status read_trades(json_scratch& js, std::string_view body, std::string_vie
       if (key_is(key, "id")) {
         if (!uint_value(v, t.id)) return malformed("trades: field id is not an unsigned integer");
         seen |= 1;
-      } else if (key == "price") {
+      } else if (key_is(key, "price")) {
         if (!decimal_value(v, t.price)) return malformed("trades: field price is not a decimal");
         seen |= 2;
-      } else if (key == "qty") {
+      } else if (key_is(key, "qty")) {
         if (!decimal_value(v, t.qty)) return malformed("trades: field qty is not a decimal");
         seen |= 4;
-      } else if (key == "time") {
+      } else if (key_is(key, "time")) {
         if (!uint_value(v, time)) return malformed("trades: field time is not an unsigned integer");
         seen |= 8;
-      } else if (key == "isBuyerMaker") {
+      } else if (key_is(key, "isBuyerMaker")) {
         if (!bool_value(v, maker)) return malformed("trades: field isBuyerMaker is not a boolean");
         seen |= 16;
       }
