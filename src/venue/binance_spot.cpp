@@ -506,10 +506,10 @@ std::string binance_spot::control_message(bool subscribe, std::span<const std::s
   return out;
 }
 
-inbound binance_spot::decode_frame(std::string_view frame) {
+inbound binance_spot::decode_frame(std::string_view frame, frame_room room) {
   batch_.clear();
   ondemand::document doc;
-  if (const auto err = parse_frame(frame, doc))
+  if (const auto err = parse_frame(frame, room, doc))
     return invalid(frame_json_.reason("not JSON: %s", simdjson::error_message(err)));
   ondemand::object top;
   if (const auto err = doc.get_object().get(top))

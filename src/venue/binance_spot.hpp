@@ -50,7 +50,7 @@ class binance_spot final : public json_venue_adapter {
                            record_batch& out) override;
 
  private:
-  inbound decode_frame(std::string_view frame) override;
+  inbound decode_frame(std::string_view frame, frame_room room) override;
   std::string control_message(bool subscribe, std::span<const std::string> topics,
                               std::uint64_t request_id) const override;
 };

@@ -14,14 +14,13 @@ std::string json_venue_adapter::without_trailing_slash(std::string_view url) {
 
 static_assert(frame_padding >= simdjson::SIMDJSON_PADDING, "simdjson reads this far past a frame");
 
-inbound json_venue_adapter::decode(std::string_view frame) noexcept { return decode_guarded(frame, false); }
+inbound json_venue_adapter::decode(std::string_view frame) noexcept { return decode_guarded(frame, frame_room::none); }
 
-inbound json_venue_adapter::decode_padded(std::string_view frame) noexcept { return decode_guarded(frame, true); }
+inbound json_venue_adapter::decode_padded(std::string_view frame) noexcept { return decode_guarded(frame, frame_room::padded); }
 
-inbound json_venue_adapter::decode_guarded(std::string_view frame, bool padded) noexcept {
-  frame_padded_ = padded;
+inbound json_venue_adapter::decode_guarded(std::string_view frame, frame_room room) noexcept {
   try {
-    return decode_frame(frame);
+    return decode_frame(frame, room);
   } catch (const std::bad_alloc&) {
     batch_.clear();
     return venue_json::invalid("out of memory while parsing a frame");

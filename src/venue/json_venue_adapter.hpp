@@ -49,13 +49,13 @@ class json_venue_adapter : public venue_adapter {
   // The venue's request to subscribe (or unsubscribe) `topics`.
   virtual std::string control_message(bool subscribe, std::span<const std::string> topics,
                                       std::uint64_t request_id) const = 0;
-  // decode() itself; may throw std::bad_alloc, and nothing else. It starts
-  // with parse_frame().
-  virtual inbound decode_frame(std::string_view frame) = 0;
-  // Starts the On-Demand parse of the frame being decoded: where it lies when
-  // it came through decode_padded(), otherwise from a padded copy.
-  simdjson::error_code parse_frame(std::string_view frame, simdjson::ondemand::document& doc) {
-    return frame_padded_ ? frame_json_.parse_in_place(frame, doc) : frame_json_.parse(frame, doc);
+  // decode() and decode_padded() themselves (`room` says which); may throw
+  // std::bad_alloc, and nothing else. It starts with parse_frame().
+  virtual inbound decode_frame(std::string_view frame, frame_room room) = 0;
+  // Starts the On-Demand parse of the frame: where it lies when it is padded,
+  // otherwise from a padded copy.
+  simdjson::error_code parse_frame(std::string_view frame, frame_room room, simdjson::ondemand::document& doc) {
+    return room == frame_room::padded ? frame_json_.parse_in_place(frame, doc) : frame_json_.parse(frame, doc);
   }
 
   // Runs `parse` (rest_status(record_batch&), which may throw std::bad_alloc)
@@ -84,9 +84,7 @@ class json_venue_adapter : public venue_adapter {
   record_batch batch_;
 
  private:
-  inbound decode_guarded(std::string_view frame, bool padded) noexcept;
-
-  bool frame_padded_ = false;  // of the frame being decoded
+  inbound decode_guarded(std::string_view frame, frame_room room) noexcept;
 };
 
 }  // namespace sf

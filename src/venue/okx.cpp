@@ -468,7 +468,7 @@ std::string okx::control_message(bool subscribe, std::span<const std::string> to
   return out;
 }
 
-inbound okx::decode_frame(std::string_view frame) {
+inbound okx::decode_frame(std::string_view frame, frame_room room) {
   batch_.clear();
   // The heartbeat reply is bare text, not JSON.
   if (frame == "pong") {
@@ -477,7 +477,7 @@ inbound okx::decode_frame(std::string_view frame) {
     return in;
   }
   ondemand::document doc;
-  if (const auto err = parse_frame(frame, doc))
+  if (const auto err = parse_frame(frame, room, doc))
     return invalid(frame_json_.reason("not JSON: %s", simdjson::error_message(err)));
   ondemand::object top;
   if (const auto err = doc.get_object().get(top))

@@ -57,7 +57,7 @@ class okx final : public json_venue_adapter {
                            record_batch& out) override;
 
  private:
-  inbound decode_frame(std::string_view frame) override;
+  inbound decode_frame(std::string_view frame, frame_room room) override;
   std::string control_message(bool subscribe, std::span<const std::string> topics,
                               std::uint64_t request_id) const override;
   rest_request history_trades_request(std::string_view symbol, std::uint64_t after) const;
