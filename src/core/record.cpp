@@ -11,4 +11,13 @@ std::string_view to_string(side s) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(record_kind k) noexcept {
+  switch (k) {
+    case record_kind::trade: return "trade";
+    case record_kind::book: return "book";
+    case record_kind::gap: return "gap";
+  }
+  return "unknown";
+}
+
 }  // namespace sf

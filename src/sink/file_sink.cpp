@@ -57,6 +57,8 @@ file_sink::file_sink(file_sink_config config)
 
 file_sink::~file_sink() { close(); }
 
+std::string file_sink::describe() const { return fmt::format("files in {}", config_.dir.string()); }
+
 std::filesystem::path file_sink::path_for(const std::filesystem::path& dir, std::string_view venue,
                                           std::string_view channel, std::string_view symbol,
                                           wall_us received) {

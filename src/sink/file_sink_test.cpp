@@ -109,7 +109,7 @@ TEST(FileSink, ATornTailIsSealedAndWritingContinues) {
   file_sink sink({dir.path});
   ASSERT_FALSE(sink.write("v", "trades", "S", t0, "line 5\n"));
   ASSERT_FALSE(sink.close());
-  EXPECT_GT(sink.stats().torn_bytes_removed, 0u);
+  EXPECT_GT(sink.file_stats().torn_bytes_removed, 0u);
   EXPECT_EQ(decompress(read_all(file)), "line 0\nline 1\nline 2\nline 3\nline 4\nline 5\n");
 }
 
@@ -134,7 +134,7 @@ TEST(FileSink, BigBuffersFlushEarly) {
   file_sink sink(c);
   const std::string line(99, 'x');
   for (int i = 0; i < 25; ++i) ASSERT_FALSE(sink.write("v", "trades", "S", t0, line + "\n"));
-  EXPECT_GE(sink.stats().frames, 2u);
+  EXPECT_GE(sink.file_stats().frames, 2u);
 }
 
 TEST(FileSink, UnwritableDirectoryIsAnError) {

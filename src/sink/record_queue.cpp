@@ -24,13 +24,13 @@ record_queue::record_queue(std::size_t capacity_bytes, std::chrono::milliseconds
       // Left uninitialised: the pages become resident as the ring reaches them.
       ring_(new char[mask_ + 1]) {}
 
-bool record_queue::push(std::string_view venue, std::string_view channel, std::string_view symbol,
-                        wall_us received, std::string_view line) {
+bool record_queue::push(const sink_record& r, std::chrono::milliseconds max_wait) {
   constexpr std::size_t name_limit = std::numeric_limits<std::uint16_t>::max();
-  const std::size_t names = venue.size() + channel.size() + symbol.size();
-  const std::size_t entry = round_up(sizeof(header) + names + line.size(), align);
-  if (venue.size() > name_limit || channel.size() > name_limit || symbol.size() > name_limit ||
-      entry > capacity())
+  constexpr std::size_t id_limit = std::numeric_limits<std::uint8_t>::max();
+  const std::size_t names = r.venue.size() + r.channel.size() + r.symbol.size() + r.id.size();
+  const std::size_t entry = round_up(sizeof(header) + names + r.line.size(), align);
+  if (r.venue.size() > name_limit || r.channel.size() > name_limit || r.symbol.size() > name_limit ||
+      r.id.size() > id_limit || entry > capacity())
     return drop();
   std::uint64_t head = head_.load(std::memory_order_relaxed);
   const std::size_t at = static_cast<std::size_t>(head) & mask_;
@@ -39,24 +39,26 @@ bool record_queue::push(std::string_view venue, std::string_view channel, std::s
     // starts at offset 0. The marker is published on its own, so that once
     // the consumer has passed it the whole ring is there for the entry.
     const std::size_t rest = capacity() - at;
-    if (!reserve(head, rest)) return drop();
+    if (!reserve(head, rest, max_wait)) return drop();
     const std::uint32_t marker = 0;
     std::memcpy(ring_.get() + at, &marker, sizeof marker);
     head += rest;
     publish(head);
   }
-  if (!reserve(head, entry)) return drop();
+  if (!reserve(head, entry, max_wait)) return drop();
   header h{};
   h.entry_bytes = static_cast<std::uint32_t>(entry);
-  h.line_bytes = static_cast<std::uint32_t>(line.size());
-  h.venue_bytes = static_cast<std::uint16_t>(venue.size());
-  h.channel_bytes = static_cast<std::uint16_t>(channel.size());
-  h.symbol_bytes = static_cast<std::uint16_t>(symbol.size());
-  h.received = received;
+  h.line_bytes = static_cast<std::uint32_t>(r.line.size());
+  h.venue_bytes = static_cast<std::uint16_t>(r.venue.size());
+  h.channel_bytes = static_cast<std::uint16_t>(r.channel.size());
+  h.symbol_bytes = static_cast<std::uint16_t>(r.symbol.size());
+  h.id_bytes = static_cast<std::uint8_t>(r.id.size());
+  h.kind = r.kind;
+  h.received = r.received;
   char* p = ring_.get() + (static_cast<std::size_t>(head) & mask_);
   std::memcpy(p, &h, sizeof h);
   p += sizeof h;
-  for (const std::string_view part : {venue, channel, symbol, line}) {
+  for (const std::string_view part : {r.venue, r.channel, r.symbol, r.id, r.line}) {
     if (part.empty()) continue;  // memcpy from a null data() is undefined
     std::memcpy(p, part.data(), part.size());
     p += part.size();
@@ -71,10 +73,10 @@ bool record_queue::drop() noexcept {
   return false;
 }
 
-bool record_queue::reserve(std::uint64_t head, std::size_t bytes) {
+bool record_queue::reserve(std::uint64_t head, std::size_t bytes, std::chrono::milliseconds max_wait) {
   if (head + bytes - known_tail_ <= capacity()) return true;
   known_tail_ = tail_.load(std::memory_order_acquire);
-  return head + bytes - known_tail_ <= capacity() || wait_for_room(head, bytes);
+  return head + bytes - known_tail_ <= capacity() || wait_for_room(head, bytes, max_wait);
 }
 
 void record_queue::publish(std::uint64_t head) {
@@ -88,14 +90,15 @@ void record_queue::publish(std::uint64_t head) {
   }
 }
 
-bool record_queue::wait_for_room(std::uint64_t head, std::size_t needed) {
+bool record_queue::wait_for_room(std::uint64_t head, std::size_t needed, std::chrono::milliseconds max_wait) {
   auto has_room = [&] {
     return head + needed - tail_.load(std::memory_order_seq_cst) <= capacity();
   };
+  if (max_wait.count() <= 0) return has_room();
   std::unique_lock lock(sleep_mutex_);
   producer_waiting_.store(true, std::memory_order_seq_cst);
   const bool room =
-      room_.wait_for(lock, max_wait_, [&] { return has_room() || closed_.load(); }) && has_room();
+      room_.wait_for(lock, max_wait, [&] { return has_room() || closed_.load(); }) && has_room();
   producer_waiting_.store(false, std::memory_order_relaxed);
   return room;
 }

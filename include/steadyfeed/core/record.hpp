@@ -74,6 +74,23 @@ struct gap_record {
   wall_us ts_recv = 0;
 };
 
+enum class record_kind : std::uint8_t { trade, book, gap };
+std::string_view to_string(record_kind k) noexcept;
+
+// One output record of any kind, by reference: what a feed hands its users.
+// Exactly the pointer named by `kind` is set; it, and what its views point
+// to, is valid for the call it is passed to only.
+struct record_view {
+  record_kind kind = record_kind::trade;
+  std::string_view venue;
+  std::string_view channel;  // the stream's channel: "trades" or "book"
+  std::string_view symbol;
+  wall_us received = 0;
+  const trade_record* trade = nullptr;
+  const book_record* book = nullptr;
+  const gap_record* gap = nullptr;
+};
+
 // What one frame parsed into.
 class record_batch {
  public:

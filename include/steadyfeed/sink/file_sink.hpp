@@ -26,6 +26,7 @@
 #include <system_error>
 
 #include "steadyfeed/core/clock.hpp"
+#include "steadyfeed/sink/sink.hpp"
 
 namespace sf {
 
@@ -46,24 +47,32 @@ struct file_sink_stats {
   std::size_t open_files = 0;
 };
 
-class file_sink {
+class file_sink final : public sink {
  public:
   explicit file_sink(file_sink_config config);
-  ~file_sink();
+  ~file_sink() override;
   file_sink(const file_sink&) = delete;
   file_sink& operator=(const file_sink&) = delete;
 
   // Appends complete NDJSON lines (each ending in '\n') for one stream.
   std::error_code write(std::string_view venue, std::string_view channel, std::string_view symbol,
                         wall_us received, std::string_view lines);
-  // Flushes when the interval has passed since the last flush.
-  std::error_code tick(time_point now);
-  // Writes every pending buffer as a frame.
-  std::error_code flush();
-  // Flushes and closes every file.
-  std::error_code close();
 
-  const file_sink_stats& stats() const noexcept { return stats_; }
+  // sink
+  std::string_view name() const noexcept override { return "files"; }
+  std::string describe() const override;
+  std::error_code write(const sink_record& r) override {
+    return write(r.venue, r.channel, r.symbol, r.received, r.line);
+  }
+  // Flushes when the interval has passed since the last flush.
+  std::error_code tick(time_point now) override;
+  // Writes every pending buffer as a frame.
+  std::error_code flush() override;
+  // Flushes and closes every file.
+  std::error_code close() override;
+  sink_stats stats() const override { return {stats_.records, stats_.bytes_out}; }
+
+  const file_sink_stats& file_stats() const noexcept { return stats_; }
 
   // The file a record received at `received` goes to.
   static std::filesystem::path path_for(const std::filesystem::path& dir, std::string_view venue,

@@ -1,6 +1,6 @@
-// The bounded hand-off from a feed thread to the sink thread: a lock-free
+// The bounded hand-off from a worker thread to the sink thread: a lock-free
 // single-producer, single-consumer ring of NDJSON lines tagged with their
-// stream.
+// stream, kind and identity (sink_record).
 //
 // A line is copied once, into the ring, with its stream's names beside it:
 // no allocation and no lock per record. The sink thread reads the lines
@@ -9,18 +9,18 @@
 // empty ring, the producer on a full one) and by the other side, to wake it,
 // when it sees that one is sleeping.
 //
-// When the ring is full, push() waits (back-pressure on the feed thread) up
-// to `max_wait`, then counts the line as dropped and says so: a full disk or
-// a stalled sink must be visible, never silent. A line that could never fit
-// is dropped and counted at once. The design's spool to local disk for a down
-// remote sink builds on this.
+// When the ring is full, push() waits (back-pressure on the worker thread) up
+// to `max_wait` (or the wait it is given), then counts the line as dropped and
+// says so: a full disk or a stalled sink must be visible, never silent. A line
+// that could never fit is dropped and counted at once. The runtime's
+// record_outlet turns what could not be queued into gap records.
 //
 // Memory: the ring is allocated once, at its full capacity. Its pages become
 // resident as the ring first reaches them: after the first lap (64 MiB of
 // lines with the default size) the whole ring is.
 //
-// Thread safety: push() from one producer thread (the daemon's io thread);
-// take() from one consumer thread; close(), depth() and dropped() from any.
+// Thread safety: push() from one producer thread (a worker); take() from one
+// consumer thread; close(), depth(), used_bytes() and dropped() from any.
 #pragma once
 
 #include <atomic>
@@ -33,21 +33,18 @@
 #include <string_view>
 
 #include "steadyfeed/core/clock.hpp"
+#include "steadyfeed/sink/sink.hpp"
 
 namespace sf {
 
 // One queued line, viewed in the ring: valid only inside take()'s callback.
-struct queued_line {
-  std::string_view venue, channel, symbol;
-  wall_us received = 0;
-  std::string_view line;
-};
+using queued_line = sink_record;
 
 class record_queue {
  public:
   // `capacity_bytes` is rounded up to a power of two, from 4 KiB to 2 GiB;
-  // each line takes its length, its names' lengths and 24 bytes, rounded up
-  // to 8. Any line that fits in the capacity can be queued.
+  // each line takes its length, its names' and id's lengths and 24 bytes,
+  // rounded up to 8. Any line that fits in the capacity can be queued.
   explicit record_queue(std::size_t capacity_bytes = std::size_t{64} << 20,
                         std::chrono::milliseconds max_wait = std::chrono::milliseconds{1000});
   record_queue(const record_queue&) = delete;
@@ -55,8 +52,14 @@ class record_queue {
 
   // False when the line was dropped: the ring stayed full for max_wait, was
   // closed while full, or could never hold the line.
+  // An id longer than 255 bytes never fits.
+  bool push(const sink_record& r) { return push(r, max_wait_); }
+  bool push(const sink_record& r, std::chrono::milliseconds max_wait);
+  // A trade line without an id (tests, benchmarks).
   bool push(std::string_view venue, std::string_view channel, std::string_view symbol,
-            wall_us received, std::string_view line);
+            wall_us received, std::string_view line) {
+    return push(sink_record{record_kind::trade, venue, channel, symbol, {}, received, line});
+  }
 
   // Calls `on_line(const queued_line&)` for every line queued, in order,
   // after waiting up to `wait` for the first. Returns how many were taken.
@@ -73,6 +76,12 @@ class record_queue {
     const std::uint64_t pushed = pushed_.load(std::memory_order_relaxed);
     return pushed > taken ? static_cast<std::size_t>(pushed - taken) : 0;
   }
+  // Bytes of the ring in use; a moment's estimate from another thread.
+  std::size_t used_bytes() const noexcept {
+    const std::uint64_t tail = tail_.load(std::memory_order_relaxed);
+    const std::uint64_t head = head_.load(std::memory_order_relaxed);
+    return head > tail ? static_cast<std::size_t>(head - tail) : 0;
+  }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
   // Whether a side is asleep: the consumer waiting for lines, the producer
   // for room.
@@ -85,7 +94,9 @@ class record_queue {
   struct header {
     std::uint32_t entry_bytes;
     std::uint32_t line_bytes;
-    std::uint16_t venue_bytes, channel_bytes, symbol_bytes, unused;
+    std::uint16_t venue_bytes, channel_bytes, symbol_bytes;
+    std::uint8_t id_bytes;
+    record_kind kind;
     wall_us received;
   };
   static_assert(sizeof(header) == 24);
@@ -93,10 +104,10 @@ class record_queue {
 
   bool drop() noexcept;
   // Whether `bytes` from `head` on are free, waiting up to max_wait for them.
-  bool reserve(std::uint64_t head, std::size_t bytes);
+  bool reserve(std::uint64_t head, std::size_t bytes, std::chrono::milliseconds max_wait);
   // Makes everything up to `head` visible and wakes a sleeping consumer.
   void publish(std::uint64_t head);
-  bool wait_for_room(std::uint64_t head, std::size_t needed);
+  bool wait_for_room(std::uint64_t head, std::size_t needed, std::chrono::milliseconds max_wait);
   bool wait_for_lines(std::chrono::milliseconds wait);
   // Frees everything up to `tail` and wakes a producer waiting for room.
   void release(std::uint64_t tail);
@@ -142,12 +153,15 @@ std::size_t record_queue::take(std::chrono::milliseconds wait, OnLine&& on_line)
     std::memcpy(&h, ring_.get() + at, sizeof h);
     const char* p = ring_.get() + at + sizeof h;
     queued_line q;
+    q.kind = h.kind;
     q.venue = {p, h.venue_bytes};
     p += h.venue_bytes;
     q.channel = {p, h.channel_bytes};
     p += h.channel_bytes;
     q.symbol = {p, h.symbol_bytes};
     p += h.symbol_bytes;
+    q.id = {p, h.id_bytes};
+    p += h.id_bytes;
     q.received = h.received;
     q.line = {p, h.line_bytes};
     on_line(q);
