@@ -19,36 +19,58 @@ book_chain chain_for(const book_rules& rules) {
 market_pipeline::market_pipeline(std::unique_ptr<venue_adapter> rest, std::vector<std::string> symbols,
                                  std::vector<channel> channels, market_pipeline_config config)
     : venue_(rest->name()), rest_(std::move(rest)), config_(std::move(config)) {
-  const bool want_trades = std::find(channels.begin(), channels.end(), channel::trades) != channels.end();
-  const bool want_book = std::find(channels.begin(), channels.end(), channel::book) != channels.end();
-  for (auto& sym : symbols) {
-    auto s = std::make_unique<symbol_state>();
-    s->symbol = sym;
-    if (want_trades) s->trades = std::make_unique<trade_arbiter>(venue_, sym, config_.arbiter);
-    if (want_book) {
-      book_sync_config bc = config_.book;
-      s->book = std::make_unique<book_sync>(venue_, sym, chain_for(rest_->book_sync()), bc);
-      symbol_state* raw = s.get();
-      s->book->set_callbacks({
-          [this, raw](const book_record& r) {
-            ++stats_.books;
-            if (!cb_.book) return;
-            book_record out = r;  // the REST snapshot's symbol view is the parser's
-            out.symbol = raw->symbol;
-            cb_.book(out);
-          },
-          [this](const gap_record& g) { pass_on(g); },
-          [this, raw](resync_kind kind, std::string_view) {
-            ++stats_.resyncs;
-            if (kind == resync_kind::rest_snapshot) {
-              fetch(pending_fetch::kind::snapshot, *raw, rest_->book_snapshot_request(raw->symbol));
-            } else if (cb_.resubscribe) {
-              cb_.resubscribe(rest_->topic(channel::book, raw->symbol));
-            }
-          },
-      });
-    }
-    symbols_.emplace(sym, std::move(s));
+  for (const auto& sym : symbols)
+    for (const channel ch : channels) add_stream(sym, ch);
+}
+
+void market_pipeline::add_stream(std::string_view symbol, channel ch) {
+  deadlines_dirty_ = true;
+  symbol_state* s = find(symbol);
+  if (!s) {
+    auto fresh = std::make_unique<symbol_state>();
+    fresh->symbol = std::string(symbol);
+    s = fresh.get();
+    symbols_.emplace(fresh->symbol, std::move(fresh));
+  }
+  if (ch == channel::trades && !s->trades) {
+    s->trades = std::make_unique<trade_arbiter>(venue_, s->symbol, config_.arbiter);
+    s->duplicates_counted = 0;
+  }
+  if (ch == channel::book && !s->book) {
+    s->book = std::make_unique<book_sync>(venue_, s->symbol, chain_for(rest_->book_sync()), config_.book);
+    s->book->set_callbacks({
+        [this, s](const book_record& r) {
+          ++stats_.books;
+          if (!cb_.book) return;
+          book_record out = r;  // the REST snapshot's symbol view is the parser's
+          out.symbol = s->symbol;
+          cb_.book(out);
+        },
+        [this](const gap_record& g) { pass_on(g); },
+        [this, s](resync_kind kind, std::string_view) {
+          ++stats_.resyncs;
+          if (kind == resync_kind::rest_snapshot) {
+            fetch(pending_fetch::kind::snapshot, *s, rest_->book_snapshot_request(s->symbol));
+          } else if (cb_.resubscribe) {
+            cb_.resubscribe(rest_->topic(channel::book, s->symbol));
+          }
+        },
+    });
+  }
+}
+
+void market_pipeline::remove_stream(std::string_view symbol, channel ch) {
+  deadlines_dirty_ = true;
+  symbol_state* s = find(symbol);
+  if (!s) return;
+  // The symbol's state stays (find()'s cache and REST replies may name it);
+  // what served the channel goes, with the fetches it was waiting for.
+  const auto kind = ch == channel::trades ? pending_fetch::kind::backfill : pending_fetch::kind::snapshot;
+  std::erase_if(pending_, [&](const auto& p) { return p.second.state == s && p.second.what == kind; });
+  if (ch == channel::trades) s->trades.reset();
+  if (ch == channel::book) {
+    s->book.reset();
+    s->snapshot_retry_at = never;
   }
 }
 

@@ -70,6 +70,13 @@ class market_pipeline {
 
   void set_callbacks(callbacks cb) { cb_ = std::move(cb); }
 
+  // Starts or stops keeping one stream at run time (a live subscription
+  // change). Adding a stream that is kept, or removing one that is not, does
+  // nothing. A removed stream's arbiter or book is dropped with its pending
+  // REST requests; added again, it starts afresh.
+  void add_stream(std::string_view symbol, channel ch);
+  void remove_stream(std::string_view symbol, channel ch);
+
   // After a restart: `symbol`'s recording already holds trades up to
   // `last_id` (see trade_arbiter::resume_after). Before the first message.
   // Returns false when the pipeline has no trades for `symbol`.
