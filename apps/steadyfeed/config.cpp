@@ -349,7 +349,8 @@ daemon_config parse_config(std::string_view yaml, std::string_view source) {
     r.problems.push_back({0, "", "the file is empty: at least one feed is required"});
     throw config_error(std::string(source), r.problems);
   }
-  if (r.check_map(root, "", {"supervisor", "feeds", "sinks", "api"})) {
+  if (r.check_map(root, "", {"workers", "supervisor", "feeds", "sinks", "api"})) {
+    r.read_int(root, "workers", "workers", c.workers, 1, 256);
     if (auto s = root["supervisor"]; s) r.supervisor(s, c);
     if (auto f = root["feeds"]; f) r.feeds(f, c);
     else r.problem(root, "feeds", "required: at least one feed");
@@ -374,6 +375,7 @@ std::string to_yaml(const daemon_config& c) {
   YAML::Emitter out;
   const auto& s = c.supervisor;
   out << YAML::BeginMap;
+  if (c.workers != 0) out << YAML::Key << "workers" << YAML::Value << c.workers;
   out << YAML::Key << "supervisor" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "profile" << YAML::Value << c.profile;
   out << YAML::Key << "connect_timeout" << YAML::Value << format_duration(s.connect_timeout);

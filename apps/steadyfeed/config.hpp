@@ -1,6 +1,7 @@
 // The daemon's configuration: a YAML file with feeds, supervisor settings (a
 // named profile plus overrides), sinks and the control API.
 //
+//   workers: 2                       # worker threads (default: one per core)
 //   supervisor:
 //     profile: production          # development | production | high-load
 //     idle_timeout: 60s            # any supervisor setting may be overridden
@@ -31,18 +32,14 @@
 
 #include "steadyfeed/core/clock.hpp"
 #include "steadyfeed/feed/supervisor_config.hpp"
+#include "steadyfeed/runtime/feed.hpp"
 
 namespace sf::daemon {
 
-struct feed_config {
-  std::string id;                     // default: venue, or venue-N when repeated
-  std::string venue;
-  std::vector<std::string> symbols;   // the venue's own spelling, or BTCUSDT style
-  std::vector<std::string> channels;  // trades, book
-  int redundancy = 1;
-  std::string ws_url;                 // empty: the venue's production endpoint
-  std::string rest_url;
-};
+// A feed as the runtime takes it. The loader fills id (default: venue, or
+// venue-N when repeated), venue, symbols, channels, redundancy and the
+// endpoints; the recorder adds the supervisor settings.
+using feed_config = sf::feed_config;
 
 struct files_sink_settings {
   bool enabled = true;
@@ -64,6 +61,7 @@ struct api_settings {
 
 struct daemon_config {
   std::string profile = "production";
+  std::size_t workers = 0;  // worker threads; 0: one per core
   supervisor_config supervisor;
   std::vector<feed_config> feeds;
   files_sink_settings files;

@@ -4,7 +4,7 @@
 
 namespace sf::daemon {
 
-std::string format_status(const std::vector<feed_status>& feeds, const sink_status& sink) {
+std::string format_status(const std::vector<feed_stats>& feeds, const sink_status& sink) {
   std::string out = fmt::format("{:<22} {:<13} {:>10} {:>8} {:>9} {:>9} {:>7} {:>8}\n", "connection", "state",
                                 "messages", "dups", "reconnect", "rotations", "quality", "stale");
   for (const auto& f : feeds) {
@@ -13,7 +13,7 @@ std::string format_status(const std::vector<feed_status>& feeds, const sink_stat
                          c.counters.messages, c.counters.duplicates_dropped, c.counters.reconnect_successes,
                          c.counters.rotations, c.quality.score, c.stale_streams.size());
     }
-    out += fmt::format("  feed {:<16} trades={} books={} gaps={} rest_failures={}\n", f.feed, f.trades, f.books, f.gaps,
+    out += fmt::format("  feed {:<16} trades={} books={} gaps={} rest_failures={}\n", f.id, f.trades, f.books, f.gaps,
                        f.rest_failures);
   }
   out += fmt::format("  sink records={} written={} KiB queue={} dropped={}{}\n", sink.records, sink.bytes_written / 1024,

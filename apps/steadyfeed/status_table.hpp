@@ -6,11 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "feed_runner.hpp"
 #include "recorder.hpp"
 
 namespace sf::daemon {
 
-std::string format_status(const std::vector<feed_status>& feeds, const sink_status& sink);
+std::string format_status(const std::vector<feed_stats>& feeds, const sink_status& sink);
 
 }  // namespace sf::daemon

@@ -1,0 +1,263 @@
+#include "steadyfeed/runtime/engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include "steadyfeed/runtime/record_outlet.hpp"
+#include "steadyfeed/sink/record_queue.hpp"
+
+namespace sf {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// How often a worker queues the gap records its outlet still owes, when no
+// record of their streams comes along to carry them.
+constexpr duration owed_gaps_interval = milliseconds{100};
+// How long the router lets lines gather after a pass: the most it adds to a
+// record's way to the sinks. A router faster than the workers would otherwise
+// take one line per pass, and the workers would pay a wake-up per record.
+constexpr std::chrono::milliseconds gather_time{1};
+
+}  // namespace
+
+struct engine::impl {
+  struct worker {
+    worker(std::size_t queue_bytes, std::chrono::milliseconds wait)
+        : queue(queue_bytes, wait), outlet(queue, wait), tick(ioc.get_executor()) {}
+    asio::io_context ioc{1};
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    std::thread thread;
+    record_queue queue;
+    record_outlet outlet;
+    asio::basic_waitable_timer<mono_clock> tick;
+    std::size_t load = 0;  // topics × redundancy of its feeds
+  };
+  struct sink_slot {
+    std::unique_ptr<sink> s;
+    sink_report report;  // the router's copy; published under `reports_mutex`
+  };
+
+  impl(engine_config c, const clock& k) : config(c), clk(k) {
+    std::size_t n = config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
+    for (std::size_t i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(config.queue_bytes, config.queue_wait));
+  }
+
+  engine_config config;
+  const clock& clk;
+  std::vector<std::unique_ptr<worker>> workers;
+  std::vector<sink_slot> sinks;
+  std::function<void(const sink_report&, const std::string&)> on_sink_error;
+  std::thread router;
+  std::atomic<bool> running{false};
+  bool started = false, stopped = false;
+
+  mutable std::mutex reports_mutex;
+  std::vector<sink_report> reports;
+  std::atomic<std::uint64_t> routed{0};
+
+  // Declared after the workers: feeds are destroyed first, while their
+  // io_contexts still exist.
+  mutable std::mutex feeds_mutex;
+  std::vector<std::unique_ptr<feed>> feeds;
+
+  void arm_tick(worker& w) {
+    w.tick.expires_at(clk.now() + owed_gaps_interval);
+    w.tick.async_wait([this, &w](const boost::system::error_code& ec) {
+      if (ec) return;
+      w.outlet.flush();
+      arm_tick(w);
+    });
+  }
+
+  void sink_failed(sink_slot& slot, std::error_code ec, std::string_view during) {
+    ++slot.report.errors;
+    slot.report.last_error = fmt::format("{} ({}): {}", during, slot.report.description, ec.message());
+    if (on_sink_error) on_sink_error(slot.report, slot.report.last_error);
+  }
+
+  void route_loop() {
+    const bool one = workers.size() == 1;
+    bool closing = false;
+    while (true) {
+      std::size_t taken = 0;
+      for (auto& w : workers) {
+        // One worker: sleep in its queue until lines come. Several: look at
+        // each in turn and sleep below.
+        taken += w->queue.take(one && !closing ? std::chrono::milliseconds{100} : std::chrono::milliseconds{0},
+                               [&](const sink_record& r) {
+                                 for (auto& slot : sinks)
+                                   if (auto ec = slot.s->write(r)) sink_failed(slot, ec, "write");
+                               });
+      }
+      routed.fetch_add(taken, std::memory_order_relaxed);
+      const time_point now = clk.now();
+      for (auto& slot : sinks)
+        if (auto ec = slot.s->tick(now)) sink_failed(slot, ec, "flush");
+      publish();
+      if (closing && taken == 0) break;
+      if (!running.load()) {
+        closing = true;  // one more pass picks up what the workers queued last
+      } else if (taken > 0 || !one) {
+        std::this_thread::sleep_for(gather_time);
+      }
+    }
+    for (auto& slot : sinks)
+      if (auto ec = slot.s->close()) sink_failed(slot, ec, "close");
+    publish();
+  }
+
+  void publish() {
+    std::lock_guard lock(reports_mutex);
+    for (std::size_t i = 0; i < sinks.size(); ++i) {
+      sinks[i].report.stats = sinks[i].s->stats();
+      reports[i] = sinks[i].report;
+    }
+  }
+};
+
+engine::engine(engine_config config, const clock& clock) : impl_(std::make_unique<impl>(config, clock)) {}
+
+engine::~engine() {
+  stop();
+  // Feeds go while their io_contexts exist (impl's member order does the same).
+  std::lock_guard lock(impl_->feeds_mutex);
+  impl_->feeds.clear();
+}
+
+void engine::add_sink(std::unique_ptr<sink> s) {
+  auto& m = *impl_;
+  if (m.started) throw std::logic_error("engine::add_sink after start()");
+  impl::sink_slot slot;
+  slot.report.name = std::string(s->name());
+  slot.report.description = s->describe();
+  slot.s = std::move(s);
+  m.reports.push_back(slot.report);
+  m.sinks.push_back(std::move(slot));
+}
+
+void engine::on_sink_error(std::function<void(const sink_report&, const std::string&)> f) {
+  impl_->on_sink_error = std::move(f);
+}
+
+feed& engine::add_feed(feed_config config, feed::callbacks cb) {
+  auto& m = *impl_;
+  if (m.stopped) throw std::logic_error("engine::add_feed after stop()");
+  if (config.id.empty()) config.id = config.venue;
+  {
+    std::lock_guard lock(m.feeds_mutex);
+    for (const auto& f : m.feeds)
+      if (f->id() == config.id) throw std::invalid_argument(fmt::format("feed {}: the id is taken by another feed", config.id));
+  }
+  auto w = std::min_element(m.workers.begin(), m.workers.end(),
+                            [](const auto& a, const auto& b) { return a->load < b->load; });
+  impl::worker& worker = **w;
+  const std::size_t load = config.symbols.size() * config.channels.size() * static_cast<std::size_t>(std::max(1, config.redundancy));
+  auto f = std::make_unique<feed>(worker.ioc.get_executor(), std::move(config), m.clk);
+  worker.load += load;
+  record_outlet* outlet = &worker.outlet;
+  auto user_record = std::move(cb.on_record);
+  cb.on_record = [outlet, user_record = std::move(user_record)](const record_view& r) {
+    if (user_record) user_record(r);
+    outlet->push(r);
+  };
+  f->set_callbacks(std::move(cb));
+  feed& out = *f;
+  {
+    std::lock_guard lock(m.feeds_mutex);
+    m.feeds.push_back(std::move(f));
+  }
+  if (m.started) out.start();
+  return out;
+}
+
+void engine::start() {
+  auto& m = *impl_;
+  if (m.started) return;
+  m.started = true;
+  m.running = true;
+  m.router = std::thread([&m] { m.route_loop(); });
+  {
+    std::lock_guard lock(m.feeds_mutex);
+    for (auto& f : m.feeds) f->start();
+  }
+  for (auto& w : m.workers) {
+    w->work.emplace(w->ioc.get_executor());
+    m.arm_tick(*w);
+    w->thread = std::thread([&ioc = w->ioc] { ioc.run(); });
+  }
+}
+
+void engine::stop() {
+  auto& m = *impl_;
+  if (!m.started || m.stopped) return;
+  m.stopped = true;
+  {
+    std::lock_guard lock(m.feeds_mutex);
+    for (auto& f : m.feeds) f->stop();
+  }
+  for (auto& w : m.workers) {
+    asio::post(w->ioc, [&w = *w] { w.tick.cancel(); });
+    w->work.reset();
+  }
+  // Closing links takes a moment (close frames); bound it.
+  const auto deadline = std::chrono::steady_clock::now() + m.config.stop_timeout;  // clock-ok: a shutdown bound, not feed time
+  for (auto& w : m.workers) {
+    while (!w->ioc.stopped() && std::chrono::steady_clock::now() < deadline)  // clock-ok: as above
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    w->ioc.stop();
+    if (w->thread.joinable()) w->thread.join();
+  }
+  // The workers are gone: this thread is now their queues' only producer.
+  for (auto& w : m.workers) w->outlet.flush(m.config.stop_timeout);
+  m.running = false;
+  for (auto& w : m.workers) w->queue.close();
+  if (m.router.joinable()) m.router.join();
+}
+
+std::size_t engine::workers() const noexcept { return impl_->workers.size(); }
+
+std::vector<feed_stats> engine::feeds() const {
+  std::lock_guard lock(impl_->feeds_mutex);
+  std::vector<feed_stats> out;
+  for (const auto& f : impl_->feeds) out.push_back(f->stats());
+  return out;
+}
+
+feed* engine::find_feed(std::string_view id) noexcept {
+  std::lock_guard lock(impl_->feeds_mutex);
+  for (auto& f : impl_->feeds)
+    if (f->id() == id) return f.get();
+  return nullptr;
+}
+
+engine_stats engine::stats() const {
+  const auto& m = *impl_;
+  engine_stats st;
+  {
+    std::lock_guard lock(m.reports_mutex);
+    st.sinks = m.reports;
+  }
+  st.workers = m.workers.size();
+  for (const auto& w : m.workers) {
+    st.queue_depth += w->queue.depth();
+    st.lost += w->outlet.lost();
+    st.loss_gaps += w->outlet.gaps_queued();
+    st.gaps_owed += w->outlet.pending_gaps();
+  }
+  st.records = m.routed.load(std::memory_order_relaxed);
+  return st;
+}
+
+}  // namespace sf

@@ -1,0 +1,294 @@
+// The runtime (engine, feeds, record outlets, sink router) against the
+// simulator on loopback: several workers, live subscription changes, and a
+// stalled sink whose lost records come back as gap records.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "sim/server.hpp"
+#include "steadyfeed/runtime/engine.hpp"
+
+namespace sf {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A sink that keeps what it is given, and can be made to stall.
+class capture_sink final : public sink {
+ public:
+  struct line {
+    record_kind kind;
+    std::string venue, channel, symbol, id, text;
+  };
+
+  std::string_view name() const noexcept override { return "capture"; }
+  std::string describe() const override { return "memory"; }
+  std::error_code write(const sink_record& r) override {
+    std::unique_lock lock(mutex_);
+    resumed_.wait(lock, [&] { return !stalled_; });
+    lines_.push_back({r.kind, std::string(r.venue), std::string(r.channel), std::string(r.symbol),
+                      std::string(r.id), std::string(r.line)});
+    ++stats_.records;
+    return {};
+  }
+  std::error_code tick(time_point) override { return {}; }
+  std::error_code flush() override { return {}; }
+  std::error_code close() override {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    return {};
+  }
+  sink_stats stats() const override { return stats_; }
+
+  void stall(bool on) {
+    {
+      std::lock_guard lock(mutex_);
+      stalled_ = on;
+    }
+    resumed_.notify_all();
+  }
+  std::vector<line> lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+  std::size_t count(std::string_view symbol, record_kind kind) const {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& l : lines_) n += l.symbol == symbol && l.kind == kind ? 1 : 0;
+    return n;
+  }
+  bool closed() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable resumed_;
+  bool stalled_ = false, closed_ = false;
+  std::vector<line> lines_;
+  sink_stats stats_;
+};
+
+struct simulator {
+  explicit simulator(std::uint64_t seed, double rate = 40) {
+    sim::server_config sc;
+    sc.symbols = {"BTCUSDT", "ETHUSDT"};
+    sc.market.seed = seed;
+    sc.market.rate = rate;
+    sc.log_to_stderr = false;
+    server.emplace(ioc, system_clock_source::instance(), sc);
+    server->start();
+    thread = std::thread([this] { ioc.run(); });
+  }
+  ~simulator() {
+    // Stopped on its own thread: the truth and the sessions are its.
+    boost::asio::post(ioc, [this] {
+      server->stop();
+      ioc.stop();
+    });
+    thread.join();
+  }
+  std::string base() const { return fmt::format("127.0.0.1:{}", server->port()); }
+
+  boost::asio::io_context ioc{1};
+  std::optional<sim::server> server;
+  std::thread thread;
+};
+
+feed_config binance_feed(const simulator& s, std::vector<std::string> symbols, std::vector<std::string> channels) {
+  feed_config f;
+  f.id = "binance";
+  f.venue = "binance-spot";
+  f.symbols = std::move(symbols);
+  f.channels = std::move(channels);
+  f.ws_url = fmt::format("ws://{}/binance-spot", s.base());
+  f.rest_url = fmt::format("http://{}/binance-spot", s.base());
+  f.supervisor.backoff.initial = 100ms;
+  f.supervisor.backoff.max = 1s;
+  f.supervisor.ws_ping_interval = 300ms;
+  f.supervisor.pong_timeout = 1s;
+  return f;
+}
+
+feed_config okx_feed(const simulator& s) {
+  feed_config f;
+  f.id = "okx";
+  f.venue = "okx";
+  f.symbols = {"BTC-USDT"};
+  f.channels = {"trades", "book"};
+  f.ws_url = fmt::format("ws://{}/okx/ws/v5/public", s.base());
+  f.rest_url = fmt::format("http://{}/okx", s.base());
+  f.supervisor.backoff.initial = 100ms;
+  return f;
+}
+
+bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds limit = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+std::uint64_t number(std::string_view text) {
+  std::uint64_t v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
+}
+
+// Trade ids of one stream, as records and as gap ranges, must cover one
+// contiguous run with nothing twice. Returns a description of the first
+// problem, or "".
+std::string check_trade_cover(const std::vector<capture_sink::line>& lines, std::string_view symbol,
+                              std::uint64_t* trades = nullptr, std::uint64_t* in_gaps = nullptr) {
+  std::uint64_t next = 0, n = 0, g = 0;
+  for (const auto& l : lines) {
+    if (l.symbol != symbol || l.channel != "trades") continue;
+    std::uint64_t from = 0, to = 0;
+    if (l.kind == record_kind::gap) {
+      const auto dash = l.id.find('-');
+      from = number(std::string_view(l.id).substr(0, dash));
+      to = number(std::string_view(l.id).substr(dash + 1));
+      g += to - from + 1;
+    } else {
+      from = to = number(l.id);
+      ++n;
+    }
+    if (next != 0 && from != next) return fmt::format("{}: expected id {} next, got {}..{}", symbol, next, from, to);
+    next = to + 1;
+  }
+  if (trades) *trades = n;
+  if (in_gaps) *in_gaps = g;
+  return n == 0 ? fmt::format("{}: no trades", symbol) : "";
+}
+
+TEST(Runtime, TwoFeedsOnTwoWorkersReachTheSinkInOrder) {
+  simulator sim(301);
+  auto* out = new capture_sink;
+  engine_config ec;
+  ec.workers = 2;
+  engine e(ec);
+  e.add_sink(std::unique_ptr<sink>(out));
+  std::atomic<std::uint64_t> seen{0};
+  feed::callbacks cb;
+  cb.on_record = [&](const record_view&) { seen.fetch_add(1); };
+  e.add_feed(binance_feed(sim, {"BTCUSDT", "ETHUSDT"}, {"trades", "book"}), cb);
+  e.add_feed(okx_feed(sim));
+  EXPECT_THROW(e.add_feed(okx_feed(sim)), std::invalid_argument);  // the id is taken
+  EXPECT_EQ(e.workers(), 2u);
+  e.start();
+  ASSERT_TRUE(wait_for([&] {
+    return out->count("BTCUSDT", record_kind::trade) > 30 && out->count("ETHUSDT", record_kind::trade) > 30 &&
+           out->count("BTC-USDT", record_kind::trade) > 30 && out->count("BTC-USDT", record_kind::book) > 10;
+  }));
+  ASSERT_TRUE(wait_for([&] { return e.find_feed("binance")->is_healthy() && e.find_feed("okx")->is_healthy(); }));
+  e.stop();
+  EXPECT_TRUE(out->closed());
+  const auto lines = out->lines();
+  for (const char* symbol : {"BTCUSDT", "ETHUSDT", "BTC-USDT"}) {
+    std::uint64_t gaps = 0;
+    EXPECT_EQ(check_trade_cover(lines, symbol, nullptr, &gaps), "");
+    EXPECT_EQ(gaps, 0u) << symbol;
+  }
+  std::uint64_t binance_records = 0;
+  for (const auto& l : lines) binance_records += l.venue == "binance-spot" ? 1 : 0;
+  EXPECT_EQ(seen.load(), binance_records);  // the user's callback saw what the sink got
+  const auto st = e.stats();
+  EXPECT_EQ(st.lost, 0u);
+  EXPECT_EQ(st.records, lines.size());
+  ASSERT_EQ(st.sinks.size(), 1u);
+  EXPECT_EQ(st.sinks[0].stats.records, lines.size());
+  const auto feeds = e.feeds();
+  ASSERT_EQ(feeds.size(), 2u);
+  std::uint64_t streamed = 0;
+  for (const auto& f : feeds)
+    for (const auto& s : f.streams) streamed += s.records + s.gaps;
+  EXPECT_EQ(streamed, lines.size());
+}
+
+TEST(Runtime, SubscriptionsChangeLiveAndOnlyTheDifferenceMoves) {
+  simulator sim(302);
+  auto* out = new capture_sink;
+  engine_config ec;
+  ec.workers = 1;
+  engine e(ec);
+  e.add_sink(std::unique_ptr<sink>(out));
+  feed& f = e.add_feed(binance_feed(sim, {"BTCUSDT"}, {"trades"}));
+  e.start();
+  ASSERT_TRUE(wait_for([&] { return out->count("BTCUSDT", record_kind::trade) > 20; }));
+  EXPECT_EQ(out->count("ETHUSDT", record_kind::trade), 0u);
+
+  EXPECT_THROW(f.subscribe({"ETHUSDT"}, {"candles"}), std::invalid_argument);
+  f.subscribe({"ETHUSDT"}, {"trades"});
+  ASSERT_TRUE(wait_for([&] { return out->count("ETHUSDT", record_kind::trade) > 20; }));
+  f.unsubscribe({"BTCUSDT"}, {"trades"});
+  // Once the unsubscription is through, BTCUSDT stops while ETHUSDT goes on.
+  ASSERT_TRUE(wait_for([&] {
+    const auto s = f.stats();
+    return !s.connections.empty() && s.connections[0].topics.size() == 1;
+  }));
+  std::this_thread::sleep_for(300ms);
+  const std::size_t btc = out->count("BTCUSDT", record_kind::trade);
+  const std::size_t eth = out->count("ETHUSDT", record_kind::trade);
+  ASSERT_TRUE(wait_for([&] { return out->count("ETHUSDT", record_kind::trade) > eth + 20; }));
+  EXPECT_EQ(out->count("BTCUSDT", record_kind::trade), btc);
+
+  const auto st = f.stats();
+  ASSERT_EQ(st.connections.size(), 1u);  // one connection carried every change
+  EXPECT_EQ(st.connections[0].counters.reconnect_successes, 0u);
+  EXPECT_TRUE(f.reconnect(0, "operator"));
+  EXPECT_FALSE(f.reconnect(1, "no such connection"));
+  ASSERT_TRUE(wait_for([&] { return f.stats().connections[0].counters.reconnect_successes >= 1; }));
+  e.stop();
+  EXPECT_EQ(check_trade_cover(out->lines(), "ETHUSDT"), "");
+}
+
+TEST(Runtime, AStalledSinkTurnsWhatCannotBeQueuedIntoGapRecordsAndHeartbeatsGoOn) {
+  simulator sim(303, 200);
+  auto* out = new capture_sink;
+  engine_config ec;
+  ec.workers = 1;
+  ec.queue_bytes = 4096;  // a few records
+  ec.queue_wait = 20ms;
+  engine e(ec);
+  e.add_sink(std::unique_ptr<sink>(out));
+  feed& f = e.add_feed(binance_feed(sim, {"BTCUSDT"}, {"trades"}));
+  e.start();
+  ASSERT_TRUE(wait_for([&] { return out->count("BTCUSDT", record_kind::trade) > 20; }));
+  out->stall(true);
+  // Longer than the pong timeout: a worker blocked on its queue would miss pongs.
+  ASSERT_TRUE(wait_for([&] { return e.stats().lost > 200; }));
+  std::this_thread::sleep_for(1500ms);
+  out->stall(false);
+  ASSERT_TRUE(wait_for([&] {
+    const auto st = e.stats();
+    return st.loss_gaps > 0 && st.gaps_owed == 0;
+  }));
+  const std::size_t after = out->count("BTCUSDT", record_kind::trade);
+  ASSERT_TRUE(wait_for([&] { return out->count("BTCUSDT", record_kind::trade) > after + 20; }));
+  const auto fs = f.stats();
+  e.stop();
+  ASSERT_EQ(fs.connections.size(), 1u);
+  EXPECT_EQ(fs.connections[0].counters.heartbeat_timeouts, 0u);
+  EXPECT_EQ(fs.connections[0].counters.reconnect_successes, 0u);
+  std::uint64_t trades = 0, in_gaps = 0;
+  EXPECT_EQ(check_trade_cover(out->lines(), "BTCUSDT", &trades, &in_gaps), "");
+  const auto st = e.stats();
+  EXPECT_EQ(in_gaps, st.lost);
+  EXPECT_GT(st.lost, 200u);
+  EXPECT_EQ(st.gaps_owed, 0u);
+}
+
+}  // namespace
+}  // namespace sf
