@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "steadyfeed/feed/venue_protocol.hpp"
+#include "steadyfeed/venue/venue_protocol.hpp"
 
 namespace sf::test {
 

@@ -31,7 +31,7 @@
 
 #include "steadyfeed/book/book_sync.hpp"
 #include "steadyfeed/core/clock.hpp"
-#include "steadyfeed/feed/supervisor.hpp"
+#include "steadyfeed/feed/message.hpp"
 #include "steadyfeed/feed/trade_arbiter.hpp"
 #include "steadyfeed/venue/venue_adapter.hpp"
 

@@ -51,27 +51,12 @@
 #include "steadyfeed/core/quality.hpp"
 #include "steadyfeed/feed/action.hpp"
 #include "steadyfeed/feed/connect_limiter.hpp"
+#include "steadyfeed/feed/message.hpp"
 #include "steadyfeed/feed/subscription_registry.hpp"
 #include "steadyfeed/feed/supervisor_config.hpp"
-#include "steadyfeed/feed/venue_protocol.hpp"
+#include "steadyfeed/venue/venue_protocol.hpp"
 
 namespace sf {
-
-// One data message, delivered once.
-struct message {
-  link_id link = 0;
-  std::string_view stream;
-  std::uint64_t seq = 0;
-  bool has_seq = false;
-  bool resets_sequence = false;
-  std::string_view frame;  // valid only during the callback
-  wall_us received = 0;
-  const record_batch* records = nullptr;  // parsed records, if the venue parses; callback only
-  // The supervisor's time at delivery: the frame's receive time, or the
-  // switch-over for frames a rotation held back. Consumers on the same clock
-  // use it instead of reading the clock again per message.
-  time_point delivered{};
-};
 
 struct supervisor_counters {
   std::uint64_t messages = 0;           // data messages delivered

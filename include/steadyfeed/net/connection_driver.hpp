@@ -36,7 +36,7 @@
 #include "steadyfeed/feed/connect_limiter.hpp"
 #include "steadyfeed/feed/supervisor.hpp"
 #include "steadyfeed/feed/supervisor_config.hpp"
-#include "steadyfeed/feed/venue_protocol.hpp"
+#include "steadyfeed/venue/venue_protocol.hpp"
 #include "steadyfeed/net/ws_link.hpp"
 
 namespace sf {

@@ -31,7 +31,7 @@
 #include <utility>
 
 #include "steadyfeed/core/record.hpp"
-#include "steadyfeed/feed/venue_protocol.hpp"
+#include "steadyfeed/venue/venue_protocol.hpp"
 #include "steadyfeed/venue/book_rules.hpp"
 #include "steadyfeed/venue/channel.hpp"
 #include "steadyfeed/venue/rest_request.hpp"
