@@ -1,11 +1,16 @@
 // What the daemon records per second: the simulator's blast (on its own
-// thread) → `steadyfeed run`'s recorder, as the daemon wires it (feed on the
-// io thread, NDJSON lines through the record queue, the sink thread), in
-// trade records per second. Run twice:
+// thread) → `steadyfeed run`'s recorder, as the daemon wires it (the
+// runtime's engine: feeds on worker threads, NDJSON lines through each
+// worker's record queue, the sink router), in trade records per second.
+// Arguments: sink, feeds, workers.
 //
-//   sinks off    the sink thread takes every line and writes none: the feed
-//                thread's rate (receive, decode, pipeline, formatting, queue);
-//   files        the default sink: hourly zstd files at the default level.
+//   sinks off, 1 feed, 1 worker   the router takes every line and writes
+//                none: one worker's rate (receive, decode, pipeline,
+//                formatting, queue);
+//   files, 1 feed, 1 worker       the default sink: hourly zstd files at the
+//                default level;
+//   files, 2 feeds, 1 and 2 workers   two blast connections (BTCUSDT and
+//                ETHUSDT) on one worker thread, then on two.
 //
 // The rate is taken between the first record and the Nth as the sink counts
 // them; stop() (drain, flush, close) is outside it. A run fails (and the
@@ -15,6 +20,7 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include <time.h>
 #include <unistd.h>
 #include <chrono>
 #include <cstdio>
@@ -35,12 +41,13 @@ constexpr std::int64_t records_per_run = 3'000'000;
 
 sf::bench::blast_server* server = nullptr;
 
-sf::daemon::daemon_config config(bool files, const fs::path& dir) {
+sf::daemon::daemon_config config(bool files, int feeds, int workers, const fs::path& dir) {
   // More frames than counted: the blast closes after its last frame, and the
   // count must be reached before that.
   const std::string base = fmt::format("127.0.0.1:{}", server->port());
   sf::daemon::daemon_config c =
       sf::daemon::parse_config(fmt::format(R"(
+workers: {3}
 feeds:
   - venue: binance-spot
     symbols: [BTCUSDT]
@@ -50,8 +57,14 @@ sinks:
   files: {{dir: "{2}"}}
 api: {{enabled: false}}
 )",
-                                           base, records_per_run + 100'000, dir.string()),
+                                           base, records_per_run + 100'000, dir.string(), workers),
                                "daemon_bench");
+  if (feeds == 2) {
+    sf::daemon::feed_config second = c.feeds.front();
+    second.id = "binance-spot-2";
+    second.symbols = {"ETHUSDT"};
+    c.feeds.push_back(second);
+  }
   // A configuration file must enable a sink; the benchmark may switch the
   // last one off to see the feed thread alone.
   c.files.enabled = files;
@@ -74,26 +87,39 @@ std::uint64_t recorded_lines(const fs::path& dir) {
   return n;
 }
 
+double process_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 void BM_Daemon(benchmark::State& state) {
   const bool files = state.range(0) != 0;
-  double seconds = 0;
+  const int feeds = static_cast<int>(state.range(1));
+  const int workers = static_cast<int>(state.range(2));
+  double seconds = 0, cpu_seconds = 0;
   std::int64_t total = 0;
   std::uint64_t bytes = 0;
   for (auto _ : state) {
     const fs::path dir =
         fs::temp_directory_path() / fmt::format("steadyfeed-daemon-bench-{}", ::getpid());
     fs::remove_all(dir);
-    sf::daemon::recorder rec(config(files, dir));
+    sf::daemon::recorder rec(config(files, feeds, workers, dir));
     rec.start();
     using clock = std::chrono::steady_clock;
     clock::time_point first{}, last{};
+    double cpu_first = 0, cpu_last = 0;
     const clock::time_point give_up = clock::now() + std::chrono::seconds{60};
     std::uint64_t records = 0;
     while (clock::now() < give_up) {
       records = rec.sinks().records;
-      if (records > 0 && first == clock::time_point{}) first = clock::now();
+      if (records > 0 && first == clock::time_point{}) {
+        first = clock::now();
+        cpu_first = process_cpu_seconds();
+      }
       if (records >= static_cast<std::uint64_t>(records_per_run)) {
         last = clock::now();
+        cpu_last = process_cpu_seconds();
         break;
       }
       std::this_thread::sleep_for(std::chrono::microseconds{200});
@@ -113,6 +139,7 @@ void BM_Daemon(benchmark::State& state) {
     const double took = std::chrono::duration<double>(last - first).count();
     state.SetIterationTime(took);
     seconds += took;
+    cpu_seconds += cpu_last - cpu_first;
     total += records_per_run;
     bytes += sink.bytes_written;
   }
@@ -120,11 +147,21 @@ void BM_Daemon(benchmark::State& state) {
   state.SetItemsProcessed(total);
   state.counters["records_per_s"] = static_cast<double>(total) / seconds;
   state.counters["ns_per_record"] = seconds * 1e9 / static_cast<double>(total);
+  // CPU of the whole process (the blast server's thread included), per record.
+  state.counters["cpu_ns_per_record"] = cpu_seconds * 1e9 / static_cast<double>(total);
   if (files)
     state.counters["bytes_per_record"] = static_cast<double>(bytes) / static_cast<double>(total);
 }
-// Argument: 0 sinks off, 1 the files sink.
-BENCHMARK(BM_Daemon)->Arg(0)->Arg(1)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
+// Arguments: sink (0 off, 1 files), feeds, workers.
+BENCHMARK(BM_Daemon)
+    ->ArgNames({"files", "feeds", "workers"})
+    ->Args({0, 1, 1})
+    ->Args({1, 1, 1})
+    ->Args({1, 2, 1})
+    ->Args({1, 2, 2})
+    ->Iterations(3)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
