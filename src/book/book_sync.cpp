@@ -11,15 +11,15 @@ book_record book_sync::owned_update::view() const {
   return r;
 }
 
-book_sync::book_sync(std::string venue, std::string symbol, book_chain chain, book_sync_config config)
-    : venue_(std::move(venue)), symbol_(std::move(symbol)), chain_(chain), config_(std::move(config)) {}
+book_sync::book_sync(std::string venue, std::string symbol, book_continuity continuity, book_sync_config config)
+    : venue_(std::move(venue)), symbol_(std::move(symbol)), continuity_(continuity), config_(std::move(config)) {}
 
 void book_sync::request_resync(std::string_view reason) {
   if (awaiting_) return;
   awaiting_ = true;
   ++stats_.resyncs;
   if (cb_.on_resync)
-    cb_.on_resync(chain_ == book_chain::update_ids ? resync_kind::rest_snapshot : resync_kind::resubscribe,
+    cb_.on_resync(continuity_ == book_continuity::update_id_range ? resync_kind::rest_snapshot : resync_kind::resubscribe,
                   reason);
 }
 
@@ -89,12 +89,12 @@ bool book_sync::verify(const book_record& r) {
 }
 
 void book_sync::on_message(const book_record& r, wall_us wall) {
-  switch (chain_) {
-    case book_chain::update_ids:
-      return binance_message(r, wall);
-    case book_chain::prev_seq:
-      return okx_message(r, wall);
-    case book_chain::snapshots: {
+  switch (continuity_) {
+    case book_continuity::update_id_range:
+      return update_id_range_message(r, wall);
+    case book_continuity::prev_seq_chain:
+      return prev_seq_chain_message(r, wall);
+    case book_continuity::snapshots_only: {
       book_record snap = r;
       snap.snapshot = true;
       apply_and_emit(snap);
@@ -104,7 +104,7 @@ void book_sync::on_message(const book_record& r, wall_us wall) {
   }
 }
 
-void book_sync::binance_message(const book_record& r, wall_us wall) {
+void book_sync::update_id_range_message(const book_record& r, wall_us wall) {
   if (!synced_) {
     owned_update u{r, {r.bids.begin(), r.bids.end()}, {r.asks.begin(), r.asks.end()}};
     buffer_.push_back(std::move(u));
@@ -120,7 +120,7 @@ void book_sync::binance_message(const book_record& r, wall_us wall) {
     const std::uint64_t from = book_id_ + 1, to = r.first_seq - 1;
     break_chain(from, to, fmt::format("update ids {}..{} missing", from, to), wall);
     buffer_.clear();
-    binance_message(r, wall);  // buffered for the new snapshot
+    update_id_range_message(r, wall);  // buffered for the new snapshot
     return;
   }
   apply_and_emit(r);
@@ -128,7 +128,7 @@ void book_sync::binance_message(const book_record& r, wall_us wall) {
 }
 
 void book_sync::on_snapshot(const book_record& snapshot, wall_us wall) {
-  if (chain_ != book_chain::update_ids || !awaiting_) return;  // late, or not ours
+  if (continuity_ != book_continuity::update_id_range || !awaiting_) return;  // late, or not ours
   // Too old: it ends before the first diff we hold begins. Ask again.
   if (!buffer_.empty() && snapshot.seq + 1 < buffer_.front().meta.first_seq) {
     awaiting_ = false;
@@ -147,11 +147,11 @@ void book_sync::on_snapshot(const book_record& snapshot, wall_us wall) {
       buffer_.push_back(u);  // a break during replay: keep the rest for the next snapshot
       continue;
     }
-    binance_message(u.view(), wall);
+    update_id_range_message(u.view(), wall);
   }
 }
 
-void book_sync::okx_message(const book_record& r, wall_us wall) {
+void book_sync::prev_seq_chain_message(const book_record& r, wall_us wall) {
   if (r.snapshot) {
     // Another connection's snapshot (redundancy, a resubscribe) of a state
     // the book already passed: nothing new in it.

@@ -40,7 +40,7 @@ struct recorder {
 };
 
 TEST(BookSyncBinance, BuffersDiffsFetchesASnapshotAndChains) {
-  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
+  book_sync s("binance-spot", "BNBBTC", book_continuity::update_id_range);
   recorder rec;
   rec.attach(s);
   msg a(157, 160, {{d("0.0024"), d("10")}}, {{d("0.0026"), d("100")}});
@@ -63,7 +63,7 @@ TEST(BookSyncBinance, BuffersDiffsFetchesASnapshotAndChains) {
 }
 
 TEST(BookSyncBinance, DropsDiffsTheSnapshotAlreadyHas) {
-  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
+  book_sync s("binance-spot", "BNBBTC", book_continuity::update_id_range);
   recorder rec;
   rec.attach(s);
   msg a(100, 105, {}, {{d("2"), d("1")}});
@@ -78,7 +78,7 @@ TEST(BookSyncBinance, DropsDiffsTheSnapshotAlreadyHas) {
 }
 
 TEST(BookSyncBinance, ASnapshotOlderThanTheBufferIsFetchedAgain) {
-  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
+  book_sync s("binance-spot", "BNBBTC", book_continuity::update_id_range);
   recorder rec;
   rec.attach(s);
   msg a(200, 205, {}, {});
@@ -91,7 +91,7 @@ TEST(BookSyncBinance, ASnapshotOlderThanTheBufferIsFetchedAgain) {
 }
 
 TEST(BookSyncBinance, AGapEmitsAGapRecordAndResyncs) {
-  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
+  book_sync s("binance-spot", "BNBBTC", book_continuity::update_id_range);
   recorder rec;
   rec.attach(s);
   msg a(10, 12, {{d("1"), d("1")}}, {{d("3"), d("1")}});
@@ -116,7 +116,7 @@ TEST(BookSyncBinance, AGapEmitsAGapRecordAndResyncs) {
 }
 
 TEST(BookSyncBinance, ACrossedBookResyncs) {
-  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
+  book_sync s("binance-spot", "BNBBTC", book_continuity::update_id_range);
   recorder rec;
   rec.attach(s);
   msg a(1, 1, {}, {});
@@ -131,7 +131,7 @@ TEST(BookSyncBinance, ACrossedBookResyncs) {
 }
 
 TEST(BookSyncBinance, ResetForgetsTheBook) {
-  book_sync s("binance-spot", "BNBBTC", book_chain::update_ids);
+  book_sync s("binance-spot", "BNBBTC", book_continuity::update_id_range);
   msg a(1, 1, {}, {});
   s.on_message(a.r, 0);
   msg snap(0, 1, {{d("1"), d("1")}}, {}, true);
@@ -145,7 +145,7 @@ TEST(BookSyncBinance, ResetForgetsTheBook) {
 }
 
 TEST(BookSyncOkx, ChainsBySeqIdWithKeepAlivesAndResets) {
-  book_sync s("okx", "BTC-USDT", book_chain::prev_seq);
+  book_sync s("okx", "BTC-USDT", book_continuity::prev_seq_chain);
   recorder rec;
   rec.attach(s);
   // The documented example: snapshot (-1,10) → (10,15) → (15,15) → (15,3) → (3,5).
@@ -170,7 +170,7 @@ TEST(BookSyncOkx, ChainsBySeqIdWithKeepAlivesAndResets) {
 }
 
 TEST(BookSyncOkx, ARedundantConnectionsOlderSnapshotIsIgnored) {
-  book_sync s("okx", "BTC-USDT", book_chain::prev_seq);
+  book_sync s("okx", "BTC-USDT", book_continuity::prev_seq_chain);
   recorder rec;
   rec.attach(s);
   msg snap(10, 10, {{d("1"), d("1")}}, {{d("2"), d("1")}}, true);
@@ -184,7 +184,7 @@ TEST(BookSyncOkx, ARedundantConnectionsOlderSnapshotIsIgnored) {
 }
 
 TEST(BookSyncOkx, RedundantCopiesOfUpdatesAreNotGaps) {
-  book_sync s("okx", "BTC-USDT", book_chain::prev_seq);
+  book_sync s("okx", "BTC-USDT", book_continuity::prev_seq_chain);
   recorder rec;
   rec.attach(s);
   msg snap(10, 10, {{d("1"), d("1")}}, {{d("2"), d("1")}}, true);
@@ -205,7 +205,7 @@ TEST(BookSyncOkx, RedundantCopiesOfUpdatesAreNotGaps) {
 TEST(BookSyncOkx, ChecksumMismatchResyncsAndZeroIsNotChecked) {
   book_sync_config c;
   c.checksum = [](const order_book& b) { return static_cast<std::int64_t>(b.bid_depth()); };
-  book_sync s("okx", "BTC-USDT", book_chain::prev_seq, c);
+  book_sync s("okx", "BTC-USDT", book_continuity::prev_seq_chain, c);
   recorder rec;
   rec.attach(s);
   msg snap(1, 1, {{d("1"), d("1")}}, {{d("2"), d("1")}}, true);
@@ -223,7 +223,7 @@ TEST(BookSyncOkx, ChecksumMismatchResyncsAndZeroIsNotChecked) {
 }
 
 TEST(BookSyncSnapshots, EveryMessageReplacesTheBook) {
-  book_sync s("hyperliquid", "SOL", book_chain::snapshots);
+  book_sync s("hyperliquid", "SOL", book_continuity::snapshots_only);
   msg a(0, 1, {{d("124.04"), d("341.81")}}, {{d("124.05"), d("427.89")}});
   msg b(0, 2, {{d("124.00"), d("1")}}, {{d("124.10"), d("2")}});
   s.on_message(a.r, 0);

@@ -8,14 +8,6 @@
 
 namespace sf {
 
-namespace {
-
-book_chain chain_for(const book_rules& rules) {
-  return rules.continuity == book_continuity::prev_seq_chain ? book_chain::prev_seq : book_chain::update_ids;
-}
-
-}  // namespace
-
 market_pipeline::market_pipeline(std::unique_ptr<venue_adapter> rest, std::vector<std::string> symbols,
                                  std::vector<channel> channels, market_pipeline_config config)
     : venue_(rest->name()), rest_(std::move(rest)), config_(std::move(config)) {
@@ -37,7 +29,10 @@ void market_pipeline::add_stream(std::string_view symbol, channel ch) {
     s->duplicates_counted = 0;
   }
   if (ch == channel::book && !s->book) {
-    s->book = std::make_unique<book_sync>(venue_, s->symbol, chain_for(rest_->book_sync()), config_.book);
+    const book_rules& rules = rest_->book_sync();
+    book_sync_config bc = config_.book;
+    if (!bc.checksum) bc.checksum = checksum_function(rules.checksum, rules.checksum_depth);
+    s->book = std::make_unique<book_sync>(venue_, s->symbol, rules.continuity, std::move(bc));
     s->book->set_callbacks({
         [this, s](const book_record& r) {
           ++stats_.books;
@@ -47,8 +42,9 @@ void market_pipeline::add_stream(std::string_view symbol, channel ch) {
           cb_.book(out);
         },
         [this](const gap_record& g) { pass_on(g); },
-        [this, s](resync_kind kind, std::string_view) {
+        [this, s](resync_kind kind, std::string_view reason) {
           ++stats_.resyncs;
+          if (cb_.resynced) cb_.resynced(s->symbol, reason);
           if (kind == resync_kind::rest_snapshot) {
             fetch(pending_fetch::kind::snapshot, *s, rest_->book_snapshot_request(s->symbol));
           } else if (cb_.resubscribe) {

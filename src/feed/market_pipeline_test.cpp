@@ -77,18 +77,23 @@ struct fixture {
   std::vector<std::string> lines;
   std::vector<std::pair<std::uint64_t, rest_request>> fetches;
   std::vector<std::string> resubscribed;
+  std::vector<std::string> resyncs;  // "symbol: reason"
   time_point now{seconds{1}};
   record_batch batch;
   std::vector<price_level> levels;
 
-  explicit fixture(book_continuity continuity = book_continuity::update_id_range)
-      : pipeline(make(continuity), {"BTCUSDT"}, {channel::trades, channel::book}) {
+  explicit fixture(book_continuity continuity = book_continuity::update_id_range,
+                   book_checksum checksum = book_checksum::none)
+      : pipeline(make(continuity, checksum), {"BTCUSDT"}, {channel::trades, channel::book}) {
     pipeline.set_callbacks({
         [this](const trade_record& t) { write("trades", t.symbol, t); },
         [this](const book_record& b) { write("book", b.symbol, b); },
         [this](const gap_record& g) { write(g.channel, g.symbol, g); },
         [this](std::uint64_t id, const rest_request& r) { fetches.emplace_back(id, r); },
         [this](std::string_view topic) { resubscribed.emplace_back(topic); },
+        [this](std::string_view symbol, std::string_view why) {
+          resyncs.push_back(std::string(symbol) + ": " + std::string(why));
+        },
     });
   }
   // Each record as "channel/symbol NDJSON".
@@ -101,9 +106,11 @@ struct fixture {
       append_json(line, "fake", r);
     lines.push_back(std::move(line));
   }
-  static std::unique_ptr<venue_adapter> make(book_continuity c) {
+  static std::unique_ptr<venue_adapter> make(book_continuity c, book_checksum checksum) {
     auto v = std::make_unique<fake_venue>();
     v->rules_.continuity = c;
+    v->rules_.checksum = checksum;
+    v->rules_.checksum_depth = 25;
     v->rules_.snapshot = c == book_continuity::prev_seq_chain ? snapshot_source::stream : snapshot_source::rest;
     return v;
   }
@@ -221,6 +228,88 @@ TEST(MarketPipeline, StreamSnapshotVenuesResubscribeOnAGap) {
   f.deliver();
   ASSERT_EQ(f.resubscribed, std::vector<std::string>{"book:BTCUSDT"});
   EXPECT_EQ(f.count("\"type\":\"gap\""), 1u);
+}
+
+// OKX's worked example from venues.md §3.7: two levels a side, whose string
+// "3366.1:7:3366.8:9:3366:6:3368:8" has the CRC32 -1881014294.
+book_record okx_snapshot(std::vector<price_level>& levels, std::int64_t checksum) {
+  levels = {{*decimal::parse("3366.1"), *decimal::parse("7")}, {*decimal::parse("3366"), *decimal::parse("6")},
+            {*decimal::parse("3366.8"), *decimal::parse("9")}, {*decimal::parse("3368"), *decimal::parse("8")}};
+  book_record snap;
+  snap.symbol = "BTCUSDT";
+  snap.seq = 10;
+  snap.snapshot = true;
+  snap.bids = {levels.data(), 2};
+  snap.asks = {levels.data() + 2, 2};
+  snap.checksum = checksum;
+  snap.has_checksum = true;
+  return snap;
+}
+
+TEST(MarketPipeline, AVenuesBookChecksumIsVerifiedAndAMismatchResyncs) {
+  std::vector<price_level> levels;
+  const std::int64_t right = -1881014294;
+  for (const bool corrupt : {false, true}) {
+    SCOPED_TRACE(corrupt ? "corrupted" : "intact");
+    fixture f(book_continuity::prev_seq_chain, book_checksum::okx_crc32);
+    f.batch.clear();
+    f.batch.books.push_back(okx_snapshot(levels, corrupt ? right + 1 : right));
+    f.deliver();
+    if (!corrupt) {
+      EXPECT_TRUE(f.pipeline.book("BTCUSDT")->synced());
+      EXPECT_TRUE(f.resyncs.empty());
+      EXPECT_TRUE(f.resubscribed.empty());
+      continue;
+    }
+    EXPECT_FALSE(f.pipeline.book("BTCUSDT")->synced());
+    EXPECT_EQ(f.pipeline.book("BTCUSDT")->stats().checksum_failures, 1u);
+    ASSERT_EQ(f.resyncs.size(), 1u);
+    EXPECT_NE(f.resyncs[0].find("BTCUSDT: checksum mismatch"), std::string::npos) << f.resyncs[0];
+    EXPECT_EQ(f.resubscribed, std::vector<std::string>{"book:BTCUSDT"});
+    EXPECT_EQ(f.pipeline.stats().resyncs, 1u);
+  }
+}
+
+TEST(MarketPipeline, ZeroMeansNoChecksumAndAVenueWithoutOneIsNotChecked) {
+  std::vector<price_level> levels;
+  fixture zero(book_continuity::prev_seq_chain, book_checksum::okx_crc32);
+  zero.batch.books.push_back(okx_snapshot(levels, 0));
+  zero.deliver();
+  EXPECT_TRUE(zero.pipeline.book("BTCUSDT")->synced());
+  fixture unchecked(book_continuity::prev_seq_chain, book_checksum::none);
+  unchecked.batch.books.push_back(okx_snapshot(levels, 12345));
+  unchecked.deliver();
+  EXPECT_TRUE(unchecked.pipeline.book("BTCUSDT")->synced());
+  EXPECT_TRUE(unchecked.resyncs.empty());
+}
+
+TEST(MarketPipeline, StreamsAreAddedAndRemovedAtRunTime) {
+  fixture f;
+  f.pipeline.remove_stream("BTCUSDT", channel::trades);
+  f.trade(1);
+  EXPECT_EQ(f.count("\"type\":\"trade\""), 0u);
+  EXPECT_EQ(f.pipeline.arbiter("BTCUSDT"), nullptr);
+  EXPECT_NE(f.pipeline.book("BTCUSDT"), nullptr);  // the other channel stays
+  f.pipeline.add_stream("BTCUSDT", channel::trades);
+  f.pipeline.add_stream("ETHUSDT", channel::trades);
+  f.trade(5);
+  f.batch.clear();
+  trade_record eth;
+  eth.symbol = "ETHUSDT";
+  eth.id = 9;
+  f.batch.trades.push_back(eth);
+  f.deliver();
+  EXPECT_EQ(f.count("trades/BTCUSDT"), 1u);
+  EXPECT_EQ(f.count("trades/ETHUSDT"), 1u);
+  EXPECT_EQ(f.pipeline.book("ETHUSDT"), nullptr);  // only the channel asked for
+  // A book awaiting its REST snapshot is removed with the request: a late
+  // reply is ignored.
+  f.book(1, 1);
+  ASSERT_EQ(f.fetches.size(), 1u);
+  f.pipeline.remove_stream("BTCUSDT", channel::book);
+  f.pipeline.on_rest_reply(f.fetches[0].first, 200, "1", f.now, 1);
+  EXPECT_EQ(f.pipeline.book("BTCUSDT"), nullptr);
+  EXPECT_EQ(f.count("book/BTCUSDT"), 0u);
 }
 
 TEST(MarketPipeline, BooksAreDroppedWhenNoConnectionIsLive) {

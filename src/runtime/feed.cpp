@@ -306,6 +306,15 @@ feed::feed(asio::io_context::executor_type executor, feed_config config, const c
         });
       },
       [self](std::string_view topic) { self->resubscribe(topic); },
+      [self](std::string_view symbol, std::string_view reason) {
+        if (!self->cb.on_event) return;
+        event e;
+        e.time = self->clk.wall_now();
+        e.kind = event_kind::resync;
+        e.level = severity::warning;
+        e.reason = fmt::format("{} book resync: {}", symbol, reason);
+        self->cb.on_event(self->config.id, e);
+      },
   });
 
   for (const auto& p : s.shards.add(topics)) s.open_shard(p.shard);

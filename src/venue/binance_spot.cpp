@@ -472,7 +472,7 @@ binance_spot::binance_spot(const venue_endpoints& endpoints)
   book_rules_.snapshot = snapshot_source::rest;
   book_rules_.continuity = book_continuity::update_id_range;
   book_rules_.snapshot_depth = 1000;
-  book_rules_.has_checksum = false;
+  book_rules_.checksum = book_checksum::none;
   book_rules_.checksum_depth = 0;
 }
 

@@ -74,7 +74,7 @@ TEST(BinanceSpot, BookSyncIsRestSnapshotWithUpdateIdRanges) {
   EXPECT_EQ(v.book_sync().snapshot, snapshot_source::rest);
   EXPECT_EQ(v.book_sync().continuity, book_continuity::update_id_range);
   EXPECT_EQ(v.book_sync().snapshot_depth, 1000u);
-  EXPECT_FALSE(v.book_sync().has_checksum);
+  EXPECT_EQ(v.book_sync().checksum, book_checksum::none);
 }
 
 // ---- URLs, topics, control messages ----------------------------------------------

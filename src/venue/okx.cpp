@@ -435,7 +435,7 @@ okx::okx(const venue_endpoints& endpoints)
   book_rules_.snapshot = snapshot_source::stream;
   book_rules_.continuity = book_continuity::prev_seq_chain;
   book_rules_.snapshot_depth = 400;
-  book_rules_.has_checksum = true;
+  book_rules_.checksum = book_checksum::okx_crc32;
   book_rules_.checksum_depth = 25;
   stream_.reserve(64);
 }

@@ -69,7 +69,7 @@ TEST(Okx, BookSyncIsStreamSnapshotWithPrevSeqChain) {
   EXPECT_EQ(v.book_sync().snapshot, snapshot_source::stream);
   EXPECT_EQ(v.book_sync().continuity, book_continuity::prev_seq_chain);
   EXPECT_EQ(v.book_sync().snapshot_depth, 400u);
-  EXPECT_TRUE(v.book_sync().has_checksum);
+  EXPECT_EQ(v.book_sync().checksum, book_checksum::okx_crc32);
   EXPECT_EQ(v.book_sync().checksum_depth, 25u);
 }
 

@@ -44,12 +44,13 @@ struct scenario {
   bool expect_no_reported_gaps = false;
   // What the fault must visibly have caused, so a fault that silently did
   // nothing cannot pass as "nothing lost".
-  enum class effect { none, reconnect, rotation, gap } expect = effect::none;
+  enum class effect { none, reconnect, rotation, gap, resync, no_resync } expect = effect::none;
+  sim::okx_ws::checksum_mode okx_checksum = sim::okx_ws::checksum_mode::crc32;
 };
 
 struct outcome {
   daemon::verify_report report;
-  std::uint64_t reconnects = 0, rotations = 0, gaps = 0;
+  std::uint64_t reconnects = 0, rotations = 0, gaps = 0, resyncs = 0;
 };
 
 std::ostream& operator<<(std::ostream& os, const scenario& s) { return os << s.name; }
@@ -65,6 +66,7 @@ outcome run_scenario(const scenario& s, const fs::path& dir) {
   sc.truth_dir = dir / "truth";
   sc.checkpoint_every = 20;
   sc.log_to_stderr = false;
+  sc.okx_checksum = s.okx_checksum;
   if (s.lifetime.count() > 0) sc.binance.limits.lifetime = s.lifetime;
   sim::fault_spec f;
   f.at = milliseconds{1500};
@@ -108,6 +110,7 @@ sinks:
     std::this_thread::sleep_for(std::chrono::milliseconds{5000});
     for (const auto& feed : rec.feeds()) {
       out.gaps += feed.gaps;
+      out.resyncs += feed.resyncs;
       for (const auto& c : feed.connections) {
         out.reconnects += c.counters.reconnect_successes;
         out.rotations += c.counters.rotations;
@@ -136,12 +139,15 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
                           "unknown={} books_compared={} books_differ={} {}\n",
                           v.stream, v.recorded, v.missing, v.reported, v.duplicates, v.out_of_order, v.mismatched,
                           v.unknown, v.books_compared, v.books_differ, v.first_problem);
-  detail += fmt::format("reconnects={} rotations={} gaps={}\n", result.reconnects, result.rotations, result.gaps);
+  detail += fmt::format("reconnects={} rotations={} gaps={} resyncs={}\n", result.reconnects, result.rotations,
+                        result.gaps, result.resyncs);
   SCOPED_TRACE("scenario " + s.name + " seed " + std::to_string(s.seed) + "\n" + detail);
   switch (s.expect) {
     case scenario::effect::reconnect: EXPECT_GE(result.reconnects, 1u); break;
     case scenario::effect::rotation: EXPECT_GE(result.rotations, 1u); break;
     case scenario::effect::gap: EXPECT_GE(result.gaps, 1u); break;
+    case scenario::effect::resync: EXPECT_GE(result.resyncs, 1u); break;
+    case scenario::effect::no_resync: EXPECT_EQ(result.resyncs, 0u); break;
     case scenario::effect::none: break;
   }
   const auto& t = report.totals;
@@ -179,7 +185,14 @@ INSTANTIATE_TEST_SUITE_P(
         scenario{"binance_reset_r1", 109, 1, "binance-spot", fault_kind::reset, {}, false, {}, false, scenario::effect::reconnect},
         scenario{"okx_half_open_r1", 110, 1, "okx", fault_kind::half_open, seconds{2}, false, {}, false, scenario::effect::reconnect},
         scenario{"binance_sequence_gap_r1", 111, 1, "binance-spot", fault_kind::sequence_gap, {}, false, {}, false, scenario::effect::gap},
-        scenario{"okx_close_r1", 112, 1, "okx", fault_kind::close, {}, false, {}, false, scenario::effect::reconnect}),
+        scenario{"okx_close_r1", 112, 1, "okx", fault_kind::close, {}, false, {}, false, scenario::effect::reconnect},
+        // A corrupted checksum is caught and the book resynced; with the
+        // checksum OKX sends since 2026 (always 0) nothing is checked and
+        // the same fault does nothing.
+        scenario{"okx_bad_checksum_r1", 113, 1, "okx", fault_kind::bad_checksum, {}, false, {}, true,
+                 scenario::effect::resync},
+        scenario{"okx_zero_checksum_r1", 114, 1, "okx", fault_kind::bad_checksum, {}, false, {}, true,
+                 scenario::effect::no_resync, sim::okx_ws::checksum_mode::zero}),
     [](const ::testing::TestParamInfo<scenario>& p) { return p.param.name; });
 
 }  // namespace

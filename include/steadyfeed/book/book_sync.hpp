@@ -1,16 +1,16 @@
 // Keeps one order book in step with a venue's book stream, by the venue's
 // documented procedure, and says when it cannot.
 //
-//   update_ids (Binance): diffs carry first/final update ids (U/u). Diffs are buffered
+//   update_id_range (Binance): diffs carry first/final update ids (U/u). Diffs are buffered
 //     while a REST snapshot is fetched; the snapshot must not be older than the
 //     first buffered diff; diffs at or below its lastUpdateId are dropped; the
 //     first applied diff must straddle lastUpdateId + 1; afterwards each diff
 //     must start at most at book id + 1 (venues.md §1.8, corrected 2025 rule).
-//   prev_seq (OKX): the WebSocket sends its own snapshot; each update's prevSeqId must
+//   prev_seq_chain (OKX): the WebSocket sends its own snapshot; each update's prevSeqId must
 //     equal the last seqId (keep-alive updates repeat it; a documented reset
 //     gives a smaller seqId with a matching prevSeqId). A non-zero checksum is
 //     verified; zero means "not provided" (OKX stopped sending them in 2026).
-//   snapshots (Hyperliquid): every message is a full book (Hyperliquid).
+//   snapshots_only (Hyperliquid): every message is a full book (Hyperliquid).
 //
 // When the chain breaks or the book crosses, the book is dropped, a `gap`
 // record names the missing sequence range, and a resync is requested (a REST
@@ -34,13 +34,12 @@
 #include <string>
 #include <vector>
 
+#include "steadyfeed/book/book_rules.hpp"
 #include "steadyfeed/book/order_book.hpp"
 #include "steadyfeed/core/clock.hpp"
 #include "steadyfeed/core/record.hpp"
 
 namespace sf {
-
-enum class book_chain : std::uint8_t { update_ids, prev_seq, snapshots };
 
 enum class resync_kind : std::uint8_t { rest_snapshot, resubscribe };
 
@@ -48,7 +47,7 @@ struct book_sync_config {
   std::size_t max_buffered = 10'000;  // diffs held while a snapshot is fetched
   bool check_crossed = true;
   // The venue's checksum of a book, compared with a message's non-zero
-  // `checksum`; unset = not checked.
+  // `checksum`; unset = not checked (checksum_function() gives a venue's).
   std::function<std::int64_t(const order_book&)> checksum;
 };
 
@@ -70,7 +69,7 @@ class book_sync {
     std::function<void(resync_kind, std::string_view reason)> on_resync;
   };
 
-  book_sync(std::string venue, std::string symbol, book_chain chain, book_sync_config config = {});
+  book_sync(std::string venue, std::string symbol, book_continuity continuity, book_sync_config config = {});
   void set_callbacks(callbacks cb) { cb_ = std::move(cb); }
 
   // A book message from the stream (update, or snapshot for okx/snapshots).
@@ -97,12 +96,12 @@ class book_sync {
   void apply_and_emit(const book_record& r);
   bool verify(const book_record& r);
   bool recently_applied(std::uint64_t prev, std::uint64_t seq) const noexcept;
-  void binance_message(const book_record& r, wall_us wall);
-  void okx_message(const book_record& r, wall_us wall);
+  void update_id_range_message(const book_record& r, wall_us wall);
+  void prev_seq_chain_message(const book_record& r, wall_us wall);
 
   std::string venue_;
   std::string symbol_;
-  book_chain chain_;
+  book_continuity continuity_;
   book_sync_config config_;
   callbacks cb_;
   order_book book_;

@@ -62,6 +62,9 @@ class market_pipeline {
     std::function<void(std::uint64_t id, const rest_request& request)> fetch;
     // Unsubscribe and subscribe `topic` again (venues that snapshot on subscribe).
     std::function<void(std::string_view topic)> resubscribe;
+    // A book was dropped and is being resynced (chain break, checksum
+    // mismatch, crossed book), and why. Optional.
+    std::function<void(std::string_view symbol, std::string_view reason)> resynced;
   };
 
   // `rest` parses REST replies and builds requests; it is not used for frames.

@@ -32,7 +32,7 @@
 
 #include "steadyfeed/core/record.hpp"
 #include "steadyfeed/venue/venue_protocol.hpp"
-#include "steadyfeed/venue/book_rules.hpp"
+#include "steadyfeed/book/book_rules.hpp"
 #include "steadyfeed/venue/channel.hpp"
 #include "steadyfeed/venue/rest_request.hpp"
 
