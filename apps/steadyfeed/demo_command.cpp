@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <iostream>
 #include <thread>
 
@@ -115,8 +116,11 @@ sinks:
     }
   }
   rec.stop();
-  simulator.stop();
-  sim_ioc.stop();
+  // The simulator is stopped on its own thread: its sessions and truth files are that thread's.
+  boost::asio::post(sim_ioc, [&] {
+    simulator.stop();
+    sim_ioc.stop();
+  });
   sim_thread.join();
 
   std::cout << "\nverify --truth " << (options.out / "truth").string() << " --data " << (options.out / "data").string()

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -118,8 +119,11 @@ sinks:
     }
     rec.stop();
   }
-  simulator.stop();
-  sim_ioc.stop();
+  // Stopped on its own thread: its sessions and truth files are that thread's.
+  boost::asio::post(sim_ioc, [&] {
+    simulator.stop();
+    sim_ioc.stop();
+  });
   sim_thread.join();
   out.report = daemon::verify_recording(dir / "truth", dir / "data");
   return out;
