@@ -1,5 +1,7 @@
 #include "steadyfeed/feed/supervisor.hpp"
 
+#include "steadyfeed/feed/heartbeat.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -83,15 +85,7 @@ struct link_state {
   time_point rotation_due = never;
   std::vector<std::string> url_topics;  // subscribed by the URL it was opened with
 
-  std::uint64_t ws_ping_counter = 0;
-  std::string ws_ping_payload;
-  time_point next_ws_ping = never;
-  time_point ws_ping_sent{};
-  time_point ws_pong_deadline = never;
-
-  time_point next_app_ping = never;
-  time_point app_ping_sent{};
-  time_point app_pong_deadline = never;
+  heartbeat beat;
 
   token_bucket control = token_bucket::unlimited();
   std::deque<control_item> queue;
@@ -140,9 +134,7 @@ struct supervisor::impl {
   quality_tracker quality;
   std::shared_ptr<connect_limiter> limiter;
 
-  duration ws_ping_interval{0};
-  duration app_ping_interval{0};
-  duration pong_timeout{0};
+  heartbeat_settings beat;  // every link's
 
   std::optional<link_state> primary;
   std::optional<link_state> candidate;  // only while rotating
@@ -245,8 +237,8 @@ struct supervisor_access {
     l.opened_at = now;
     l.last_rx = now;
     l.last_data = now;
-    if (m.ws_ping_interval.count() > 0) l.next_ws_ping = now + m.ws_ping_interval;
-    if (m.app_ping_interval.count() > 0) l.next_app_ping = now + m.app_ping_interval;
+    l.beat = heartbeat(m.beat);
+    l.beat.start(now);
     if (const duration lifetime = s.config_.lifetime.value_or(lim.lifetime); lifetime.count() > 0) {
       const duration margin = s.config_.rotation_margin;
       l.rotation_due = now + (lifetime > margin ? lifetime - margin : lifetime / 2);
@@ -728,60 +720,43 @@ struct supervisor_access {
 
   // ---- timers ---------------------------------------------------------------------
   void heartbeats(link_state& l, time_point now, wall_us wall, bool& dropped) {
-    const bool candidate = m.is_candidate(l);
-    auto timeout = [&](std::string_view what) {
+    if (const auto missed = l.beat.expired(now)) {
+      const std::string_view what = *missed == heartbeat::missed::ws_pong ? "pong" : "application pong";
       ++s.counters_.heartbeat_timeouts;
       m.quality.record_late_pong(now);
-      emit(event_kind::heartbeat_timeout, severity::warning,
-           fmt::format("no {} within {}", what, describe(m.pong_timeout)), wall, l.id);
+      const std::string why = fmt::format("no {} within {}", what, describe(m.beat.pong_timeout));
+      emit(event_kind::heartbeat_timeout, severity::warning, why, wall, l.id);
       dropped = true;
-      if (candidate) {
+      if (m.is_candidate(l)) {
         close(l, 4000, "heartbeat timeout");
-        candidate_failed(failure{make_error_code(errc::pong_timeout), 0, {}, 0, std::string(what)},
-                         now, wall);
+        candidate_failed(failure{make_error_code(errc::pong_timeout), 0, {}, 0, std::string(what)}, now, wall);
       } else {
-        drop_primary(errc::pong_timeout, fmt::format("no {} within {}", what, describe(m.pong_timeout)),
-                     now, wall);
+        drop_primary(errc::pong_timeout, why, now, wall);
       }
-    };
-    if (l.ws_pong_deadline <= now) return timeout("pong");
-    if (l.app_pong_deadline <= now) return timeout("application pong");
-    if (l.next_ws_ping <= now && l.ws_pong_deadline == never) {
-      if (take_heartbeat_token(l, now)) {
-        l.ws_ping_payload = std::to_string(++l.ws_ping_counter);
-        l.ws_ping_sent = now;
-        l.ws_pong_deadline = now + m.pong_timeout;
-        l.next_ws_ping = never;
-        s.actions_.push_back(send_frame{l.id, frame_kind::ping, l.ws_ping_payload});
-      } else {
-        l.next_ws_ping = l.control.next_available(now);
-      }
+      return;
     }
-    if (l.next_app_ping <= now && l.app_pong_deadline == never) {
-      const auto& hb = s.protocol_->heartbeat();
-      const time_point idle_due = l.last_rx + m.app_ping_interval;
-      if (hb.app_ping_when_idle && idle_due > now) {
-        l.next_app_ping = idle_due;
-      } else if (take_heartbeat_token(l, now)) {
-        l.app_ping_sent = now;
-        l.app_pong_deadline = now + m.pong_timeout;
-        l.next_app_ping = never;
-        s.actions_.push_back(send_frame{l.id, frame_kind::text, hb.app_ping_payload});
+    if (l.beat.ws_ping_due(now)) {
+      if (take_heartbeat_token(l, now))
+        s.actions_.push_back(send_frame{l.id, frame_kind::ping, std::string(l.beat.send_ws_ping(now))});
+      else
+        l.beat.defer_ws_ping(l.control.next_available(now));
+    }
+    if (l.beat.app_ping_due(now, l.last_rx)) {
+      if (take_heartbeat_token(l, now)) {
+        l.beat.send_app_ping(now);
+        s.actions_.push_back(send_frame{l.id, frame_kind::text, s.protocol_->heartbeat().app_ping_payload});
       } else {
-        l.next_app_ping = l.control.next_available(now);
+        l.beat.defer_app_ping(l.control.next_available(now));
       }
     }
   }
 
-  void pong_received(time_point sent, time_point& deadline, time_point& next_ping,
-                     duration interval, time_point now) {
-    if (deadline == never) return;  // unsolicited
-    const duration rtt = now - sent;
-    m.quality.record_rtt(rtt);
-    if (rtt > std::chrono::duration_cast<duration>(m.pong_timeout * s.config_.late_pong_fraction))
+  // A solicited pong's round trip, into the quality tracker.
+  void pong_received(std::optional<duration> rtt, time_point now) {
+    if (!rtt) return;
+    m.quality.record_rtt(*rtt);
+    if (*rtt > std::chrono::duration_cast<duration>(m.beat.pong_timeout * s.config_.late_pong_fraction))
       m.quality.record_late_pong(now);
-    deadline = never;
-    next_ping = sent + interval;
   }
 
   bool expects_data(const link_state& l) const {
@@ -904,8 +879,7 @@ struct supervisor_access {
         next = std::min(next, l->open_deadline);
         continue;
       }
-      next = std::min({next, l->next_ws_ping, l->ws_pong_deadline, l->next_app_ping,
-                       l->app_pong_deadline});
+      next = std::min(next, l->beat.next_deadline());
       if (!m.is_candidate(*l)) {
         next = std::min(next, l->rotation_due);
         if (s.config_.idle_timeout.count() > 0 && expects_data(*l))
@@ -942,10 +916,11 @@ supervisor::supervisor(supervisor_config config, std::shared_ptr<venue_protocol>
   impl_ = std::make_unique<impl>(config_, now);
   impl_->limiter = std::move(limiter);
   const auto& hb = protocol_->heartbeat();
-  impl_->ws_ping_interval = config_.ws_ping_interval.value_or(hb.ws_ping_interval);
-  impl_->app_ping_interval =
+  impl_->beat.ws_ping_interval = config_.ws_ping_interval.value_or(hb.ws_ping_interval);
+  impl_->beat.app_ping_interval =
       hb.app_ping_payload.empty() ? duration{0} : config_.app_ping_interval.value_or(hb.app_ping_interval);
-  impl_->pong_timeout = config_.pong_timeout.value_or(hb.pong_timeout);
+  impl_->beat.pong_timeout = config_.pong_timeout.value_or(hb.pong_timeout);
+  impl_->beat.app_ping_when_idle = hb.app_ping_when_idle;
   const std::size_t limit = protocol_->limits().topics_per_connection;
   if (limit > 0 && topics.size() > limit)
     throw std::invalid_argument(fmt::format(
@@ -1041,8 +1016,7 @@ void supervisor::on_frame(link_id link, std::string_view frame, time_point now, 
   }
   switch (in.kind) {
     case inbound_kind::pong:
-      a.pong_received(l->app_ping_sent, l->app_pong_deadline, l->next_app_ping,
-                      impl_->app_ping_interval, now);
+      a.pong_received(l->beat.on_app_pong(now), now);
       break;
     case inbound_kind::ping:
       l->queue.push_front(control_item{std::string(in.reply), 0, {}, 0});
@@ -1092,10 +1066,10 @@ void supervisor::on_pong(link_id link, std::string_view payload, time_point now,
   link_state* l = impl_->find(link);
   if (!l || l->phase != link_phase::open) return;
   l->last_rx = now;
-  if (payload != l->ws_ping_payload) return;  // unsolicited, or a stale one
+  const auto rtt = l->beat.on_ws_pong(payload, now);
+  if (!rtt) return;  // unsolicited, or a stale one
   supervisor_access a{*this, *impl_};
-  a.pong_received(l->ws_ping_sent, l->ws_pong_deadline, l->next_ws_ping,
-                  impl_->ws_ping_interval, now);
+  a.pong_received(rtt, now);
   a.rearm(now);
 }
 
