@@ -1,6 +1,7 @@
 #include "steadyfeed/feed/supervisor.hpp"
 
 #include "steadyfeed/feed/heartbeat.hpp"
+#include "steadyfeed/feed/stale_watch.hpp"
 
 #include <fmt/format.h>
 
@@ -93,13 +94,11 @@ struct link_state {
   string_set subscribed;
 };
 
-struct stream_state {
+// A stream as the supervisor keeps it: its activity (stale_watch), its
+// dedup watermark, and its part in a rotation's overlap.
+struct stream_state : stream_activity {
   std::uint64_t watermark = 0;
   bool has_watermark = false;
-  time_point last_msg{};
-  double mean_gap_ns = 0;
-  std::uint64_t count = 0;
-  bool stale = false;
   // rotation
   bool candidate_seen = false;
   std::uint64_t candidate_first = 0;
@@ -126,12 +125,14 @@ struct supervisor::impl {
       : random(c.seed ? c.seed : entropy_seed()),
         reconnect_backoff(c.backoff),
         rotation_backoff(c.backoff),
-        quality(now, c.quality) {}
+        quality(now, c.quality),
+        stale(c) {}
 
   rng random;
   backoff reconnect_backoff;
   backoff rotation_backoff;
   quality_tracker quality;
+  stale_watch stale;  // reads the supervisor's config_, which outlives every call
   std::shared_ptr<connect_limiter> limiter;
 
   heartbeat_settings beat;  // every link's
@@ -570,14 +571,7 @@ struct supervisor_access {
   }
 
   void note_arrival(stream_state& st, std::string_view name, time_point now, wall_us wall) {
-    if (st.count > 0) {
-      const double gap = static_cast<double>((now - st.last_msg).count());
-      st.mean_gap_ns = st.count == 1 ? gap : st.mean_gap_ns * 0.9 + gap * 0.1;
-    }
-    ++st.count;
-    st.last_msg = now;
-    if (st.stale) {
-      st.stale = false;
+    if (m.stale.on_message(st, now)) {
       emit(event_kind::stream_resumed, severity::info, fmt::format("{} resumed", name), wall,
            m.primary ? m.primary->id : 0);
     }
@@ -782,33 +776,16 @@ struct supervisor_access {
     }
   }
 
-  duration stale_threshold(const std::string& name, const stream_state& st) const {
-    if (auto it = s.config_.stale_overrides.find(name); it != s.config_.stale_overrides.end())
-      return it->second;
-    const auto adaptive = duration{static_cast<duration::rep>(st.mean_gap_ns * s.config_.stale_factor)};
-    return std::clamp(adaptive, s.config_.stale_min, s.config_.stale_max);
-  }
-
   void check_staleness(time_point now, wall_us wall) {
     if (!m.primary || m.primary->phase != link_phase::open) return;
     const link_state& l = *m.primary;
-    std::size_t liquid = 0, stale = 0;
-    for (auto& [name, st] : m.streams) {
-      if (st.count < s.config_.stale_min_messages) continue;
-      ++liquid;
-      const time_point since = std::max(st.last_msg, l.opened_at);
-      const duration silent = now - since;
-      if (!st.stale && silent > stale_threshold(name, st)) {
-        st.stale = true;
-        emit(event_kind::stream_stale, severity::warning,
-             fmt::format("{} silent for {} (usual gap {})", name, describe(silent),
-                         describe(duration{static_cast<duration::rep>(st.mean_gap_ns)})),
-             wall, l.id);
-      }
-      if (st.stale) ++stale;
-    }
-    if (liquid > 0 && stale == liquid)
-      drop_primary(errc::data_frozen, fmt::format("all {} active streams stale", liquid), now, wall);
+    const auto verdict =
+        m.stale.check(m.streams, l.opened_at, now, [&](std::string_view name, duration silent, duration usual) {
+          emit(event_kind::stream_stale, severity::warning,
+               fmt::format("{} silent for {} (usual gap {})", name, describe(silent), describe(usual)), wall, l.id);
+        });
+    if (verdict.all_stale())
+      drop_primary(errc::data_frozen, fmt::format("all {} active streams stale", verdict.liquid), now, wall);
   }
 
   void check_acks(time_point now, wall_us wall) {
