@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -21,7 +22,10 @@ std::vector<fault_spec> parse_chaos(std::string_view yaml_text, std::string_view
   const YAML::Node list = croot.IsMap() ? croot["faults"] : croot;
   if (croot.IsMap()) {
     for (const auto& kv : croot) {
-      const auto key = kv.first.as<std::string>();
+      if (!kv.first.IsScalar())
+        throw chaos_error(std::string(name) + ": line " + std::to_string(kv.first.Mark().line + 1) +
+                          ": a key must be a plain name, not a list or mapping");
+      const auto key = kv.first.Scalar();
       if (key != "faults")
         throw chaos_error(std::string(name) + ": line " + std::to_string(kv.first.Mark().line + 1) +
                           ": unknown key '" + key + "'; expected 'faults'");
@@ -45,13 +49,18 @@ std::vector<fault_spec> parse_chaos(std::string_view yaml_text, std::string_view
     std::map<std::string, std::string> fields;
     bool ok = true;
     for (const auto& kv : entry) {
-      const auto key = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) {
+        errors.push_back(where + ": a key must be a plain name, not a list or mapping");
+        ok = false;
+        continue;
+      }
+      const auto key = kv.first.Scalar();
       if (!kv.second.IsScalar()) {
         errors.push_back(where + ": " + key + ": expected a single value");
         ok = false;
         continue;
       }
-      fields[key] = kv.second.as<std::string>();
+      fields[key] = kv.second.Scalar();
     }
     if (!fields.contains("at")) {
       errors.push_back(where + ": at: missing; when the fault starts, e.g. 10s");
@@ -70,6 +79,9 @@ std::vector<fault_spec> parse_chaos(std::string_view yaml_text, std::string_view
 }
 
 std::vector<fault_spec> load_chaos_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw chaos_error(path + ": is a directory; --chaos takes a YAML file of faults");
   std::ifstream in(path);
   if (!in) throw chaos_error(path + ": cannot open");
   std::stringstream text;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 namespace sf::sim {
 namespace {
 
@@ -88,6 +90,38 @@ TEST(ChaosSchedule, SequenceResetIsAnOkxMarketFault) {
     FAIL();
   } catch (const chaos_error& e) {
     EXPECT_NE(std::string(e.what()).find("sequence_reset applies to okx only"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace sf::sim
+
+namespace sf::sim {
+namespace {
+
+TEST(ChaosSchedule, AMappingUsedAsAKeyIsAnErrorWithALineNeverAnAbort) {
+  try {
+    parse_chaos("faults:\n  - {at: 1s, fault: reset}\n? {a: 1}\n: x\n", "chaos.yaml");
+    FAIL() << "accepted";
+  } catch (const chaos_error& e) {
+    EXPECT_NE(std::string(e.what()).find("chaos.yaml: line 3: a key must be a plain name"), std::string::npos)
+        << e.what();
+  }
+  try {
+    parse_chaos("faults:\n  - at: 1s\n    fault: reset\n    ? [x]\n    : y\n", "chaos.yaml");
+    FAIL() << "accepted";
+  } catch (const chaos_error& e) {
+    EXPECT_NE(std::string(e.what()).find("faults[0] (line 2): a key must be a plain name"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(ChaosSchedule, ADirectoryIsRefusedNotReadAsNoFaults) {
+  try {
+    load_chaos_file(std::filesystem::temp_directory_path().string());
+    FAIL() << "accepted";
+  } catch (const chaos_error& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos) << e.what();
   }
 }
 

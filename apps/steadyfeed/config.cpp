@@ -10,6 +10,7 @@
 #include <charconv>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -40,7 +41,11 @@ class reader {
       return false;
     }
     for (const auto& kv : map) {
-      const auto name = kv.first.as<std::string>();
+      if (!kv.first.IsScalar()) {
+        problem(kv.first, key.empty() ? "(key)" : key + ".(key)", "a key must be a plain name, not a list or mapping");
+        continue;
+      }
+      const auto name = kv.first.Scalar();
       if (std::find(known.begin(), known.end(), name) == known.end())
         problem(kv.first, key.empty() ? name : key + "." + name,
                 fmt::format("unknown key (known: {})", join(known)));
@@ -201,6 +206,8 @@ class reader {
     }
     std::map<std::string, int> venue_count;
     std::set<std::string> ids;
+    std::map<std::pair<std::string, std::string>, std::string> stream_owner;  // (venue, symbol) → feed key
+    if (n.size() == 0) problem(n, "feeds", "at least one feed is required: an empty list records nothing");
     for (std::size_t i = 0; i < n.size(); ++i) {
       const std::string key = fmt::format("feeds[{}]", i);
       const YAML::Node f = n[i];
@@ -226,6 +233,25 @@ class reader {
         if (feed.channels[j] != "trades" && feed.channels[j] != "book")
           problem(f["channels"], fmt::format("{}.channels[{}]", key, j),
                   fmt::format("unknown channel '{}' (known: trades, book)", feed.channels[j]));
+      for (std::size_t j = 0; j < feed.symbols.size(); ++j)
+        for (std::size_t k = 0; k < j; ++k)
+          if (feed.symbols[j] == feed.symbols[k])
+            problem(f["symbols"], fmt::format("{}.symbols[{}]", key, j),
+                    fmt::format("'{}' is listed twice (also {}.symbols[{}]): remove one", feed.symbols[j], key, k));
+      for (std::size_t j = 0; j < feed.channels.size(); ++j)
+        for (std::size_t k = 0; k < j; ++k)
+          if (feed.channels[j] == feed.channels[k])
+            problem(f["channels"], fmt::format("{}.channels[{}]", key, j),
+                    fmt::format("'{}' is listed twice: remove one", feed.channels[j]));
+      if (!feed.venue.empty())
+        for (std::size_t j = 0; j < feed.symbols.size(); ++j) {
+          auto [it, fresh] = stream_owner.emplace(std::pair{feed.venue, feed.symbols[j]}, key);
+          if (!fresh && it->second != key)
+            problem(f["symbols"], fmt::format("{}.symbols[{}]", key, j),
+                    fmt::format("{} {} is already recorded by {}: two feeds would write every record twice to the "
+                                "same files; list it in one feed (use redundancy for more connections)",
+                                feed.venue, feed.symbols[j], it->second));
+        }
       read_int(f, "redundancy", key + ".redundancy", feed.redundancy, 1, 8);
       if (auto e = f["endpoints"]; e) {
         if (check_map(e, key + ".endpoints", {"ws", "rest"})) {
@@ -314,12 +340,16 @@ std::optional<duration> parse_duration(std::string_view text) {
     std::size_t j = i;
     while (j < text.size() && std::isalpha(static_cast<unsigned char>(text[j]))) ++j;
     const std::string_view unit = text.substr(i, j - i);
-    if (unit == "ms") total += milliseconds{v};
-    else if (unit == "s") total += seconds{v};
-    else if (unit == "m") total += minutes{v};
-    else if (unit == "h") total += hours{v};
-    else if (unit == "us") total += microseconds{v};
+    duration one;
+    if (unit == "ms") one = milliseconds{1};
+    else if (unit == "s") one = seconds{1};
+    else if (unit == "m") one = minutes{1};
+    else if (unit == "h") one = hours{1};
+    else if (unit == "us") one = microseconds{1};
     else return std::nullopt;
+    // Beyond what a duration holds (about 292 years): refused, never wrapped.
+    if (v > (std::numeric_limits<duration::rep>::max() - total.count()) / one.count()) return std::nullopt;
+    total += one * v;
     i = j;
   }
   return total;
@@ -349,15 +379,21 @@ daemon_config parse_config(std::string_view yaml, std::string_view source) {
     r.problems.push_back({0, "", "the file is empty: at least one feed is required"});
     throw config_error(std::string(source), r.problems);
   }
-  if (r.check_map(root, "", {"workers", "supervisor", "feeds", "sinks", "api"})) {
-    r.read_int(root, "workers", "workers", c.workers, 1, 256);
-    if (auto s = root["supervisor"]; s) r.supervisor(s, c);
-    if (auto f = root["feeds"]; f) r.feeds(f, c);
-    else r.problem(root, "feeds", "required: at least one feed");
-    if (auto s = root["sinks"]; s) r.sinks(s, c);
-    if (auto a = root["api"]; a) r.api(a, c);
-    if (!c.files.enabled && !c.stdout_sink.enabled)
-      r.problem(root, "sinks", "no sink is enabled: records would go nowhere");
+  // Any YAML shape the reader did not foresee is a problem with a line, never
+  // an abort.
+  try {
+    if (r.check_map(root, "", {"workers", "supervisor", "feeds", "sinks", "api"})) {
+      r.read_int(root, "workers", "workers", c.workers, 1, 256);
+      if (auto s = root["supervisor"]; s) r.supervisor(s, c);
+      if (auto f = root["feeds"]; f) r.feeds(f, c);
+      else r.problem(root, "feeds", "required: at least one feed");
+      if (auto s = root["sinks"]; s) r.sinks(s, c);
+      if (auto a = root["api"]; a) r.api(a, c);
+      if (!c.files.enabled && !c.stdout_sink.enabled)
+        r.problem(root, "sinks", "no sink is enabled: records would go nowhere");
+    }
+  } catch (const YAML::Exception& e) {
+    r.problems.push_back({e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "unexpected YAML: " + e.msg});
   }
   if (!r.problems.empty()) throw config_error(std::string(source), std::move(r.problems));
   return c;

@@ -140,3 +140,54 @@ TEST(Config, TheShippedDefaultConfigLoads) {
 
 }  // namespace
 }  // namespace sf::daemon
+
+namespace sf::daemon {
+namespace {
+
+std::string problems_of(std::string_view yaml) {
+  try {
+    parse_config(yaml, "t.yaml");
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(ConfigMistakes, AnEmptyFeedListIsAnError) {
+  const std::string e = problems_of("feeds: []\n");
+  EXPECT_NE(e.find("at least one feed is required"), std::string::npos) << e;
+}
+
+TEST(ConfigMistakes, TheSameStreamTwiceIsRefusedNamingBothPlaces) {
+  std::string e = problems_of("feeds:\n  - {venue: okx, symbols: [BTC-USDT]}\n  - {venue: okx, symbols: [ETH-USDT, BTC-USDT]}\n");
+  EXPECT_NE(e.find("t.yaml:3: feeds[1].symbols[1]: okx BTC-USDT is already recorded by feeds[0]"), std::string::npos)
+      << e;
+  e = problems_of("feeds:\n  - {venue: okx, symbols: [BTC-USDT, ETH-USDT, BTC-USDT]}\n");
+  EXPECT_NE(e.find("feeds[0].symbols[2]: 'BTC-USDT' is listed twice (also feeds[0].symbols[0])"), std::string::npos)
+      << e;
+  e = problems_of("feeds:\n  - {venue: okx, symbols: [BTC-USDT], channels: [trades, book, trades]}\n");
+  EXPECT_NE(e.find("feeds[0].channels[2]: 'trades' is listed twice"), std::string::npos) << e;
+  // The same symbol on two venues is two streams.
+  EXPECT_EQ(problems_of("feeds:\n  - {venue: okx, symbols: [BTC-USDT]}\n  - {venue: binance-spot, symbols: [BTC-USDT]}\n"),
+            "accepted");
+}
+
+TEST(ConfigMistakes, ADurationTooLongToHoldIsRefusedNotWrapped) {
+  EXPECT_FALSE(parse_duration("99999999999999h"));
+  EXPECT_FALSE(parse_duration("5124095h"));  // wrapped negative before
+  EXPECT_FALSE(parse_duration("2562048h"));  // just past what nanoseconds in 64 bits hold
+  EXPECT_EQ(parse_duration("2562047h"), hours{2562047});
+  EXPECT_FALSE(parse_duration("2562047h60m"));
+  const std::string e = problems_of("supervisor:\n  idle_timeout: 5124095h\nfeeds: [{venue: okx, symbols: [A-B]}]\n");
+  EXPECT_NE(e.find("t.yaml:2: supervisor.idle_timeout: expected a duration"), std::string::npos) << e;
+}
+
+TEST(ConfigMistakes, AMappingUsedAsAKeyIsAProblemWithALineNeverAnAbort) {
+  std::string e = problems_of("feeds: [{venue: okx, symbols: [A-B]}]\n? {a: 1}\n: x\n");
+  EXPECT_NE(e.find("t.yaml:2: (key): a key must be a plain name"), std::string::npos) << e;
+  e = problems_of("feeds:\n  - venue: okx\n    symbols: [A-B]\n    ? [x, y]\n    : z\n");
+  EXPECT_NE(e.find("t.yaml:4: feeds[0].(key): a key must be a plain name"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace sf::daemon
