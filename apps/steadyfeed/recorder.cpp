@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <optional>
+#include <stdexcept>
 
+#include "steadyfeed/sink/directory_lock.hpp"
 #include "steadyfeed/sink/file_sink.hpp"
 #include "steadyfeed/sink/resume_point.hpp"
 #include "steadyfeed/sink/stdout_sink.hpp"
@@ -19,6 +21,7 @@ struct recorder::impl {
   daemon_config config;
   const clock& clk;
   event_sink on_event;
+  std::unique_ptr<directory_lock> lock;  // the data directory, while recording
   std::optional<engine> runtime;
 };
 
@@ -57,6 +60,11 @@ recorder::~recorder() { stop(); }
 
 void recorder::start() {
   auto& m = *impl_;
+  if (m.config.files.enabled) {
+    std::string error;
+    m.lock = directory_lock::acquire(m.config.files.dir, error);
+    if (!m.lock) throw std::runtime_error(error);
+  }
   engine_config ec;
   ec.workers = m.config.workers;
   auto& runtime = m.runtime.emplace(ec, m.clk);

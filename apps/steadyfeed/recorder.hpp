@@ -42,7 +42,9 @@ class recorder {
   recorder(const recorder&) = delete;
   recorder& operator=(const recorder&) = delete;
 
-  // Throws std::invalid_argument when a feed cannot be built.
+  // Throws std::invalid_argument when a feed cannot be built, and
+  // std::runtime_error when the data directory cannot be created, written or
+  // locked (another process records into it): before anything connects.
   void start();
   void stop();
 

@@ -42,6 +42,10 @@ int run_command(const std::filesystem::path& config_file) {
   }
   std::cerr << fmt::format("steadyfeed: recording {} feed(s) to {}; Ctrl-C stops\n", config.feeds.size(),
                            config.files.enabled ? config.files.dir : "stdout");
+  if (config.api.enabled)
+    std::cerr << fmt::format("steadyfeed: note: api.listen is {}, but this version serves no control API yet; "
+                             "nothing listens there\n",
+                             config.api.listen);
   int ticks = 0;
   while (true) {
     const timespec one_second{1, 0};
