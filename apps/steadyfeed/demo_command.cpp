@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -46,6 +47,16 @@ std::vector<sim::fault_spec> fault_schedule(int total_seconds) {
 int demo_command(const demo_options& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  const fs::path marker = options.out / ".steadyfeed-demo";
+  const bool made_by_demo = fs::exists(marker, ec);
+  const bool empty = !fs::exists(options.out, ec) || (fs::is_directory(options.out, ec) && fs::is_empty(options.out, ec));
+  if (!empty && !made_by_demo && !options.force) {
+    std::cerr << fmt::format(
+        "demo: {} is not empty and was not made by demo; its data/ and truth/ would be replaced.\n"
+        "demo: choose a new or empty directory with --out, or pass --force to replace them\n",
+        options.out.string());
+    return 2;
+  }
   fs::remove_all(options.out / "data", ec);
   fs::remove_all(options.out / "truth", ec);
   fs::create_directories(options.out, ec);
@@ -53,6 +64,7 @@ int demo_command(const demo_options& options) {
     std::cerr << fmt::format("demo: cannot create {}: {}\n", options.out.string(), ec.message());
     return 2;
   }
+  std::ofstream(marker) << "made by steadyfeed demo: its data/ and truth/ are replaced on every run\n";
   if (!options.api.empty())
     std::cerr << "demo: --api " << options.api << " noted; the control API is not served by this version\n";
 
@@ -125,7 +137,10 @@ sinks:
 
   std::cout << "\nverify --truth " << (options.out / "truth").string() << " --data " << (options.out / "data").string()
             << "\n";
-  return verify_command(options.out / "truth", options.out / "data", std::cout, std::cerr);
+  const int verdict = verify_command(options.out / "truth", options.out / "data", std::cout, std::cerr);
+  std::cout << (verdict == 0 ? "PASS: nothing lost\n"
+                             : "FAIL: the recording does not match the simulator's truth (details above)\n");
+  return verdict;
 }
 
 }  // namespace sf::daemon

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   demo->add_option("--seconds", demo_options.seconds, "how long to run")->check(CLI::Range(10, 86400));
   demo->add_option("--out", demo_out, "directory for data/ and truth/");
   demo->add_option("--api", demo_options.api, "HOST:PORT for the control API");
+  demo->add_flag("--force", demo_options.force, "replace OUT/data and OUT/truth even if OUT was not made by demo");
 
   std::string venue;
   auto* normalize = app.add_subcommand("normalize", "Raw venue frames on stdin (one per line) to records on stdout");

@@ -68,3 +68,23 @@ TEST(RunMistakes, ASecondRunOnTheSameDataDirectoryIsRefusedNamingTheFirstOnesPid
 
 }  // namespace
 }  // namespace sf::test
+
+namespace sf::test {
+namespace {
+
+TEST(DemoMistakes, ADirectoryDemoDidNotMakeIsNotEmptiedWithoutForce) {
+  temp_dir dir{"demo-out"};
+  const fs::path out = dir.path / "project";
+  fs::create_directories(out / "data" / "binance-spot");
+  std::ofstream(out / "data" / "binance-spot" / "keep.ndjson") << "{}\n";
+  child_process demo({STEADYFEED_BIN, "demo", "--seconds", "10", "--out", out.string()}, dir.path / "out",
+                     dir.path / "err");
+  EXPECT_EQ(demo.wait(std::chrono::seconds{10}), 2);
+  const std::string err = read_file(dir.path / "err");
+  EXPECT_NE(err.find(out.string() + " is not empty and was not made by demo"), std::string::npos) << err;
+  EXPECT_TRUE(fs::exists(out / "data" / "binance-spot" / "keep.ndjson"));
+  EXPECT_FALSE(fs::exists(out / "truth"));
+}
+
+}  // namespace
+}  // namespace sf::test
