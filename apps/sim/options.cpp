@@ -2,6 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
 
 #include "sim/chaos_schedule.hpp"
 #include "sim/duration_text.hpp"
@@ -90,7 +93,20 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   for (const auto& s : c.symbols)
     if (!make_instrument(s)) errors.push_back("--symbols: '" + s + "' is not BASEQUOTE with a known quote (e.g. BTCUSDT)");
   if (c.symbols.empty()) errors.push_back("--symbols: at least one symbol");
-  if (rate < 0) errors.push_back("--rate: must be >= 0");
+  // Bounded, and finite: a market at 1e12 messages/s (or NaN) would spin the
+  // simulator's one thread and answer nothing, signals included.
+  constexpr double max_rate = 100'000, max_burst_factor = 1000, max_burst_rate = 1'000'000;
+  if (!std::isfinite(rate) || rate < 0 || rate > max_rate)
+    errors.push_back(fmt::format("--rate: {} is not a rate from 0 to {} messages/s per venue and symbol "
+                                 "(the blast endpoint serves higher rates)",
+                                 rate, max_rate));
+  if (!std::isfinite(burst_factor) || burst_factor <= 0 || burst_factor > max_burst_factor)
+    errors.push_back(fmt::format("--burst-factor: {} is not a factor above 0 and at most {}", burst_factor,
+                                 max_burst_factor));
+  else if (std::isfinite(rate) && rate * burst_factor > max_burst_rate)
+    errors.push_back(fmt::format("--rate × --burst-factor: {} messages/s in a burst is more than {}",
+                                 rate * burst_factor, max_burst_rate));
+  if (checkpoint_every == 0) errors.push_back("--checkpoint-every: at least 1");
   const auto dur = [&](const std::string& flag, const std::string& text, duration& target) {
     if (const auto d = parse_duration(text)) {
       target = *d;
@@ -107,7 +123,6 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   dur("--tick", tick, c.tick);
   dur("--okx-keepalive", keepalive, c.okx_keepalive);
   if (c.tick.count() <= 0) errors.push_back("--tick: must be > 0");
-  if (burst_factor <= 0) errors.push_back("--burst-factor: must be > 0");
   if (checksum == "crc32") {
     c.okx_checksum = okx_ws::checksum_mode::crc32;
   } else if (checksum == "zero") {
@@ -115,7 +130,7 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   } else {
     errors.push_back("--okx-checksum: '" + checksum + "' is neither crc32 nor zero");
   }
-  if (depth < 10) errors.push_back("--depth: at least 10");
+  if (depth < 10 || depth > 5000) errors.push_back(fmt::format("--depth: {} is not from 10 to 5000 levels", depth));
   c.market.rate = rate;
   c.market.seed = seed;
   c.market.burst_factor = burst_factor;
