@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 
@@ -56,8 +57,33 @@ int run_command(const std::filesystem::path& config_file) {
   std::cerr << "steadyfeed: stopping: closing connections, flushing files\n";
   rec.stop();
   const auto s = rec.sinks();
-  std::cerr << fmt::format("steadyfeed: stopped; {} records written, {} dropped\n", s.records, s.dropped);
-  return s.dropped == 0 ? 0 : 1;
+  std::cerr << fmt::format("steadyfeed: stopped; {} records written, {} dropped (each covered by a gap record), "
+                           "{} sink errors\n",
+                           s.records, s.dropped, s.errors);
+  // A stream that was asked for and recorded nothing is a failed run, even
+  // when everything else went well: the operator must not learn of it weeks
+  // later, when the data is needed.
+  const auto silent = streams_without_records(config, rec.feeds());
+  for (const auto& name : silent)
+    std::cerr << fmt::format("steadyfeed: {}: nothing was recorded; check the symbol's spelling for the venue\n", name);
+  if (!s.last_error.empty()) std::cerr << "steadyfeed: last sink error: " << s.last_error << '\n';
+  return s.dropped == 0 && s.errors == 0 && silent.empty() ? 0 : 1;
+}
+
+std::vector<std::string> streams_without_records(const daemon_config& config, const std::vector<feed_stats>& feeds) {
+  std::vector<std::string> out;
+  for (const auto& f : config.feeds) {
+    const auto stats = std::find_if(feeds.begin(), feeds.end(), [&](const feed_stats& s) { return s.id == f.id; });
+    for (const auto& symbol : f.symbols)
+      for (const auto& channel : f.channels) {
+        bool recorded = false;
+        if (stats != feeds.end())
+          for (const auto& st : stats->streams)
+            recorded = recorded || (st.symbol == symbol && st.channel == channel && st.records > 0);
+        if (!recorded) out.push_back(fmt::format("{} {} {}", f.venue, symbol, channel));
+      }
+  }
+  return out;
 }
 
 }  // namespace sf::daemon

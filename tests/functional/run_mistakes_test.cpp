@@ -88,3 +88,42 @@ TEST(DemoMistakes, ADirectoryDemoDidNotMakeIsNotEmptiedWithoutForce) {
 
 }  // namespace
 }  // namespace sf::test
+
+namespace sf::test {
+namespace {
+
+TEST(RunMistakes, AStreamThatRecordedNothingMakesTheRunFailNamingIt) {
+  temp_dir dir{"run-silent"};
+  child_process sim({STEADYFEED_SIM_BIN, "--listen", "127.0.0.1:0", "--venues", "binance-spot", "--symbols", "BTCUSDT",
+                     "--rate", "50"},
+                    dir.path / "sim.out", dir.path / "sim.err");
+  std::string address;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const std::string out = read_file(dir.path / "sim.out");
+        const auto at = out.find("ws://");
+        if (at == std::string::npos) return false;
+        address = out.substr(at + 5, out.find('/', at + 5) - at - 5);
+        return true;
+      },
+      std::chrono::milliseconds{10000}));
+  const fs::path config = dir.path / "steadyfeed.yaml";
+  // The simulator serves BTCUSDT only: XRPUSDT subscribes and never speaks.
+  std::ofstream(config) << "feeds:\n  - venue: binance-spot\n    symbols: [BTCUSDT, XRPUSDT]\n    channels: [trades]\n"
+                        << "    endpoints: {ws: \"ws://" << address << "/binance-spot\", rest: \"http://" << address
+                        << "/binance-spot\"}\n"
+                        << "sinks:\n  files: {dir: \"" << (dir.path / "data").string() << "\"}\n"
+                        << "api: {enabled: false}\n";
+  child_process run({STEADYFEED_BIN, "run", "-c", config.string()}, dir.path / "run.out", dir.path / "run.err");
+  ASSERT_TRUE(poll_until([&] { return fs::exists(dir.path / "data" / "binance-spot" / "trades" / "BTCUSDT"); },
+                         std::chrono::milliseconds{15000}))
+      << read_file(dir.path / "run.err");
+  run.signal(SIGTERM);
+  EXPECT_EQ(run.wait(std::chrono::seconds{10}), 1);
+  const std::string err = read_file(dir.path / "run.err");
+  EXPECT_NE(err.find("binance-spot XRPUSDT trades: nothing was recorded"), std::string::npos) << err;
+  EXPECT_EQ(err.find("BTCUSDT trades: nothing was recorded"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace sf::test
