@@ -28,6 +28,7 @@ std::string join(const std::vector<std::string_view>& names) {
 class reader {
  public:
   std::vector<config_problem> problems;
+  std::vector<config_problem> notes;  // changes made, to be said
 
   void problem(const YAML::Node& at, const std::string& key, std::string message) {
     const int line = at.IsDefined() && at.Mark().line >= 0 ? at.Mark().line + 1 : 0;
@@ -222,17 +223,32 @@ class reader {
       }
       feed.symbols = read_list(f, "symbols", key + ".symbols");
       if (feed.symbols.empty()) problem(f, key + ".symbols", "at least one symbol is required");
-      for (std::size_t j = 0; j < feed.symbols.size(); ++j)
-        if (feed.symbols[j].empty() ||
-            feed.symbols[j].find_first_of(" /\\?&#\"") != std::string::npos)
-          problem(f["symbols"], fmt::format("{}.symbols[{}]", key, j),
-                  fmt::format("'{}' is not a symbol", feed.symbols[j]));
       feed.channels = read_list(f, "channels", key + ".channels");
       if (feed.channels.empty()) feed.channels = {"trades", "book"};
       for (std::size_t j = 0; j < feed.channels.size(); ++j)
         if (feed.channels[j] != "trades" && feed.channels[j] != "book")
           problem(f["channels"], fmt::format("{}.channels[{}]", key, j),
                   fmt::format("unknown channel '{}' (known: trades, book)", feed.channels[j]));
+      // Each symbol in the venue's own spelling: a wrong one would subscribe
+      // to nothing, silently.
+      const auto adapter = feed.venue.empty() ? nullptr : make_venue_adapter(feed.venue);
+      for (std::size_t j = 0; j < feed.symbols.size(); ++j) {
+        const std::string item = fmt::format("{}.symbols[{}]", key, j);
+        const YAML::Node list = f["symbols"];
+        const YAML::Node at = list.IsSequence() ? list[j] : list;  // a lone symbol may be a plain scalar
+        if (!adapter) {  // an unknown venue, reported above
+          if (feed.symbols[j].empty()) problem(at, item, "an empty symbol");
+          continue;
+        }
+        const auto spelt = adapter->spell_symbol(feed.symbols[j]);
+        if (!spelt.ok()) {
+          problem(at, item, spelt.problem);
+        } else if (spelt.symbol != feed.symbols[j]) {
+          const int line = at.IsDefined() && at.Mark().line >= 0 ? at.Mark().line + 1 : 0;
+          notes.push_back({line, item, fmt::format("'{}' is spelt {} on {}", feed.symbols[j], spelt.symbol, feed.venue)});
+          feed.symbols[j] = spelt.symbol;
+        }
+      }
       for (std::size_t j = 0; j < feed.symbols.size(); ++j)
         for (std::size_t k = 0; k < j; ++k)
           if (feed.symbols[j] == feed.symbols[k])
@@ -396,6 +412,9 @@ daemon_config parse_config(std::string_view yaml, std::string_view source) {
     r.problems.push_back({e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "unexpected YAML: " + e.msg});
   }
   if (!r.problems.empty()) throw config_error(std::string(source), std::move(r.problems));
+  for (const auto& n : r.notes)
+    c.notes.push_back(n.line > 0 ? fmt::format("{}:{}: {}: {}", source, n.line, n.key, n.message)
+                                 : fmt::format("{}: {}: {}", source, n.key, n.message));
   return c;
 }
 

@@ -67,6 +67,9 @@ struct daemon_config {
   files_sink_settings files;
   stdout_sink_settings stdout_sink;
   api_settings api;
+  // What the loader changed, to say so ("t.yaml:4: feeds[0].symbols[0]:
+  // 'btcusdt' is spelt BTCUSDT on binance-spot").
+  std::vector<std::string> notes;
 };
 
 struct config_problem {

@@ -191,3 +191,29 @@ TEST(ConfigMistakes, AMappingUsedAsAKeyIsAProblemWithALineNeverAnAbort) {
 
 }  // namespace
 }  // namespace sf::daemon
+
+namespace sf::daemon {
+namespace {
+
+TEST(ConfigMistakes, SymbolsAreRespeltForTheVenueAndTheChangeIsSaid) {
+  const auto c = parse_config(
+      "feeds:\n  - venue: binance-spot\n    symbols: [btcusdt, ETH-USDT]\n  - venue: okx\n    symbols: [BTCUSDT]\n",
+      "t.yaml");
+  EXPECT_EQ(c.feeds[0].symbols, (std::vector<std::string>{"BTCUSDT", "ETHUSDT"}));
+  EXPECT_EQ(c.feeds[1].symbols, (std::vector<std::string>{"BTC-USDT"}));
+  ASSERT_EQ(c.notes.size(), 3u);
+  EXPECT_EQ(c.notes[0], "t.yaml:3: feeds[0].symbols[0]: 'btcusdt' is spelt BTCUSDT on binance-spot");
+  EXPECT_EQ(c.notes[2], "t.yaml:5: feeds[1].symbols[0]: 'BTCUSDT' is spelt BTC-USDT on okx");
+  // Two spellings of one market in one feed are one stream twice.
+  const std::string e = problems_of("feeds:\n  - {venue: binance-spot, symbols: [BTCUSDT, btcusdt]}\n");
+  EXPECT_NE(e.find("'BTCUSDT' is listed twice"), std::string::npos) << e;
+}
+
+TEST(ConfigMistakes, ASymbolTheVenueCannotSpellIsRefusedWithTheSpellingItWants) {
+  const std::string e = problems_of("feeds:\n  - venue: okx\n    symbols: [XTUSD, BTC USDT]\n");
+  EXPECT_NE(e.find("t.yaml:3: feeds[0].symbols[0]: cannot tell base from quote in 'XTUSD'"), std::string::npos) << e;
+  EXPECT_NE(e.find("feeds[0].symbols[1]: 'BTC USDT' is not an OKX instrument"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace sf::daemon

@@ -21,6 +21,7 @@ int run_command(const std::filesystem::path& config_file) {
     std::cerr << e.what() << '\n';
     return 2;
   }
+  for (const auto& note : config.notes) std::cerr << "steadyfeed: note: " << note << '\n';
   // Signals are taken synchronously by this thread; every other thread
   // inherits the blocked mask.
   sigset_t signals;

@@ -26,6 +26,7 @@ class fake_venue final : public venue_adapter {
   std::string subscribe_message(std::span<const std::string>, std::uint64_t) const override { return {}; }
   std::string unsubscribe_message(std::span<const std::string>, std::uint64_t) const override { return {}; }
   inbound decode(std::string_view) noexcept override { return {}; }
+  symbol_spelling spell_symbol(std::string_view text) const override { return {std::string(text), {}}; }
   std::string topic(channel c, std::string_view symbol) const override {
     return std::string(c == channel::trades ? "trades:" : "book:") + std::string(symbol);
   }

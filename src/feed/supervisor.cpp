@@ -784,8 +784,23 @@ struct supervisor_access {
           emit(event_kind::stream_stale, severity::warning,
                fmt::format("{} silent for {} (usual gap {})", name, describe(silent), describe(usual)), wall, l.id);
         });
-    if (verdict.all_stale())
+    if (verdict.all_stale()) {
       drop_primary(errc::data_frozen, fmt::format("all {} active streams stale", verdict.liquid), now, wall);
+      return;
+    }
+    // A topic the venue took that has said nothing at all is as loud as a
+    // stale one: most often a symbol the venue spells otherwise, or one it
+    // does not trade. It is reported once; its first message is a resume.
+    if (now - l.opened_at <= s.config_.stale_max) return;
+    for (const auto& entry : s.registry_.entries()) {
+      if (entry.status == topic_status::failed || m.streams.find(entry.topic) != m.streams.end()) continue;
+      stream_state& st = m.streams.emplace(entry.topic, stream_state{}).first->second;
+      st.stale = true;
+      emit(event_kind::stream_stale, severity::warning,
+           fmt::format("{} has delivered nothing in the {} since the connection opened", entry.topic,
+                       describe(now - l.opened_at)),
+           wall, l.id);
+    }
   }
 
   void check_acks(time_point now, wall_us wall) {

@@ -570,3 +570,40 @@ TEST(SupervisorConfig, ProfilesExistAndValidate) {
 
 }  // namespace
 }  // namespace sf
+
+namespace sf {
+namespace {
+
+TEST(Supervisor, ATopicThatNeverSpeaksIsReportedOnceAsStale) {
+  auto c = quiet_config();
+  c.stale_max = seconds{30};
+  harness h(c, venue(), {"a", "b"});
+  h.auto_ack = true;  // both topics taken by the venue: only one speaks
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 290; ++i) {  // 29 s: within stale_max, nothing to say yet
+    h.advance(milliseconds{100});
+    h.frame(l, "D|a|" + std::to_string(++seq) + "|x");
+  }
+  EXPECT_FALSE(h.has_event(event_kind::stream_stale));
+  for (int i = 0; i < 300; ++i) {
+    h.advance(milliseconds{100});
+    h.frame(l, "D|a|" + std::to_string(++seq) + "|x");
+  }
+  std::size_t reports = 0;
+  for (const auto& e : h.events)
+    if (e.kind == event_kind::stream_stale) {
+      ++reports;
+      EXPECT_NE(e.reason.find("b has delivered nothing"), std::string::npos) << e.reason;
+    }
+  EXPECT_EQ(reports, 1u);
+  EXPECT_EQ(h.sup.state(), connection_state::connected);  // one silent topic does not drop the others
+  EXPECT_EQ(h.sup.snapshot().stale_streams, std::vector<std::string>{"b"});
+  h.frame(l, "D|b|1|x");
+  EXPECT_TRUE(h.has_event(event_kind::stream_resumed));
+}
+
+}  // namespace
+}  // namespace sf

@@ -144,11 +144,13 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
       chans.push_back(*ch);
     }
     std::vector<std::string> out;
-    for (const auto& sym : symbols) {
-      if (sym.empty()) throw std::invalid_argument(fmt::format("feed {}: an empty symbol", config.id));
+    for (const auto& text : symbols) {
+      // The venue's own spelling: a wrong one would subscribe to nothing.
+      const symbol_spelling sym = topics_adapter->spell_symbol(text);
+      if (!sym.ok()) throw std::invalid_argument(fmt::format("feed {}: {}", config.id, sym.problem));
       for (const channel ch : chans) {
-        out.push_back(topics_adapter->topic(ch, sym));
-        if (streams_out) streams_out->emplace_back(sym, ch);
+        out.push_back(topics_adapter->topic(ch, sym.symbol));
+        if (streams_out) streams_out->emplace_back(sym.symbol, ch);
       }
     }
     return out;

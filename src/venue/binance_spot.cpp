@@ -1,5 +1,7 @@
 #include "venue/binance_spot.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <new>
@@ -599,6 +601,16 @@ inbound binance_spot::decode_frame(std::string_view frame, frame_room room) {
   if (raw_event != event_type::none)
     return invalid("event without the combined-stream wrapper (raw /ws stream?)");
   return invalid("unrecognised frame: no stream data, result or error");
+}
+
+symbol_spelling binance_spot::spell_symbol(std::string_view text) const {
+  // Binance spells a spot market as base and quote in upper case, run
+  // together: BTCUSDT. Case and separators are respelt; nothing is guessed.
+  auto canonical = canonical_symbol_text(text, "");
+  if (!canonical)
+    return symbol_spelling::refused(fmt::format(
+        "'{}' is not a Binance symbol: letters and digits only, base and quote together, e.g. BTCUSDT", text));
+  return {std::move(*canonical), {}};
 }
 
 std::string binance_spot::topic(channel c, std::string_view symbol) const {

@@ -1,5 +1,7 @@
 #include "venue/okx.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -602,6 +604,24 @@ inbound okx::decode_frame(std::string_view frame, frame_room room) {
     in.records = &batch_;
   }
   return in;
+}
+
+symbol_spelling okx::spell_symbol(std::string_view text) const {
+  // OKX spells a spot instrument BASE-QUOTE in upper case: BTC-USDT.
+  auto canonical = canonical_symbol_text(text, "-");
+  if (!canonical)
+    return symbol_spelling::refused(fmt::format(
+        "'{}' is not an OKX instrument: letters and digits, base and quote apart, e.g. BTC-USDT", text));
+  const auto dashes = std::count(canonical->begin(), canonical->end(), '-');
+  if (dashes == 1) return {std::move(*canonical), {}};
+  if (dashes > 1)
+    return symbol_spelling::refused(
+        fmt::format("'{}' is not a spot instrument (BASE-QUOTE, e.g. BTC-USDT); the okx venue records spot", text));
+  const auto split = split_base_quote(*canonical);
+  if (!split)
+    return symbol_spelling::refused(fmt::format(
+        "cannot tell base from quote in '{}'; spell it as OKX does, BASE-QUOTE, e.g. BTC-USDT", text));
+  return {split->first + "-" + split->second, {}};
 }
 
 std::string okx::topic(channel c, std::string_view symbol) const {

@@ -42,6 +42,7 @@ class okx final : public json_venue_adapter {
   std::string url(std::span<const std::string> topics) const override;
 
   std::string topic(channel c, std::string_view symbol) const override;
+  symbol_spelling spell_symbol(std::string_view text) const override;
   std::optional<std::pair<channel, std::string>> parse_topic(std::string_view topic) const override;
   rest_request book_snapshot_request(std::string_view symbol) const override;
   rest_request trade_backfill_request(std::string_view symbol, std::uint64_t first_missing,

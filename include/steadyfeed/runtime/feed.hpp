@@ -46,7 +46,9 @@ namespace sf {
 struct feed_config {
   std::string id;                     // names the feed's connections: "<id>/<n>"
   std::string venue;                  // one of known_venues()
-  std::vector<std::string> symbols;   // the venue's own spelling
+  // Respelt in the venue's own spelling where unambiguous (btcusdt →
+  // BTCUSDT, BTCUSDT → BTC-USDT on OKX); refused where not.
+  std::vector<std::string> symbols;
   std::vector<std::string> channels;  // "trades", "book"
   int redundancy = 1;                 // live connections per shard, 1 to 8
   std::string ws_url;                 // empty: the venue's production endpoint
@@ -91,9 +93,9 @@ class feed {
   };
 
   // Throws std::invalid_argument naming the feed and the problem when the
-  // feed cannot be built: unknown venue, no symbols or channels, an unknown
-  // channel, a redundancy out of range, or more topics than max_connections
-  // can carry.
+  // feed cannot be built: unknown venue, no symbols or channels, a symbol
+  // the venue cannot spell, an unknown channel, a redundancy out of range, or
+  // more topics than max_connections can carry.
   feed(boost::asio::io_context::executor_type executor, feed_config config, const clock& clock,
        std::shared_ptr<connect_limiter> limiter = nullptr);
   ~feed();

@@ -35,6 +35,7 @@
 #include "steadyfeed/book/book_rules.hpp"
 #include "steadyfeed/venue/channel.hpp"
 #include "steadyfeed/venue/rest_request.hpp"
+#include "steadyfeed/venue/symbol_spelling.hpp"
 
 namespace sf {
 
@@ -55,6 +56,9 @@ class venue_adapter : public venue_protocol {
   // (BTCUSDT, BTC-USDT). This string is the topic the supervisor subscribes and
   // the `inbound::stream` of the data it decodes.
   virtual std::string topic(channel c, std::string_view symbol) const = 0;
+  // `text` in the venue's own spelling (BTCUSDT, BTC-USDT) where that is
+  // unambiguous, or the reason it is refused (symbol_spelling.hpp).
+  virtual symbol_spelling spell_symbol(std::string_view text) const = 0;
   // The inverse of topic(): channel and the venue's own symbol; nullopt for a
   // topic that is not one of ours.
   virtual std::optional<std::pair<channel, std::string>> parse_topic(
