@@ -144,7 +144,7 @@ class reader {
     if (!check_map(n, "supervisor",
                    {"profile", "backoff", "connect_timeout", "idle_timeout", "rotation_margin",
                     "overlap_timeout", "ack_timeout", "stale_min", "stale_max", "stale_factor",
-                    "ws_ping_interval", "app_ping_interval", "pong_timeout", "journal_capacity"}))
+                    "ws_ping_interval", "app_ping_interval", "pong_timeout", "journal_capacity", "lifetime"}))
       return;
     if (auto p = n["profile"]; p) {
       const std::string name = scalar(p, "supervisor.profile");
@@ -177,6 +177,7 @@ class reader {
     optional_duration("ws_ping_interval", s.ws_ping_interval, true);
     optional_duration("app_ping_interval", s.app_ping_interval, true);
     optional_duration("pong_timeout", s.pong_timeout, false);
+    optional_duration("lifetime", s.lifetime, false);
     if (auto b = n["backoff"]; b) {
       if (check_map(b, "supervisor.backoff",
                     {"initial", "max", "multiplier", "jitter", "jitter_mode", "max_attempts", "reset_after"})) {
@@ -212,8 +213,21 @@ class reader {
     for (std::size_t i = 0; i < n.size(); ++i) {
       const std::string key = fmt::format("feeds[{}]", i);
       const YAML::Node f = n[i];
-      if (!check_map(f, key, {"id", "venue", "symbols", "channels", "redundancy", "endpoints"})) continue;
+      if (!check_map(f, key, {"id", "venue", "symbols", "channels", "redundancy", "endpoints", "lifetime",
+                              "rotation_margin"}))
+        continue;
       feed_config feed;
+      // The supervisor settings, with this feed's own lifetime rules: a venue
+      // whose connections live otherwise than the built-in rule says is
+      // rotated before its cut, not only cut.
+      feed.supervisor = c.supervisor;
+      if (f["lifetime"]) {
+        duration d{};
+        const auto before = problems.size();
+        read_duration(f, "lifetime", key + ".lifetime", d);
+        if (problems.size() == before) feed.supervisor.lifetime = d;
+      }
+      read_duration(f, "rotation_margin", key + ".rotation_margin", feed.supervisor.rotation_margin, true);
       read_string(f, "venue", key + ".venue", feed.venue);
       if (feed.venue.empty()) {
         problem(f, key + ".venue", "required");
@@ -436,6 +450,7 @@ std::string to_yaml(const daemon_config& c) {
   out << YAML::Key << "connect_timeout" << YAML::Value << format_duration(s.connect_timeout);
   out << YAML::Key << "idle_timeout" << YAML::Value << format_duration(s.idle_timeout);
   out << YAML::Key << "rotation_margin" << YAML::Value << format_duration(s.rotation_margin);
+  if (s.lifetime) out << YAML::Key << "lifetime" << YAML::Value << format_duration(*s.lifetime);
   out << YAML::Key << "overlap_timeout" << YAML::Value << format_duration(s.overlap_timeout);
   out << YAML::Key << "ack_timeout" << YAML::Value << format_duration(s.ack_timeout);
   out << YAML::Key << "stale_min" << YAML::Value << format_duration(s.stale_min);
@@ -461,9 +476,13 @@ std::string to_yaml(const daemon_config& c) {
     out << YAML::Key << "symbols" << YAML::Value << YAML::Flow << f.symbols;
     out << YAML::Key << "channels" << YAML::Value << YAML::Flow << f.channels;
     out << YAML::Key << "redundancy" << YAML::Value << f.redundancy;
+    if (f.supervisor.lifetime) out << YAML::Key << "lifetime" << YAML::Value << format_duration(*f.supervisor.lifetime);
+    out << YAML::Key << "rotation_margin" << YAML::Value << format_duration(f.supervisor.rotation_margin);
     out << YAML::Key << "endpoints" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "ws" << YAML::Value << (f.ws_url.empty() ? "default" : f.ws_url);
-    out << YAML::Key << "rest" << YAML::Value << (f.rest_url.empty() ? "default" : f.rest_url);
+    // Resolved: the venue's production endpoints unless the file names others.
+    const auto adapter = make_venue_adapter(f.venue, {f.ws_url, f.rest_url});
+    out << YAML::Key << "ws" << YAML::Value << (adapter ? adapter->ws_url() : f.ws_url);
+    out << YAML::Key << "rest" << YAML::Value << (adapter ? adapter->rest_url() : f.rest_url);
     out << YAML::EndMap << YAML::EndMap;
   }
   out << YAML::EndSeq;

@@ -217,3 +217,28 @@ TEST(ConfigMistakes, ASymbolTheVenueCannotSpellIsRefusedWithTheSpellingItWants) 
 
 }  // namespace
 }  // namespace sf::daemon
+
+namespace sf::daemon {
+namespace {
+
+TEST(ConfigMistakes, LifetimeAndRotationMarginAreSettableGloballyAndPerFeed) {
+  const auto c = parse_config(
+      "supervisor: {lifetime: 1h, rotation_margin: 2m}\n"
+      "feeds:\n  - {venue: okx, symbols: [BTC-USDT], lifetime: 10m, rotation_margin: 30s}\n"
+      "  - {venue: binance-spot, symbols: [BTCUSDT]}\n",
+      "t.yaml");
+  EXPECT_EQ(c.supervisor.lifetime, hours{1});
+  EXPECT_EQ(c.feeds[0].supervisor.lifetime, minutes{10});
+  EXPECT_EQ(c.feeds[0].supervisor.rotation_margin, seconds{30});
+  EXPECT_EQ(c.feeds[1].supervisor.lifetime, hours{1});
+  EXPECT_EQ(c.feeds[1].supervisor.rotation_margin, minutes{2});
+  const std::string e = problems_of("feeds:\n  - {venue: okx, symbols: [BTC-USDT], lifetime: forever}\n");
+  EXPECT_NE(e.find("t.yaml:2: feeds[0].lifetime: expected a duration"), std::string::npos) << e;
+  // What check-config prints loads again to the same settings.
+  const auto again = parse_config(to_yaml(c), "again.yaml");
+  EXPECT_EQ(again.feeds[0].supervisor.lifetime, minutes{10});
+  EXPECT_EQ(again.feeds[1].supervisor.rotation_margin, minutes{2});
+}
+
+}  // namespace
+}  // namespace sf::daemon

@@ -110,7 +110,7 @@ sinks:
 )",
                                                   base, (options.out / "data").string()),
                                       "demo");
-  config.supervisor.lifetime = sc.binance.limits.lifetime;
+  for (auto& f : config.feeds) f.supervisor.lifetime = sc.binance.limits.lifetime;
   config.api.enabled = false;
 
   std::cout << fmt::format("demo: simulator on {}; recording to {}; {} s with faults\n", base,

@@ -77,8 +77,7 @@ void recorder::start() {
     runtime.add_sink(std::make_unique<file_sink>(fc));
   }
   if (m.config.stdout_sink.enabled) runtime.add_sink(std::make_unique<stdout_sink>());
-  for (auto f : m.config.feeds) {
-    f.supervisor = m.config.supervisor;
+  for (auto f : m.config.feeds) {  // each carries its supervisor settings (config.cpp)
     feed::callbacks cb;
     if (m.on_event) cb.on_event = m.on_event;
     runtime.add_feed(std::move(f), std::move(cb));

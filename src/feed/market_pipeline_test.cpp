@@ -33,6 +33,7 @@ class fake_venue final : public venue_adapter {
   std::optional<std::pair<channel, std::string>> parse_topic(std::string_view) const override { return {}; }
   const book_rules& book_sync() const noexcept override { return rules_; }
   const std::string& rest_url() const noexcept override { return rest_url_; }
+  const std::string& ws_url() const noexcept override { return rest_url_; }
   rest_request book_snapshot_request(std::string_view symbol) const override {
     return {"GET", "/depth?symbol=" + std::string(symbol), 0};
   }

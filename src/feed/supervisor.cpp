@@ -242,7 +242,15 @@ struct supervisor_access {
     l.beat.start(now);
     if (const duration lifetime = s.config_.lifetime.value_or(lim.lifetime); lifetime.count() > 0) {
       const duration margin = s.config_.rotation_margin;
-      l.rotation_due = now + (lifetime > margin ? lifetime - margin : lifetime / 2);
+      const duration period = lifetime > margin ? lifetime - margin : lifetime / 2;
+      l.rotation_due = now + period;
+      if (const auto phase = s.config_.rotation_phase) {
+        // The last point of this connection's grid (phase + k × period on
+        // the clock) that the link lives to: never later than the rule
+        // allows, and one period apart from then on, whenever it opened.
+        const duration off = ((l.rotation_due.time_since_epoch() - *phase) % period + period) % period;
+        l.rotation_due -= off;
+      }
     }
     if (lim.control_messages_per_second > 0) {
       const double rate = lim.control_messages_per_second * s.config_.control_rate_safety;

@@ -344,3 +344,56 @@ TEST(Rotation, HoldBufferIsBounded) {
 
 }  // namespace
 }  // namespace sf
+
+namespace sf {
+namespace {
+
+// When each rotation of a connection with `phase` started, over three days.
+std::vector<time_point> rotation_times(std::optional<duration> phase) {
+  auto c = config();
+  c.rotation_phase = phase;
+  c.idle_timeout = duration{0};  // a quiet connection: rotations are all that happens
+  harness h(c, binance_like(), {"a"});
+  h.auto_pong = true;
+  h.start();
+  open_pending(h);
+  std::vector<time_point> out;
+  const time_point end = h.now() + hours{72};
+  while (h.now() < end) {
+    h.advance(minutes{1});
+    open_pending(h);
+    if (h.sup.counters().rotations > out.size()) out.push_back(h.now());
+  }
+  return out;
+}
+
+TEST(Rotation, RedundantConnectionsRotateOnTheirOwnPhaseOneLifetimeApart) {
+  const duration period = hours{24} - minutes{5};  // lifetime − rotation_margin
+  const auto first = rotation_times(duration{0});
+  const auto second = rotation_times(period / 2);
+  ASSERT_GE(first.size(), 3u);
+  ASSERT_GE(second.size(), 3u);
+  for (const auto* times : {&first, &second})
+    for (std::size_t i = 1; i < times->size(); ++i) {
+      const auto apart = (*times)[i] - (*times)[i - 1];
+      EXPECT_LE(apart, period + minutes{2}) << "a link outlived the period";
+      EXPECT_GE(apart, period - minutes{2});
+    }
+  // Half a period apart, always: never rotating together.
+  for (std::size_t i = 0; i < std::min(first.size(), second.size()); ++i) {
+    const auto gap = std::chrono::abs(first[i] - second[i]);
+    const auto nearest = std::min(gap, period - gap % period);
+    EXPECT_GE(nearest, period / 2 - minutes{3}) << "rotation " << i;
+  }
+}
+
+TEST(Rotation, WithoutAPhaseALinkRotatesOnePeriodAfterItOpened) {
+  const auto times = rotation_times(std::nullopt);
+  ASSERT_GE(times.size(), 2u);
+  const auto apart = times[1] - times[0];
+  EXPECT_LE(apart, hours{24} - minutes{5} + minutes{2});
+  EXPECT_GE(apart, hours{24} - minutes{5} - minutes{2});
+}
+
+}  // namespace
+}  // namespace sf

@@ -171,10 +171,19 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
   void open_shard(std::size_t shard) {
     ws_link_options link_options;
     link_options.ca_file = config.ca_file;
+    // Redundant connections opened together would reach the venue's
+    // lifetime together and rotate at the same moment. Each gets its own
+    // phase of the rotation period, spread evenly, so that at most one of a
+    // shard's connections rotates by plan at a time, however often they
+    // rotate or reconnect (supervisor_config::rotation_phase).
+    const duration lifetime = config.supervisor.lifetime.value_or(topics_adapter->limits().lifetime);
+    const duration margin = config.supervisor.rotation_margin;
+    const duration period = lifetime > margin ? lifetime - margin : lifetime / 2;
     for (int r = 0; r < config.redundancy; ++r) {
       const std::size_t index = drivers.size();
       supervisor_config c = config.supervisor;
       c.name = connection_name(index);
+      if (config.redundancy > 1 && period.count() > 0) c.rotation_phase = period * r / config.redundancy;
       auto adapter = make_venue_adapter(config.venue, endpoints);
       auto driver = std::make_unique<connection_driver>(executor, c, std::shared_ptr<venue_protocol>(std::move(adapter)),
                                                         shards.topics(shard), clk, link_options, limiter);

@@ -27,6 +27,7 @@ class json_venue_adapter : public venue_adapter {
   const heartbeat_policy& heartbeat() const noexcept final { return heartbeat_; }
   const book_rules& book_sync() const noexcept final { return book_rules_; }
   const std::string& rest_url() const noexcept final { return rest_url_; }
+  const std::string& ws_url() const noexcept final { return ws_url_; }
 
   std::string subscribe_message(std::span<const std::string> topics, std::uint64_t request_id) const final {
     return control_message(true, topics, request_id);

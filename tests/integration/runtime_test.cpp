@@ -80,8 +80,9 @@ class capture_sink final : public sink {
 };
 
 struct simulator {
-  explicit simulator(std::uint64_t seed, double rate = 40) {
+  explicit simulator(std::uint64_t seed, double rate = 40, duration binance_lifetime = hours{24}) {
     sim::server_config sc;
+    sc.binance.limits.lifetime = binance_lifetime;
     sc.symbols = {"BTCUSDT", "ETHUSDT"};
     sc.market.seed = seed;
     sc.market.rate = rate;
@@ -288,6 +289,50 @@ TEST(Runtime, AStalledSinkTurnsWhatCannotBeQueuedIntoGapRecordsAndHeartbeatsGoOn
   EXPECT_EQ(in_gaps, st.lost);
   EXPECT_GT(st.lost, 200u);
   EXPECT_EQ(st.gaps_owed, 0u);
+}
+
+TEST(Runtime, RedundantConnectionsRotateOneAtATime) {
+  simulator sim(304, 40, seconds{3});
+  auto* out = new capture_sink;
+  engine_config ec;
+  ec.workers = 1;
+  engine e(ec);
+  e.add_sink(std::unique_ptr<sink>(out));
+  auto config = binance_feed(sim, {"BTCUSDT"}, {"trades"});
+  config.redundancy = 2;
+  config.supervisor.lifetime = seconds{3};
+  config.supervisor.rotation_margin = seconds{1};
+  struct rotation {
+    std::string connection;
+    bool started;
+    wall_us at;
+  };
+  std::mutex mutex;
+  std::vector<rotation> rotations;
+  feed::callbacks cb;
+  cb.on_event = [&](std::string_view connection, const event& ev) {
+    if (ev.kind != event_kind::rotation_started && ev.kind != event_kind::rotation_completed) return;
+    std::lock_guard lock(mutex);
+    rotations.push_back({std::string(connection), ev.kind == event_kind::rotation_started, ev.time});
+  };
+  e.add_feed(config, cb);
+  e.start();
+  std::this_thread::sleep_for(7s);
+  e.stop();
+  std::lock_guard lock(mutex);
+  std::map<std::string, int> completed;
+  int rotating = 0, most = 0;
+  for (const auto& r : rotations) {  // in time order: they come from one worker thread
+    rotating += r.started ? 1 : -1;
+    most = std::max(most, rotating);
+    if (!r.started) ++completed[r.connection];
+  }
+  EXPECT_GE(completed["binance/0"], 2);
+  EXPECT_GE(completed["binance/1"], 2);
+  EXPECT_EQ(most, 1) << "two connections of one shard were rotating at once";
+  std::uint64_t in_gaps = 0;
+  EXPECT_EQ(check_trade_cover(out->lines(), "BTCUSDT", nullptr, &in_gaps), "");
+  EXPECT_EQ(in_gaps, 0u);
 }
 
 }  // namespace

@@ -104,7 +104,8 @@ sinks:
                   s.venue, okx ? "BTC-USDT" : "BTCUSDT", s.redundancy, base, okx ? "okx/ws/v5/public" : "binance-spot",
                   (dir / "data").string()),
       s.name);
-  if (s.lifetime.count() > 0) config.supervisor.lifetime = s.lifetime;
+  if (s.lifetime.count() > 0)
+    for (auto& feed : config.feeds) feed.supervisor.lifetime = s.lifetime;
   {
     daemon::recorder rec(config);
     rec.start();

@@ -47,6 +47,13 @@ struct supervisor_config {
   // The connection lifetime, when it differs from the venue's documented one
   // (a simulator with a scaled-down lifetime, a venue that changed its rule).
   std::optional<duration> lifetime;
+  // Where on the clock this connection's rotations fall: at phase + k ×
+  // (lifetime − rotation_margin), each link rotating at the last such point
+  // it lives to (so its first rotation may come early). Redundant
+  // connections of one shard get phases spread over the period, so that
+  // their planned rotations never coincide. Unset: one period after each
+  // link opens.
+  std::optional<duration> rotation_phase;
   // A rotation waits at most this long for the new connection to overlap the
   // old one before it switches anyway (and reports the streams not shown).
   duration overlap_timeout = seconds{30};

@@ -50,7 +50,10 @@ struct feed_config {
   // BTCUSDT, BTCUSDT → BTC-USDT on OKX); refused where not.
   std::vector<std::string> symbols;
   std::vector<std::string> channels;  // "trades", "book"
-  int redundancy = 1;                 // live connections per shard, 1 to 8
+  // Live connections per shard, 1 to 8. Their planned rotations are spread
+  // over the rotation period (lifetime − rotation_margin), one phase each, so
+  // that at most one of them rotates at a time.
+  int redundancy = 1;
   std::string ws_url;                 // empty: the venue's production endpoint
   std::string rest_url;
   supervisor_config supervisor;       // every connection's settings; name is set per connection

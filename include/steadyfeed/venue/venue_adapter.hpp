@@ -69,6 +69,9 @@ class venue_adapter : public venue_protocol {
 
   // The base URL REST targets are relative to.
   virtual const std::string& rest_url() const noexcept = 0;
+  // The WebSocket URL (or base) the adapter connects to, resolved: the
+  // venue's production endpoint unless another was given.
+  virtual const std::string& ws_url() const noexcept = 0;
 
   // A full book snapshot of `symbol` at book_sync().snapshot_depth levels.
   virtual rest_request book_snapshot_request(std::string_view symbol) const = 0;
