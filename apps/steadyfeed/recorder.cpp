@@ -103,11 +103,12 @@ sink_status recorder::sinks() const {
     // The files sink counts what it accepted; with it, that is the count.
     if (r.name == "files") s.records = r.stats.records;
     s.bytes_written += r.stats.bytes_written;
+    s.dropped += r.stats.records_lost;
     s.errors += r.errors;
     if (!r.last_error.empty()) s.last_error = r.last_error;
   }
   s.queue_depth = st.queue_depth;
-  s.dropped = st.lost;
+  s.dropped += st.lost;
   return s;
 }
 

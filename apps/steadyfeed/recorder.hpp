@@ -23,8 +23,8 @@ namespace sf::daemon {
 
 struct sink_status {
   std::uint64_t records = 0, bytes_written = 0;
-  // Records that could not reach the sinks' queue; each is covered by a gap
-  // record in the recording.
+  // Records that could not reach the sinks' queue, or that a sink could not
+  // write; each is covered by a gap record in the recording.
   std::uint64_t dropped = 0;
   std::uint64_t errors = 0;  // sink calls that failed
   std::size_t queue_depth = 0;

@@ -9,7 +9,10 @@
 #include <cerrno>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <vector>
+
+#include "steadyfeed/core/record_json.hpp"
 
 namespace sf {
 
@@ -29,6 +32,18 @@ struct file_sink::stream_file {
   int fd = -1;
   std::int64_t hour = -1;
   std::string pending;
+  // The ids of the pending lines' first and last records, as queued.
+  std::string first_id, last_id;
+  std::uint64_t pending_records = 0;
+  wall_us first_received = 0;
+  bool failing = false;  // the last write failed: retried at tick(), not per line
+  // Records dropped while writes failed: one gap record, owed.
+  struct loss {
+    std::string from, to, why;
+    std::uint64_t count = 0;
+    wall_us received = 0;
+  };
+  std::optional<loss> lost;
 };
 
 namespace {
@@ -109,63 +124,149 @@ std::uint64_t file_sink::seal(const std::filesystem::path& file, std::error_code
   return ec ? 0 : size - good;
 }
 
-std::error_code file_sink::write(std::string_view venue, std::string_view channel, std::string_view symbol,
-                                 wall_us received, std::string_view lines) {
+namespace {
+
+// A record's id range: a gap record's "from-to", anyone else's id.
+std::pair<std::string_view, std::string_view> id_range(const sink_record& r) {
+  if (r.kind == record_kind::gap) {
+    const auto dash = r.id.find('-');
+    if (dash != std::string_view::npos) return {r.id.substr(0, dash), r.id.substr(dash + 1)};
+  }
+  return {r.id, r.id};
+}
+
+}  // namespace
+
+std::error_code file_sink::write(const sink_record& r) {
   // Lines come in runs of one stream: the last one is checked first.
-  if (!last_ || last_->venue != venue || last_->channel != channel || last_->symbol != symbol) {
+  if (!last_ || last_->venue != r.venue || last_->channel != r.channel || last_->symbol != r.symbol) {
     key_.clear();
-    key_.append(venue).append("/").append(channel).append("/").append(symbol);
+    key_.append(r.venue).append("/").append(r.channel).append("/").append(r.symbol);
     auto it = streams_.find(key_);
     if (it == streams_.end()) {
       auto f = std::make_unique<stream_file>();
       f->key = key_;
-      f->venue = venue;
-      f->channel = channel;
-      f->symbol = symbol;
+      f->venue = r.venue;
+      f->channel = r.channel;
+      f->symbol = r.symbol;
       it = streams_.emplace(key_, std::move(f)).first;
     }
     last_ = it->second.get();  // streams are never removed
   }
   stream_file& f = *last_;
-  const std::int64_t hour = received / us_per_hour;
-  if (f.fd >= 0 && hour != f.hour) {
-    if (auto ec = flush_stream(f)) return ec;
-    ::close(f.fd);
-    f.fd = -1;
-    --stats_.open_files;
-  }
-  if (f.fd < 0) {
-    f.path = path_for(config_.dir, venue, channel, symbol, received);
-    f.hour = hour;
-    std::error_code ec;
-    std::filesystem::create_directories(f.path.parent_path(), ec);
-    if (ec) return ec;
-    if (std::filesystem::exists(f.path)) {
-      stats_.torn_bytes_removed += seal(f.path, ec);
-      if (ec) return ec;
+  const std::int64_t hour = r.received / us_per_hour;
+  std::error_code result;
+  if (hour != f.hour) {
+    // What the old hour holds goes to its own file first; if it cannot, it
+    // is lost, and the gap record says so at the head of the new hour.
+    if (auto ec = flush_stream(f)) {
+      result = ec;
+      drop_pending(f, ec);
     }
-    f.fd = ::open(f.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (f.fd < 0) return last_error();
-    ++stats_.open_files;
+    if (f.fd >= 0) {
+      ::close(f.fd);
+      f.fd = -1;
+      --stats_.open_files;
+    }
+    f.path = path_for(config_.dir, r.venue, r.channel, r.symbol, r.received);
+    f.hour = hour;
   }
-  f.pending.append(lines);
-  stats_.bytes_in += lines.size();
-  stats_.records += static_cast<std::uint64_t>(std::count(lines.begin(), lines.end(), '\n'));
-  if (f.pending.size() >= config_.max_buffer_bytes) return flush_stream(f);
+  if (f.pending.empty()) {
+    f.first_id.assign(id_range(r).first);
+    f.first_received = r.received;
+  }
+  f.last_id.assign(id_range(r).second);
+  f.pending.append(r.line);
+  const auto lines = static_cast<std::uint64_t>(std::count(r.line.begin(), r.line.end(), '\n'));
+  f.pending_records += lines;
+  stats_.bytes_in += r.line.size();
+  stats_.records += lines;
+  if (f.failing) {
+    if (f.pending.size() >= config_.max_pending_bytes) drop_pending(f, std::make_error_code(std::errc::io_error));
+    return result;
+  }
+  if (f.pending.size() >= config_.max_buffer_bytes)
+    if (auto ec = flush_stream(f)) return ec;
+  return result;
+}
+
+std::error_code file_sink::open_stream(stream_file& f) {
+  std::error_code ec;
+  std::filesystem::create_directories(f.path.parent_path(), ec);
+  if (ec) return ec;
+  if (std::filesystem::exists(f.path, ec)) {
+    stats_.torn_bytes_removed += seal(f.path, ec);
+    if (ec) return ec;
+  }
+  f.fd = ::open(f.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (f.fd < 0) return last_error();
+  ++stats_.open_files;
   return {};
 }
 
+std::error_code file_sink::failed(stream_file& f, std::error_code ec) {
+  ++stats_.write_failures;
+  f.failing = true;
+  if (f.pending.size() >= config_.max_pending_bytes) drop_pending(f, ec);
+  return ec;
+}
+
+void file_sink::drop_pending(stream_file& f, std::error_code why) {
+  if (f.pending_records == 0) return;
+  if (!f.lost) {
+    f.lost.emplace();
+    f.lost->from = f.first_id;
+    f.lost->received = f.first_received;
+  }
+  f.lost->to = f.last_id;
+  f.lost->count += f.pending_records;
+  f.lost->why = why.message();
+  stats_.records_lost += f.pending_records;
+  f.pending.clear();
+  f.pending_records = 0;
+}
+
 std::error_code file_sink::flush_stream(stream_file& f) {
-  if (f.pending.empty() || f.fd < 0) return {};
-  frame_.resize(ZSTD_compressBound(f.pending.size()));
-  const std::size_t n =
-      ZSTD_compress2(zstd_->cctx, frame_.data(), frame_.size(), f.pending.data(), f.pending.size());
-  if (ZSTD_isError(n)) return std::make_error_code(std::errc::io_error);
-  if (auto ec = write_all(f.fd, frame_.data(), n)) return ec;
-  if (config_.fsync && ::fdatasync(f.fd) != 0) return last_error();
+  if (f.pending.empty() && !f.lost) return {};
+  if (f.fd < 0)
+    if (auto ec = open_stream(f)) return failed(f, ec);
+  std::string_view input = f.pending;
+  if (f.lost) {
+    gap_record g;
+    g.venue = f.venue;
+    g.channel = f.channel;
+    g.symbol = f.symbol;
+    g.from = f.lost->from;
+    g.to = f.lost->to;
+    g.reason = fmt::format("files sink: {} record(s) could not be written ({})", f.lost->count, f.lost->why);
+    g.ts_recv = f.lost->received;
+    input_.clear();
+    append_json(input_, g);
+    input_ += f.pending;
+    input = input_;
+  }
+  frame_.resize(ZSTD_compressBound(input.size()));
+  const std::size_t n = ZSTD_compress2(zstd_->cctx, frame_.data(), frame_.size(), input.data(), input.size());
+  if (ZSTD_isError(n)) return failed(f, std::make_error_code(std::errc::io_error));
+  const off_t end = ::lseek(f.fd, 0, SEEK_END);
+  std::error_code ec = write_all(f.fd, frame_.data(), n);
+  if (!ec && config_.fsync && ::fdatasync(f.fd) != 0) ec = last_error();
+  if (ec) {
+    // Cut off whatever part of the frame reached the file, so that it stays
+    // a sequence of whole frames; the file is opened afresh on the next try.
+    if (end >= 0) (void)::ftruncate(f.fd, end);
+    ::close(f.fd);
+    f.fd = -1;
+    --stats_.open_files;
+    return failed(f, ec);
+  }
   stats_.bytes_out += n;
   ++stats_.frames;
+  if (f.lost) ++stats_.gap_records;
+  f.lost.reset();
+  f.failing = false;
   f.pending.clear();
+  f.pending_records = 0;
   return {};
 }
 
@@ -184,6 +285,8 @@ std::error_code file_sink::tick(time_point now) {
 
 std::error_code file_sink::close() {
   const auto ec = flush();
+  // What still cannot be written is lost now: counted, so the run says so.
+  for (auto& [key, f] : streams_) drop_pending(*f, ec ? ec : std::make_error_code(std::errc::io_error));
   for (auto& [key, f] : streams_) {
     if (f->fd >= 0) {
       if (config_.fsync) ::fsync(f->fd);

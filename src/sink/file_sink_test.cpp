@@ -137,9 +137,128 @@ TEST(FileSink, BigBuffersFlushEarly) {
   EXPECT_GE(sink.file_stats().frames, 2u);
 }
 
-TEST(FileSink, UnwritableDirectoryIsAnError) {
+TEST(FileSink, UnwritableDirectoryIsAnErrorAndItsRecordsAreCountedLost) {
   file_sink sink({"/proc/steadyfeed-cannot-write-here"});
-  EXPECT_TRUE(sink.write("v", "trades", "S", t0, "x\n"));
+  EXPECT_FALSE(sink.write("v", "trades", "S", t0, "x\n"));  // accepted; written at the flush
+  EXPECT_TRUE(sink.flush());
+  EXPECT_TRUE(sink.close());
+  EXPECT_EQ(sink.stats().records_lost, 1u);
+}
+
+}  // namespace
+}  // namespace sf
+
+#include <signal.h>
+#include <sys/resource.h>
+
+namespace sf {
+namespace {
+
+// Files may grow to `bytes` at most while it lives (RLIMIT_FSIZE): a write
+// past it is cut short, then refused with EFBIG, as a full disk would.
+class file_size_limit {
+ public:
+  explicit file_size_limit(rlim_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    old_handler_ = ::signal(SIGXFSZ, SIG_IGN);
+    rlimit r = saved_;
+    r.rlim_cur = bytes;
+    ::setrlimit(RLIMIT_FSIZE, &r);
+  }
+  ~file_size_limit() { lift(); }
+  void lift() {
+    if (lifted_) return;
+    lifted_ = true;
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    ::signal(SIGXFSZ, old_handler_);
+  }
+
+ private:
+  rlimit saved_{};
+  sighandler_t old_handler_;
+  bool lifted_ = false;
+};
+
+std::string trade_line(std::uint64_t id) {
+  return "{\"type\":\"trade\",\"venue\":\"okx\",\"symbol\":\"BTC-USDT\",\"id\":\"" + std::to_string(id) +
+         "\",\"pad\":\"" + std::string(200, static_cast<char>('a' + id % 26)) + "\"}\n";
+}
+
+std::error_code write_trade(file_sink& sink, std::uint64_t id) {
+  const std::string line = trade_line(id);
+  const std::string ident = std::to_string(id);
+  return sink.write(sink_record{record_kind::trade, "okx", "trades", "BTC-USDT", ident, t0, line});
+}
+
+TEST(FileSink, AFullDiskNeverTearsTheFileAndWhatWasLostBecomesAGapRecordOnceSpaceReturns) {
+  temp_dir dir{"sink-full"};
+  file_sink_config c{dir.path};
+  c.flush_interval = seconds{1};
+  c.max_pending_bytes = 4096;  // a few lines wait; the rest are lost
+  file_sink sink(c);
+  const auto file = dir.path / "okx/trades/BTC-USDT/2023-11-14/22.ndjson.zst";
+  for (std::uint64_t id = 1; id <= 10; ++id) ASSERT_FALSE(write_trade(sink, id));
+  ASSERT_FALSE(sink.flush());
+  const auto good_size = fs::file_size(file);
+
+  time_point now{seconds{100}};
+  {
+    // Room for a few bytes more: the next frame is cut short mid-write.
+    file_size_limit full(good_size + 20);
+    for (std::uint64_t id = 11; id <= 20; ++id) ASSERT_FALSE(write_trade(sink, id));
+    now += seconds{1};
+    EXPECT_TRUE(sink.tick(now));
+    EXPECT_EQ(fs::file_size(file), good_size) << "the torn part of the frame stays on disk";
+    EXPECT_EQ(sink.file_stats().records_lost, 0u);  // 11..20 wait in memory
+    // More than max_pending_bytes: what waits is dropped, and counted.
+    for (std::uint64_t id = 21; id <= 60; ++id) write_trade(sink, id);
+    EXPECT_GE(sink.file_stats().records_lost, 40u);
+    for (std::uint64_t id = 61; id <= 65; ++id) ASSERT_FALSE(write_trade(sink, id));
+    for (int i = 0; i < 3; ++i) {
+      now += seconds{1};
+      EXPECT_TRUE(sink.tick(now));  // still full: retried once per interval
+    }
+    EXPECT_EQ(fs::file_size(file), good_size);
+  }
+  EXPECT_GT(sink.file_stats().write_failures, 0u);
+  for (std::uint64_t id = 66; id <= 70; ++id) ASSERT_FALSE(write_trade(sink, id));
+  now += seconds{1};
+  EXPECT_FALSE(sink.tick(now));
+  ASSERT_FALSE(sink.close());
+  EXPECT_EQ(sink.file_stats().gap_records, 1u);
+  const std::uint64_t lost = sink.stats().records_lost;  // the oldest lines go first: 11..10+lost
+
+  // The file reads whole: lines 1..10, then one gap record naming exactly
+  // the lost ids, then every later line, in order.
+  const std::string text = decompress(read_all(file));
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto nl = text.find('\n', at);
+    lines.push_back(text.substr(at, nl - at + 1));
+    at = nl + 1;
+  }
+  ASSERT_EQ(lines.size(), 10u + 1u + (60u - lost));
+  for (std::uint64_t i = 1; i <= 10; ++i) EXPECT_EQ(lines[i - 1], trade_line(i));
+  const std::string& gap = lines[10];
+  EXPECT_NE(gap.find("\"type\":\"gap\""), std::string::npos) << gap;
+  EXPECT_NE(gap.find("\"from\":\"11\""), std::string::npos) << gap;
+  EXPECT_NE(gap.find("\"to\":\"" + std::to_string(10 + lost) + "\""), std::string::npos) << gap;
+  EXPECT_NE(gap.find(std::to_string(lost) + " record(s) could not be written"), std::string::npos) << gap;
+  for (std::uint64_t i = 11 + lost; i <= 70; ++i) EXPECT_EQ(lines[i - lost], trade_line(i)) << i;
+}
+
+TEST(FileSink, WhatCannotBeWrittenAtCloseIsCountedAsLost) {
+  temp_dir dir{"sink-full"};
+  file_sink sink({dir.path});
+  ASSERT_FALSE(write_trade(sink, 1));
+  ASSERT_FALSE(sink.flush());
+  const auto file = dir.path / "okx/trades/BTC-USDT/2023-11-14/22.ndjson.zst";
+  file_size_limit full(fs::file_size(file));
+  ASSERT_FALSE(write_trade(sink, 2));
+  EXPECT_TRUE(sink.close());
+  full.lift();
+  EXPECT_EQ(sink.stats().records_lost, 1u);
+  EXPECT_EQ(decompress(read_all(file)), trade_line(1));
 }
 
 }  // namespace

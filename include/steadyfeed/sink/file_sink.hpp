@@ -10,8 +10,19 @@
 // flushed is kept and writing continues after it. Standard `zstd -d` and
 // `zstdcat` read the files as they are (concatenated frames are valid zstd).
 //
+// A write that fails (a full disk, a file that vanished) never damages what
+// is already on disk: a partly written frame is cut off again at once, and
+// the file is reopened on the next try. Meanwhile the stream's lines wait in
+// memory, up to `max_pending_bytes`; what does not fit is dropped and
+// counted, and once writing works again a `gap` record naming the records
+// that were lost (by the ids they carried) is written ahead of the lines
+// that follow, so a reader meets the loss where it happened. A failing
+// stream is retried at tick(), not on every write, so a full disk costs no
+// CPU.
+//
 // One compression context is shared by all streams; memory is the pending
-// buffers (bounded by `max_buffer_bytes` per stream) plus one context.
+// buffers (bounded by `max_buffer_bytes` per stream while writing works, by
+// `max_pending_bytes` while it fails) plus one context.
 //
 // Thread safety: none; the sink runs on its own thread, fed by a queue.
 #pragma once
@@ -34,6 +45,7 @@ struct file_sink_config {
   std::filesystem::path dir = "data";
   duration flush_interval = seconds{1};
   std::size_t max_buffer_bytes = std::size_t{1} << 20;
+  std::size_t max_pending_bytes = std::size_t{8} << 20;  // per stream, while writes fail
   int compression_level = 3;
   bool fsync = false;  // also survive power loss, at a cost per flush
 };
@@ -44,6 +56,9 @@ struct file_sink_stats {
   std::uint64_t bytes_out = 0;     // compressed, written
   std::uint64_t frames = 0;
   std::uint64_t torn_bytes_removed = 0;
+  std::uint64_t write_failures = 0;  // flushes that failed (the file is left as it was)
+  std::uint64_t records_lost = 0;    // dropped while writes failed; each covered by a gap record
+  std::uint64_t gap_records = 0;     // gap records written for them
   std::size_t open_files = 0;
 };
 
@@ -54,23 +69,24 @@ class file_sink final : public sink {
   file_sink(const file_sink&) = delete;
   file_sink& operator=(const file_sink&) = delete;
 
-  // Appends complete NDJSON lines (each ending in '\n') for one stream.
+  // Appends complete NDJSON lines (each ending in '\n') for one stream, as
+  // trade records without ids (tests, tools).
   std::error_code write(std::string_view venue, std::string_view channel, std::string_view symbol,
-                        wall_us received, std::string_view lines);
+                        wall_us received, std::string_view lines) {
+    return write(sink_record{record_kind::trade, venue, channel, symbol, {}, received, lines});
+  }
 
   // sink
   std::string_view name() const noexcept override { return "files"; }
   std::string describe() const override;
-  std::error_code write(const sink_record& r) override {
-    return write(r.venue, r.channel, r.symbol, r.received, r.line);
-  }
+  std::error_code write(const sink_record& r) override;
   // Flushes when the interval has passed since the last flush.
   std::error_code tick(time_point now) override;
   // Writes every pending buffer as a frame.
   std::error_code flush() override;
   // Flushes and closes every file.
   std::error_code close() override;
-  sink_stats stats() const override { return {stats_.records, stats_.bytes_out}; }
+  sink_stats stats() const override { return {stats_.records, stats_.bytes_out, stats_.records_lost}; }
 
   const file_sink_stats& file_stats() const noexcept { return stats_; }
 
@@ -86,6 +102,9 @@ class file_sink final : public sink {
  private:
   struct stream_file;
   std::error_code flush_stream(stream_file& f);
+  std::error_code open_stream(stream_file& f);
+  std::error_code failed(stream_file& f, std::error_code ec);
+  void drop_pending(stream_file& f, std::error_code why);
 
   file_sink_config config_;
   struct compressor;
@@ -95,6 +114,7 @@ class file_sink final : public sink {
   std::string key_;              // a stream's key, built here for lookups
   time_point last_flush_{};
   std::string frame_;
+  std::string input_;  // a gap line and the pending lines, when a loss is owed
   file_sink_stats stats_;
 };
 

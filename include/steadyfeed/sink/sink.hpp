@@ -40,6 +40,7 @@ struct sink_record {
 struct sink_stats {
   std::uint64_t records = 0;        // records accepted
   std::uint64_t bytes_written = 0;  // bytes the sink wrote out (after compression)
+  std::uint64_t records_lost = 0;   // accepted but never written (each covered by a gap record)
 };
 
 class sink {
