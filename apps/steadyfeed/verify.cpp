@@ -248,6 +248,26 @@ verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_d
     report.errors.push_back(fmt::format("{}: {}", data_dir.string(), ec.message()));
     return report;
   }
+  // The truth is one file per stream (venue/channel/SYMBOL.ndjson); a
+  // recording is hourly files (venue/channel/symbol/date/HH.ndjson.zst).
+  // Either in the other's place compares nothing that means anything.
+  auto holds = [&](const std::map<std::string, recorded_stream>& streams, const fs::path& root, std::size_t depth) {
+    for (const auto& [key, stream] : streams)
+      for (const auto& file : stream.files) {
+        const fs::path rel = fs::relative(file, root, ec);
+        if (!ec && static_cast<std::size_t>(std::distance(rel.begin(), rel.end())) == depth) return true;
+      }
+    return false;
+  };
+  if (holds(truth, truth_dir, 5))
+    report.errors.push_back(fmt::format("{} holds a recording (hourly files), not a simulator's truth: "
+                                        "are --truth and --data swapped?",
+                                        truth_dir.string()));
+  if (holds(data, data_dir, 3))
+    report.errors.push_back(fmt::format("{} holds a simulator's truth (one file per stream), not a recording: "
+                                        "are --truth and --data swapped?",
+                                        data_dir.string()));
+  if (!report.errors.empty()) return report;
   for (const auto& [key, recorded] : data) {
     auto t = truth.find(key);
     if (t == truth.end()) {
@@ -278,6 +298,9 @@ verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_d
   }
   if (report.streams.empty() && report.errors.empty())
     report.errors.push_back(fmt::format("{}: no recorded streams", data_dir.string()));
+  else if (report.totals.recorded == 0 && report.errors.empty())
+    report.errors.push_back(fmt::format("{}: no record was compared: the recording's files hold no records",
+                                        data_dir.string()));
   return report;
 }
 

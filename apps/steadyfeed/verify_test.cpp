@@ -153,3 +153,22 @@ TEST(Verify, UnusableInputIsExitTwo) {
 
 }  // namespace
 }  // namespace sf::daemon
+
+namespace sf::daemon {
+namespace {
+
+TEST(Verify, SwappedDirectoriesAreAnErrorNotACleanComparison) {
+  dirs d;
+  write_truth(d, 10);
+  std::string lines;
+  for (std::uint64_t i = 1; i <= 10; ++i) lines += trade_line(i);
+  record(d, "trades", lines);
+  std::ostringstream out, err;
+  EXPECT_NE(verify_command(d.data, d.truth, out, err), 0);
+  EXPECT_NE(err.str().find("are --truth and --data swapped?"), std::string::npos) << err.str();
+  const auto report = verify_recording(d.data, d.truth);
+  EXPECT_FALSE(report.clean());
+}
+
+}  // namespace
+}  // namespace sf::daemon

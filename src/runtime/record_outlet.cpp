@@ -15,6 +15,14 @@ void set_number(std::string& out, std::uint64_t n) {
 
 }  // namespace
 
+void record_outlet::set_key(const record_view& r) {
+  key_.assign(r.venue);
+  key_.push_back('\0');
+  key_.append(r.channel);
+  key_.push_back('\0');
+  key_.append(r.symbol);
+}
+
 std::chrono::milliseconds record_outlet::wait_now() const noexcept {
   return overflowing_ ? std::chrono::milliseconds{0} : max_wait_;
 }
@@ -51,11 +59,7 @@ void record_outlet::push(const record_view& r) {
       break;
   }
   if (!owed_.empty()) {
-    key_.assign(r.venue);
-    key_.push_back('\0');
-    key_.append(r.channel);
-    key_.push_back('\0');
-    key_.append(r.symbol);
+    set_key(r);
     if (auto it = owed_.find(key_); it != owed_.end() && !settle(it, wait_now())) return lose(r, id_, last_id_);
   }
   line_.clear();
@@ -76,11 +80,7 @@ void record_outlet::push(const record_view& r) {
 
 void record_outlet::lose(const record_view& r, std::string_view first, std::string_view last) {
   lost_.fetch_add(1, std::memory_order_relaxed);
-  key_.assign(r.venue);
-  key_.push_back('\0');
-  key_.append(r.channel);
-  key_.push_back('\0');
-  key_.append(r.symbol);
+  set_key(r);
   auto it = owed_.find(key_);
   if (it == owed_.end()) {
     lost_range range;

@@ -62,6 +62,8 @@ class record_outlet {
   bool settle(std::map<std::string, lost_range, std::less<>>::iterator it, std::chrono::milliseconds wait);
   void lose(const record_view& r, std::string_view id, std::string_view last_id);
   std::chrono::milliseconds wait_now() const noexcept;
+  // key_ = the record's stream: venue, channel and symbol.
+  void set_key(const record_view& r);
 
   record_queue& queue_;
   std::chrono::milliseconds max_wait_;
