@@ -1,5 +1,6 @@
 #include "steadyfeed/feed/supervisor.hpp"
 
+#include "steadyfeed/feed/control_channel.hpp"
 #include "steadyfeed/feed/heartbeat.hpp"
 #include "steadyfeed/feed/stale_watch.hpp"
 
@@ -63,19 +64,6 @@ std::string join_topics(std::span<const std::string> topics, std::size_t max_sho
 
 enum class link_phase : std::uint8_t { opening, open };
 
-struct control_item {
-  std::string payload;
-  std::uint64_t request_id = 0;        // 0: no ack expected
-  std::vector<std::string> topics;     // subscribe requests only
-  int retries = 0;
-};
-
-struct pending_request {
-  std::vector<std::string> topics;     // still waiting for an ack
-  time_point sent;
-  int retries = 0;
-};
-
 struct link_state {
   link_id id = 0;
   link_phase phase = link_phase::opening;
@@ -88,9 +76,7 @@ struct link_state {
 
   heartbeat beat;
 
-  token_bucket control = token_bucket::unlimited();
-  std::deque<control_item> queue;
-  std::map<std::uint64_t, pending_request> pending;
+  control_channel control;
   string_set subscribed;
 };
 
@@ -257,7 +243,7 @@ struct supervisor_access {
       // By default no burst: with one token of capacity any one-second window
       // holds at most rate + 1 frames, which the safety fraction keeps under a
       // per-second limit. Venues with hourly budgets (OKX) declare a burst.
-      l.control = token_bucket(rate, seconds{1}, std::max(1.0, lim.control_burst), now);
+      l.control = control_channel(token_bucket(rate, seconds{1}, std::max(1.0, lim.control_burst), now));
     }
     for (const auto& t : l.url_topics) l.subscribed.insert(t);
   }
@@ -291,30 +277,13 @@ struct supervisor_access {
 
   // ---- control frames ------------------------------------------------------
   void queue_subscribe(link_state& l, std::span<const std::string> topics, bool subscribe) {
-    const std::size_t per = std::max<std::size_t>(1, s.protocol_->limits().topics_per_message);
-    for (std::size_t i = 0; i < topics.size(); i += per) {
-      auto chunk = topics.subspan(i, std::min(per, topics.size() - i));
-      control_item item;
-      item.request_id = m.next_request++;
-      if (subscribe) {
-        item.payload = s.protocol_->subscribe_message(chunk, item.request_id);
-        item.topics.assign(chunk.begin(), chunk.end());
-      } else {
-        item.payload = s.protocol_->unsubscribe_message(chunk, item.request_id);
-      }
-      l.queue.push_back(std::move(item));
-    }
+    l.control.queue(topics, subscribe, *s.protocol_, m.next_request);
   }
 
   void flush(link_state& l, time_point now) {
-    while (!l.queue.empty() && l.control.try_take(now)) {
-      control_item item = std::move(l.queue.front());
-      l.queue.pop_front();
-      ++s.counters_.control_frames_sent;
-      if (!item.topics.empty())
-        l.pending[item.request_id] = pending_request{item.topics, now, item.retries};
-      s.actions_.push_back(send_frame{l.id, frame_kind::text, std::move(item.payload)});
-    }
+    s.counters_.control_frames_sent += l.control.flush(now, [&](std::string payload) {
+      s.actions_.push_back(send_frame{l.id, frame_kind::text, std::move(payload)});
+    });
   }
 
   void flush_all(time_point now) {
@@ -325,7 +294,7 @@ struct supervisor_access {
   // Sends a heartbeat if the control budget allows; otherwise it goes out at
   // the next token.
   bool take_heartbeat_token(link_state& l, time_point now) {
-    return !s.protocol_->limits().pings_count_as_control || l.control.try_take(now);
+    return l.control.take_heartbeat_token(now, s.protocol_->limits().pings_count_as_control);
   }
 
   // ---- opening -------------------------------------------------------------------
@@ -649,31 +618,9 @@ struct supervisor_access {
   }
 
   // ---- acks ----------------------------------------------------------------------
-  // Finds the request an ack or refusal answers: by id, else by the topic.
-  std::map<std::uint64_t, pending_request>::iterator find_request(link_state& l, const inbound& in) {
-    if (in.has_request_id) return l.pending.find(in.request_id);
-    if (!in.topic.empty())
-      for (auto it = l.pending.begin(); it != l.pending.end(); ++it)
-        if (std::find(it->second.topics.begin(), it->second.topics.end(), in.topic) !=
-            it->second.topics.end())
-          return it;
-    return l.pending.end();
-  }
-
   void on_ack(link_state& l, const inbound& in, time_point now, wall_us wall) {
-    auto it = find_request(l, in);
-    if (it == l.pending.end()) return;
-    auto& topics = it->second.topics;
-    std::vector<std::string> acked;
-    for (auto t = topics.begin(); t != topics.end();) {
-      if (!in.topic.empty() && *t != in.topic) {
-        ++t;
-        continue;
-      }
-      acked.push_back(*t);
-      t = topics.erase(t);
-    }
-    if (topics.empty()) l.pending.erase(it);
+    const std::vector<std::string> acked = l.control.answer(in.has_request_id, in.request_id, in.topic);
+    if (acked.empty()) return;
     for (const auto& t : acked) {
       if (!s.registry_.contains(t)) continue;  // unsubscribed meanwhile
       l.subscribed.insert(t);
@@ -686,22 +633,8 @@ struct supervisor_access {
   }
 
   void on_nack(link_state& l, const inbound& in, time_point now, wall_us wall) {
-    auto it = find_request(l, in);
-    std::vector<std::string> refused;
-    if (it != l.pending.end()) {
-      auto& topics = it->second.topics;
-      for (auto t = topics.begin(); t != topics.end();) {
-        if (!in.topic.empty() && *t != in.topic) {
-          ++t;
-          continue;
-        }
-        refused.push_back(*t);
-        t = topics.erase(t);
-      }
-      if (topics.empty()) l.pending.erase(it);
-    } else if (!in.topic.empty() && s.registry_.contains(in.topic)) {
-      refused.emplace_back(in.topic);
-    }
+    std::vector<std::string> refused = l.control.answer(in.has_request_id, in.request_id, in.topic);
+    if (refused.empty() && !in.topic.empty() && s.registry_.contains(in.topic)) refused.emplace_back(in.topic);
     const std::string why =
         fmt::format("{}{}{}", make_error_code(in.error).message(), in.reason.empty() ? "" : ": ",
                     in.reason);
@@ -741,14 +674,14 @@ struct supervisor_access {
       if (take_heartbeat_token(l, now))
         s.actions_.push_back(send_frame{l.id, frame_kind::ping, std::string(l.beat.send_ws_ping(now))});
       else
-        l.beat.defer_ws_ping(l.control.next_available(now));
+        l.beat.defer_ws_ping(l.control.next_token(now));
     }
     if (l.beat.app_ping_due(now, l.last_rx)) {
       if (take_heartbeat_token(l, now)) {
         l.beat.send_app_ping(now);
         s.actions_.push_back(send_frame{l.id, frame_kind::text, s.protocol_->heartbeat().app_ping_payload});
       } else {
-        l.beat.defer_app_ping(l.control.next_available(now));
+        l.beat.defer_app_ping(l.control.next_token(now));
       }
     }
   }
@@ -814,19 +747,11 @@ struct supervisor_access {
   void check_acks(time_point now, wall_us wall) {
     for (link_state* l : {m.primary ? &*m.primary : nullptr, m.candidate ? &*m.candidate : nullptr}) {
       if (!l || l->phase != link_phase::open) continue;
-      for (auto it = l->pending.begin(); it != l->pending.end();) {
-        if (now - it->second.sent < s.config_.ack_timeout) {
-          ++it;
-          continue;
-        }
-        pending_request req = std::move(it->second);
-        it = l->pending.erase(it);
+      for (auto& req : l->control.take_expired(now, s.config_.ack_timeout)) {
         if (req.retries < s.config_.ack_retries) {
           emit(event_kind::error, severity::notice,
                fmt::format("no ack for {}; sending again", join_topics(req.topics)), wall, l->id);
-          const std::uint64_t id = m.next_request++;
-          l->queue.push_back(control_item{s.protocol_->subscribe_message(req.topics, id), id,
-                                          req.topics, req.retries + 1});
+          l->control.resend(req, *s.protocol_, m.next_request);
         } else {
           const std::string why =
               fmt::format("no acknowledgement after {} attempts", req.retries + 1);
@@ -885,7 +810,7 @@ struct supervisor_access {
         if (s.config_.idle_timeout.count() > 0 && expects_data(*l))
           next = std::min(next, l->last_data + s.config_.idle_timeout);
       }
-      if (!l->queue.empty()) next = std::min(next, l->control.next_available(now));
+      next = std::min(next, l->control.next_send(now));
     }
     return next;
   }
@@ -1019,7 +944,7 @@ void supervisor::on_frame(link_id link, std::string_view frame, time_point now, 
       a.pong_received(l->beat.on_app_pong(now), now);
       break;
     case inbound_kind::ping:
-      l->queue.push_front(control_item{std::string(in.reply), 0, {}, 0});
+      l->control.reply_first(std::string(in.reply));
       a.flush(*l, now);
       break;
     case inbound_kind::ack:
@@ -1160,9 +1085,7 @@ void supervisor::unsubscribe(std::span<const std::string> topics, time_point now
     std::vector<std::string> on_link;
     for (const auto& t : removed)
       if (l->subscribed.erase(t)) on_link.push_back(t);
-    for (auto& [id, req] : l->pending)
-      std::erase_if(req.topics, [&](const std::string& t) { return !registry_.contains(t); });
-    std::erase_if(l->pending, [](const auto& kv) { return kv.second.topics.empty(); });
+    l->control.forget(removed);
     std::erase_if(l->url_topics, [&](const std::string& t) { return !registry_.contains(t); });
     if (l->phase == link_phase::open) a.queue_subscribe(*l, on_link, false);
   }
