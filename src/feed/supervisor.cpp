@@ -3,6 +3,7 @@
 #include "steadyfeed/feed/control_channel.hpp"
 #include "steadyfeed/feed/heartbeat.hpp"
 #include "steadyfeed/feed/stale_watch.hpp"
+#include "steadyfeed/feed/stream_dedup.hpp"
 
 #include <fmt/format.h>
 
@@ -31,20 +32,6 @@ template <typename V>
 using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
 using string_set = std::unordered_set<std::string, string_hash, std::equal_to<>>;
 
-// Identity of a message that carries no sequence id: its stream and its bytes.
-std::uint64_t frame_identity(std::string_view stream, std::string_view frame) noexcept {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto mix = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 0x100000001b3ULL;
-    }
-  };
-  mix(stream);
-  h ^= 0xff;
-  mix(frame);
-  return h;
-}
 
 std::string describe(duration d) {
   const auto ms = std::chrono::duration_cast<milliseconds>(d).count();
@@ -82,9 +69,7 @@ struct link_state {
 
 // A stream as the supervisor keeps it: its activity (stale_watch), its
 // dedup watermark, and its part in a rotation's overlap.
-struct stream_state : stream_activity {
-  std::uint64_t watermark = 0;
-  bool has_watermark = false;
+struct stream_state : stream_activity, stream_watermark {
   // rotation
   bool candidate_seen = false;
   std::uint64_t candidate_first = 0;
@@ -112,7 +97,8 @@ struct supervisor::impl {
         reconnect_backoff(c.backoff),
         rotation_backoff(c.backoff),
         quality(now, c.quality),
-        stale(c) {}
+        stale(c),
+        primary_identities(c.dedup_window) {}
 
   rng random;
   backoff reconnect_backoff;
@@ -158,7 +144,7 @@ struct supervisor::impl {
   std::size_t held_bytes = 0;
   // Identities of messages without sequence ids delivered within the dedup
   // window: a new link that is behind the old one repeats them.
-  std::unordered_map<std::uint64_t, time_point> primary_identities;
+  stream_dedup primary_identities;  // delivered messages without sequence ids
   std::unordered_set<std::uint64_t> candidate_identities;            // held, no seq
 
   time_point next_housekeeping = never;
@@ -502,13 +488,9 @@ struct supervisor_access {
       stream_state& st = m.streams[h.stream];
       bool fresh;
       if (h.has_seq) {
-        fresh = !st.has_watermark || h.seq > st.watermark;
-        if (fresh) {
-          st.watermark = h.seq;
-          st.has_watermark = true;
-        }
+        fresh = st.advance(h.seq);
       } else {
-        fresh = !m.primary_identities.contains(h.identity);
+        fresh = !m.primary_identities.delivered(h.identity);
       }
       if (!fresh) {
         ++s.counters_.duplicates_dropped;
@@ -559,17 +541,13 @@ struct supervisor_access {
     stream_state* st = stream(in.stream);
     if (st) {
       note_arrival(*st, in.stream, now, wall);
-      if (in.has_seq) {
-        if (!in.resets_sequence && st->has_watermark && in.seq <= st->watermark) {
-          ++s.counters_.duplicates_dropped;
-          return;
-        }
-        st->watermark = in.seq;
-        st->has_watermark = true;
+      if (in.has_seq && !st->advance(in.seq, in.resets_sequence)) {
+        ++s.counters_.duplicates_dropped;
+        return;
       }
       if (!in.has_seq) {
-        const std::uint64_t id = frame_identity(in.stream, frame);
-        if (!m.primary_identities.emplace(id, now).second) {
+        const std::uint64_t id = stream_dedup::identity(in.stream, frame);
+        if (!m.primary_identities.deliver(id, now)) {
           ++s.counters_.duplicates_dropped;
           return;
         }
@@ -589,7 +567,7 @@ struct supervisor_access {
     std::uint64_t identity = 0;
     if (in.has_seq) {
       if (!st->candidate_seen) st->candidate_first = in.seq;
-      if (st->has_watermark && in.seq <= st->watermark) {
+      if (st->covers(in.seq)) {
         newly = !st->overlapped;
         st->overlapped = true;
         st->candidate_seen = true;
@@ -598,8 +576,8 @@ struct supervisor_access {
         return;
       }
     } else {
-      identity = frame_identity(in.stream, frame);
-      if (m.primary_identities.contains(identity)) {
+      identity = stream_dedup::identity(in.stream, frame);
+      if (m.primary_identities.delivered(identity)) {
         newly = !st->overlapped;
         st->overlapped = true;
         st->candidate_seen = true;
@@ -788,8 +766,7 @@ struct supervisor_access {
     check_staleness(now, wall);
     check_acks(now, wall);
     check_quality(now, wall);
-    std::erase_if(m.primary_identities,
-                  [&](const auto& kv) { return now - kv.second > s.config_.dedup_window; });
+    m.primary_identities.expire(now);
     s.publish(now);
   }
 
