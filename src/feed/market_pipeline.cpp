@@ -169,38 +169,39 @@ void market_pipeline::on_live_connections(std::size_t live) {
   live_connections_ = live;
 }
 
-void market_pipeline::fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall) {
+void market_pipeline::fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall,
+                                 duration retry_after) {
   deadlines_dirty_ = true;
   ++stats_.rest_failures;
   if (p.what == pending_fetch::kind::backfill) {
-    p.state->trades->on_backfill_failed(why, now, wall);
+    p.state->trades->on_backfill_failed(why, now, wall, retry_after);
     drain_arbiter(*p.state);
   } else {
-    p.state->snapshot_retry_at = now + config_.snapshot_retry;
+    p.state->snapshot_retry_at = now + std::max(config_.snapshot_retry, retry_after);
   }
 }
 
 void market_pipeline::on_rest_reply(std::uint64_t id, int http_status, std::string_view body, time_point now,
-                                    wall_us wall) {
+                                    wall_us wall, duration retry_after) {
   deadlines_dirty_ = true;
   auto it = pending_.find(id);
   if (it == pending_.end()) return;
   pending_fetch p = std::move(it->second);
   pending_.erase(it);
   if (http_status != 200)
-    return fail_fetch(p, fmt::format("HTTP {} for {}", http_status, p.request.target), now, wall);
+    return fail_fetch(p, fmt::format("HTTP {} for {}", http_status, p.request.target), now, wall, retry_after);
   symbol_state& s = *p.state;
   if (p.what == pending_fetch::kind::snapshot) {
     const rest_status st = rest_->parse_book_snapshot(body, s.symbol, rest_batch_);
     if (!st.ok() || rest_batch_.books.empty())
-      return fail_fetch(p, fmt::format("unreadable snapshot: {}", st.detail), now, wall);
+      return fail_fetch(p, fmt::format("unreadable snapshot: {}", st.detail), now, wall, retry_after);
     book_record snap = rest_batch_.books.front();
     snap.ts_recv = wall;
     s.book->on_snapshot(snap, wall);
     return;
   }
   const rest_status st = rest_->parse_trades(body, s.symbol, rest_batch_);
-  if (!st.ok()) return fail_fetch(p, fmt::format("unreadable history page: {}", st.detail), now, wall);
+  if (!st.ok()) return fail_fetch(p, fmt::format("unreadable history page: {}", st.detail), now, wall, retry_after);
   const auto hole = s.trades->open_hole();
   std::optional<rest_request> next;
   if (hole) next = rest_->next_trade_backfill_request(p.request, s.symbol, hole->from_id, hole->to_id, rest_batch_);
@@ -209,13 +210,14 @@ void market_pipeline::on_rest_reply(std::uint64_t id, int http_status, std::stri
   if (next && s.trades->backfilling()) fetch(pending_fetch::kind::backfill, s, std::move(*next));
 }
 
-void market_pipeline::on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall) {
+void market_pipeline::on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall,
+                                     duration retry_after) {
   deadlines_dirty_ = true;
   auto it = pending_.find(id);
   if (it == pending_.end()) return;
   pending_fetch p = std::move(it->second);
   pending_.erase(it);
-  fail_fetch(p, why, now, wall);
+  fail_fetch(p, why, now, wall, retry_after);
 }
 
 void market_pipeline::on_timer(time_point now, wall_us wall) {

@@ -173,8 +173,11 @@ TEST(MarketPipeline, FailedHistoryEndsAsAGapRecord) {
   fixture f;
   f.trade(1);
   f.trade(5);
-  for (int i = 0; i < 10 && f.count("\"type\":\"gap\"") == 0; ++i) {
-    f.advance(seconds{2});
+  const time_point start = f.now;
+  time_point reported = never;
+  for (int i = 0; i < 200 && f.count("\"type\":\"gap\"") == 0; ++i) {
+    reported = f.now;
+    f.advance(seconds{15});
     while (!f.fetches.empty()) {
       auto [id, r] = f.fetches.back();
       f.fetches.pop_back();
@@ -184,6 +187,8 @@ TEST(MarketPipeline, FailedHistoryEndsAsAGapRecord) {
   EXPECT_EQ(f.count("\"type\":\"gap\""), 1u);
   EXPECT_EQ(f.count("\"from\":\"2\",\"to\":\"4\""), 1u);
   EXPECT_EQ(f.count("HTTP 503"), 1u);
+  // Not before the venue's history had ten minutes to come back.
+  EXPECT_GE(reported - start, minutes{10});
 }
 
 TEST(MarketPipeline, BinanceBooksFetchASnapshotAndChain) {

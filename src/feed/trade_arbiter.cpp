@@ -1,5 +1,7 @@
 #include "steadyfeed/feed/trade_arbiter.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace sf {
@@ -76,6 +78,8 @@ void trade_arbiter::on_trade(const trade_record& trade, time_point now, wall_us 
     if (!has_hole()) {
       if (hole_since_ != never && !in_flight_) ++stats_.holes_filled;
       hole_since_ = never;
+      attempts_ = 0;
+      failing_since_ = never;
     }
     return;
   }
@@ -117,6 +121,7 @@ void trade_arbiter::on_backfill(std::span<const trade_record> trades, bool more,
     in_flight_ = false;
     hole_since_ = never;
     attempts_ = 0;
+    failing_since_ = never;
     ++stats_.holes_filled;
     return;
   }
@@ -133,14 +138,19 @@ std::optional<backfill_request> trade_arbiter::open_hole() const noexcept {
   return backfill_request{watermark_ + 1, hole_end()};
 }
 
-void trade_arbiter::on_backfill_failed(std::string_view why, time_point now, wall_us wall) {
+void trade_arbiter::on_backfill_failed(std::string_view why, time_point now, wall_us wall, duration retry_after) {
   if (!in_flight_) return;
   in_flight_ = false;
-  if (attempts_ < config_.backfill_attempts) {
-    retry_at_ = now + seconds{attempts_};  // 1 s, 2 s, ...
+  if (failing_since_ == never) failing_since_ = backfill_sent_;
+  if (now - failing_since_ < config_.backfill_retry_for) {
+    const int doublings = std::clamp(attempts_ - 1, 0, 20);
+    const duration backoff = std::min<duration>(config_.backfill_retry_max, seconds{1} * (std::int64_t{1} << doublings));
+    retry_at_ = now + std::max(backoff, retry_after);
     return;
   }
-  give_up(fmt::format("backfill failed after {} attempts: {}", attempts_, why), wall);
+  give_up(fmt::format("backfill failed for {} s ({} attempts): {}",
+                      std::chrono::duration_cast<seconds>(now - failing_since_).count(), attempts_, why),
+          wall);
 }
 
 void trade_arbiter::emit_gap(std::uint64_t from, std::uint64_t to, std::string reason, wall_us wall) {
@@ -164,6 +174,7 @@ void trade_arbiter::give_up(std::string reason, wall_us wall) {
   in_flight_ = false;
   retry_at_ = never;
   attempts_ = 0;
+  failing_since_ = never;
   drain();
   hole_since_ = has_hole() ? hole_since_ : never;
 }

@@ -162,23 +162,68 @@ TEST(TradeArbiter, WhatHistoryCannotGiveBecomesAGapRecord) {
   EXPECT_EQ(f.arb.stats().missing, 4u);
 }
 
-TEST(TradeArbiter, FailedBackfillsAreRetriedThenReported) {
+TEST(TradeArbiter, FailedBackfillsAreRetriedWithBackoffUntilTheLimitThenReported) {
+  trade_arbiter_config c;
+  c.backfill_retry_for = seconds{60};
   fixture f;
+  f.arb = trade_arbiter("binance-spot", "BTCUSDT", c);
   f.feed(1);
   f.feed(5);
   f.advance(seconds{1});
   ASSERT_EQ(f.requests.size(), 1u);
-  f.arb.on_backfill_failed("HTTP 500", f.now, 0);
+  const time_point first = f.now;
+  // Each failure waits twice as long as the one before: 1 s, 2 s, 4 s ...
+  std::vector<duration> waits;
+  for (int attempt = 0; attempt < 100 && f.gaps.empty(); ++attempt) {  // bounded: a broken retry fails, not hangs
+    const std::size_t asked = f.requests.size();
+    f.arb.on_backfill_failed("HTTP 503", f.now, 0);
+    f.collect();
+    const time_point failed = f.now;
+    for (int step = 0; step < 10'000 && f.requests.size() == asked && f.gaps.empty(); ++step)
+      f.advance(milliseconds{100});
+    if (!f.gaps.empty()) break;
+    waits.push_back(f.now - failed);
+  }
+  ASSERT_GE(waits.size(), 4u);
+  EXPECT_EQ(waits[0], seconds{1});
+  EXPECT_EQ(waits[1], seconds{2});
+  EXPECT_EQ(waits[2], seconds{4});
+  EXPECT_EQ(waits[3], seconds{8});
+  for (const auto w : waits) EXPECT_LE(w, c.backfill_retry_max);
+  ASSERT_EQ(f.gaps.size(), 1u);
+  EXPECT_GE(f.now - first, seconds{60});
+  EXPECT_NE(f.gaps[0].reason.find("backfill failed for 6"), std::string::npos) << f.gaps[0].reason;
+  EXPECT_NE(f.gaps[0].reason.find("HTTP 503"), std::string::npos) << f.gaps[0].reason;
+  EXPECT_EQ(f.gaps[0].from, "2");
+  EXPECT_EQ(f.gaps[0].to, "4");
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 5}));
+  EXPECT_EQ(f.arb.next_deadline(), never);
+}
+
+TEST(TradeArbiter, AShortRestOutageIsBackfilledWithoutAGapAndRetryAfterIsHonoured) {
+  fixture f;  // the default: ten minutes of retries
+  f.feed(1);
+  f.feed(5);
+  f.advance(seconds{1});
+  ASSERT_EQ(f.requests.size(), 1u);
+  // Six seconds of 503s and a 429 with Retry-After: 7 s.
+  f.arb.on_backfill_failed("HTTP 503", f.now, 0);
   f.advance(seconds{1});
   ASSERT_EQ(f.requests.size(), 2u);
-  f.advance(seconds{10});  // no reply: timeout counts as a failure
-  f.advance(seconds{2});
+  f.arb.on_backfill_failed("HTTP 429", f.now, 0, seconds{7});
+  f.advance(seconds{6});
+  EXPECT_EQ(f.requests.size(), 2u) << "asked again before Retry-After";
+  f.advance(seconds{1});
   ASSERT_EQ(f.requests.size(), 3u);
-  f.arb.on_backfill_failed("HTTP 429", f.now, 0);
+  f.advance(seconds{10});  // no reply: a timeout is a failure too
+  f.advance(seconds{4});
+  ASSERT_EQ(f.requests.size(), 4u);
+  // REST answers again: the hole is filled, nothing is reported.
+  std::vector<trade_record> page{trade(2), trade(3), trade(4)};
+  f.arb.on_backfill(page, false, f.now, 0);
   f.collect();
-  ASSERT_EQ(f.gaps.size(), 1u);
-  EXPECT_NE(f.gaps[0].reason.find("after 3 attempts: HTTP 429"), std::string::npos);
-  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 5}));
+  EXPECT_TRUE(f.gaps.empty());
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
   EXPECT_EQ(f.arb.next_deadline(), never);
 }
 

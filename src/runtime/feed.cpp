@@ -310,9 +310,9 @@ feed::feed(asio::io_context::executor_type executor, feed_config config, const c
           const auto now = s2->clk.now();
           const auto wall = s2->clk.wall_now();
           if (err)
-            s2->pipeline->on_rest_failed(fetch_id, err->to_string(), now, wall);
+            s2->pipeline->on_rest_failed(fetch_id, err->to_string(), now, wall, err->retry_after);
           else
-            s2->pipeline->on_rest_reply(fetch_id, response.status, response.body, now, wall);
+            s2->pipeline->on_rest_reply(fetch_id, response.status, response.body, now, wall, response.retry_after);
           s2->after_pipeline();
         });
       },

@@ -89,8 +89,11 @@ class market_pipeline {
   void on_message(const message& m, time_point now);
   // How many of the feed's connections are live; at zero the books are dropped.
   void on_live_connections(std::size_t live);
-  void on_rest_reply(std::uint64_t id, int http_status, std::string_view body, time_point now, wall_us wall);
-  void on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall);
+  // `retry_after`: the reply's or the failure's Retry-After, if any.
+  void on_rest_reply(std::uint64_t id, int http_status, std::string_view body, time_point now, wall_us wall,
+                     duration retry_after = duration{0});
+  void on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall,
+                      duration retry_after = duration{0});
   void on_timer(time_point now, wall_us wall);
   time_point next_deadline() const;
 
@@ -120,7 +123,7 @@ class market_pipeline {
   void pass_on(const trade_record& t);
   void pass_on(const gap_record& g);
   void drain_arbiter(symbol_state& s);
-  void fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall);
+  void fail_fetch(pending_fetch& p, std::string_view why, time_point now, wall_us wall, duration retry_after);
   void fetch(pending_fetch::kind what, symbol_state& s, rest_request request);
   void note_deadline(symbol_state& s);
 

@@ -43,7 +43,14 @@ struct trade_arbiter_config {
   duration hold_back = milliseconds{250};
   std::size_t max_held = 100'000;
   duration backfill_timeout = seconds{10};
-  int backfill_attempts = 3;
+  // A failed backfill is retried with backoff (1 s, 2 s, 4 s ... up to
+  // backfill_retry_max, or the venue's Retry-After when longer) for as long
+  // as this; only then is the hole reported as a gap. A REST outage of a few
+  // minutes (a 503 window, a 429 ban) costs nothing, since the venue's
+  // history still holds every trade; live trades wait meanwhile, up to
+  // max_held.
+  duration backfill_retry_for = minutes{10};
+  duration backfill_retry_max = seconds{30};
   bool contiguous_ids = true;
   // After a restart, at most this many missed trades (the newest) are fetched
   // from history; older ones are reported in one gap record. Days of downtime
@@ -107,7 +114,8 @@ class trade_arbiter {
   void on_backfill(std::span<const trade_record> trades, bool more, time_point now, wall_us wall);
   // The hole still waiting to be filled (first and last missing id), if any.
   std::optional<backfill_request> open_hole() const noexcept;
-  void on_backfill_failed(std::string_view why, time_point now, wall_us wall);
+  // `retry_after`: the venue's Retry-After, when it sent one.
+  void on_backfill_failed(std::string_view why, time_point now, wall_us wall, duration retry_after = duration{0});
   void on_timer(time_point now, wall_us wall);
 
   time_point next_deadline() const noexcept;
@@ -145,6 +153,7 @@ class trade_arbiter {
   time_point backfill_sent_ = never;
   time_point retry_at_ = never;
   int attempts_ = 0;
+  time_point failing_since_ = never;  // when the hole's first failed request went out
   std::vector<arbiter_output> out_;
   trade_arbiter_stats stats_;
 };
