@@ -2,6 +2,7 @@
 
 #include "steadyfeed/feed/control_channel.hpp"
 #include "steadyfeed/feed/heartbeat.hpp"
+#include "steadyfeed/feed/rotation.hpp"
 #include "steadyfeed/feed/stale_watch.hpp"
 #include "steadyfeed/feed/stream_dedup.hpp"
 
@@ -69,22 +70,7 @@ struct link_state {
 
 // A stream as the supervisor keeps it: its activity (stale_watch), its
 // dedup watermark, and its part in a rotation's overlap.
-struct stream_state : stream_activity, stream_watermark {
-  // rotation
-  bool candidate_seen = false;
-  std::uint64_t candidate_first = 0;
-  bool overlapped = false;
-};
-
-struct held_message {
-  std::string stream;
-  std::uint64_t seq = 0;
-  bool has_seq = false;
-  bool resets_sequence = false;
-  std::uint64_t identity = 0;
-  std::string frame;
-  wall_us received = 0;
-};
+struct stream_state : stream_activity, stream_watermark, stream_overlap {};
 
 // Bounds the stream table against a venue that invents stream names.
 constexpr std::size_t extra_streams_allowed = 64;
@@ -98,6 +84,7 @@ struct supervisor::impl {
         rotation_backoff(c.backoff),
         quality(now, c.quality),
         stale(c),
+        turnover(c),
         primary_identities(c.dedup_window) {}
 
   rng random;
@@ -105,6 +92,7 @@ struct supervisor::impl {
   backoff rotation_backoff;
   quality_tracker quality;
   stale_watch stale;  // reads the supervisor's config_, which outlives every call
+  rotation turnover;  // likewise
   std::shared_ptr<connect_limiter> limiter;
 
   heartbeat_settings beat;  // every link's
@@ -133,19 +121,12 @@ struct supervisor::impl {
   time_point lost_at{};
   std::deque<time_point> reconnect_times;  // for clustering
 
-  // rotating
-  bool rotating = false;
-  time_point rotation_started{};
+  // rotating: the candidate's connection attempt
   time_point rotation_retry_at = never;
   bool rotation_slot_reserved = false;
-  time_point overlap_deadline = never;
-  std::string rotation_reason;
-  std::vector<held_message> held;
-  std::size_t held_bytes = 0;
   // Identities of messages without sequence ids delivered within the dedup
   // window: a new link that is behind the old one repeats them.
-  stream_dedup primary_identities;  // delivered messages without sequence ids
-  std::unordered_set<std::uint64_t> candidate_identities;            // held, no seq
+  stream_dedup primary_identities;
 
   time_point next_housekeeping = never;
   time_point healthy_since = never;
@@ -322,7 +303,7 @@ struct supervisor_access {
     link_state& l = *m.candidate;
     configure_link(l, now);
     restore_subscriptions(l);
-    m.overlap_deadline = now + s.config_.overlap_timeout;
+    m.turnover.candidate_opened(now);
     m.rotation_backoff.reset();
     emit(event_kind::connected, severity::info, "rotation: new connection open", wall, l.id);
     flush(l, now);
@@ -383,7 +364,7 @@ struct supervisor_access {
     m.primary.reset();
     m.quality.record_error(now);
     emit(event_kind::disconnected, severity::warning, why.to_string(), wall, id);
-    if (m.rotating && m.candidate && m.candidate->phase == link_phase::open) {
+    if (m.turnover.active() && m.candidate && m.candidate->phase == link_phase::open) {
       switch_over(now, wall, "the old connection was lost first");
       return;
     }
@@ -391,7 +372,7 @@ struct supervisor_access {
     m.reconnect_times.push_back(now);
     m.quality.record_reconnect(now);
     if (!is_retryable(why.code)) return go_failed(why, now, wall);
-    if (m.rotating && m.candidate) {
+    if (m.turnover.active() && m.candidate) {
       // The rotation's connection attempt becomes the reconnect attempt.
       m.primary = std::move(m.candidate);
       m.candidate.reset();
@@ -411,51 +392,25 @@ struct supervisor_access {
   void candidate_failed(const failure& why, time_point now, wall_us wall) {
     const link_id id = m.candidate->id;
     m.candidate.reset();
-    clear_rotation_data();
+    m.turnover.candidate_failed(m.streams);
     emit(event_kind::error, severity::warning, "rotation: new connection failed: " + why.to_string(),
          wall, id);
-    m.overlap_deadline = never;
     m.rotation_retry_at = now + retry_delay(m.rotation_backoff, why);
   }
 
   // ---- rotation ---------------------------------------------------------------
   void begin_rotation(std::string_view reason, time_point now, wall_us wall) {
-    if (m.rotating || !m.primary || m.primary->phase != link_phase::open) return;
-    m.rotating = true;
-    m.rotation_started = now;
-    m.rotation_reason.assign(reason);
+    if (m.turnover.active() || !m.primary || m.primary->phase != link_phase::open) return;
+    m.turnover.begin(reason, now);
     m.rotation_backoff.reset();
     emit(event_kind::rotation_started, severity::info, std::string(reason), wall, m.primary->id);
     open_link_now(true, now);
   }
 
-  void clear_rotation_data() {
-    m.held.clear();
-    m.held_bytes = 0;
-    m.candidate_identities.clear();
-    for (auto& [name, st] : m.streams) {
-      st.candidate_seen = false;
-      st.candidate_first = 0;
-      st.overlapped = false;
-    }
-  }
-
   void end_rotation() {
-    m.rotating = false;
+    m.turnover.end(m.streams);
     m.rotation_retry_at = never;
     m.rotation_slot_reserved = false;
-    m.overlap_deadline = never;
-    clear_rotation_data();
-  }
-
-  // Active streams that have not shown overlap yet.
-  std::vector<std::string> streams_without_overlap(time_point now) const {
-    std::vector<std::string> out;
-    for (const auto& [name, st] : m.streams)
-      if (st.count > 0 && now - st.last_msg <= s.config_.overlap_active_window && !st.overlapped)
-        out.push_back(name);
-    std::sort(out.begin(), out.end());
-    return out;
   }
 
   bool candidate_subscribed() const {
@@ -465,9 +420,9 @@ struct supervisor_access {
   }
 
   void maybe_switch(time_point now, wall_us wall) {
-    if (!m.rotating || !m.candidate || m.candidate->phase != link_phase::open) return;
+    if (!m.turnover.active() || !m.candidate || m.candidate->phase != link_phase::open) return;
     if (!candidate_subscribed()) return;
-    if (!streams_without_overlap(now).empty()) return;
+    if (!m.turnover.without_overlap(m.streams, now).empty()) return;
     switch_over(now, wall, "overlap confirmed");
   }
 
@@ -481,10 +436,10 @@ struct supervisor_access {
 
   void switch_over(time_point now, wall_us wall, std::string_view why) {
     link_state& next = *m.candidate;
-    const auto not_shown = streams_without_overlap(now);
+    const auto not_shown = m.turnover.without_overlap(m.streams, now);
     // Messages the new link delivered while we waited, minus what the old one
     // already delivered.
-    for (auto& h : m.held) {
+    for (const auto& h : m.turnover.take_held()) {
       stream_state& st = m.streams[h.stream];
       bool fresh;
       if (h.has_seq) {
@@ -505,10 +460,10 @@ struct supervisor_access {
     m.primary = std::move(m.candidate);
     m.candidate.reset();
     for (const auto& t : m.primary->subscribed) s.registry_.set_status(t, topic_status::active);
-    const duration took = now - m.rotation_started;
+    const duration took = now - m.turnover.started();
+    std::string reason = fmt::format("{} ({}): {}", m.turnover.reason(), describe(took), why);
     end_rotation();
     ++s.counters_.rotations;
-    std::string reason = fmt::format("{} ({}): {}", m.rotation_reason, describe(took), why);
     if (!not_shown.empty())
       reason += fmt::format("; overlap not shown for {}", join_topics(not_shown));
     emit(event_kind::rotation_completed, not_shown.empty() ? severity::info : severity::warning,
@@ -551,48 +506,29 @@ struct supervisor_access {
           ++s.counters_.duplicates_dropped;
           return;
         }
-        if (m.rotating && m.candidate_identities.contains(id)) st->overlapped = true;
-      } else if (m.rotating && st->candidate_seen && st->candidate_first <= st->watermark) {
-        st->overlapped = true;
+        m.turnover.primary_delivered_identity(*st, id);
+      } else {
+        m.turnover.primary_delivered(*st, st->watermark);
       }
     }
     deliver(l.id, in.stream, in.seq, in.has_seq, in.resets_sequence, frame, wall, in.records, now);
-    if (m.rotating && st && st->overlapped) maybe_switch(now, wall);
+    if (m.turnover.active() && st && st->overlapped) maybe_switch(now, wall);
   }
 
   void candidate_data(const inbound& in, std::string_view frame, time_point now, wall_us wall) {
     stream_state* st = stream(in.stream);
     if (!st) return;
-    bool newly = false;
-    std::uint64_t identity = 0;
-    if (in.has_seq) {
-      if (!st->candidate_seen) st->candidate_first = in.seq;
-      if (st->covers(in.seq)) {
-        newly = !st->overlapped;
-        st->overlapped = true;
-        st->candidate_seen = true;
-        // Already delivered by the old link: nothing to hold.
-        if (newly) maybe_switch(now, wall);
-        return;
-      }
-    } else {
-      identity = stream_dedup::identity(in.stream, frame);
-      if (m.primary_identities.delivered(identity)) {
-        newly = !st->overlapped;
-        st->overlapped = true;
-        st->candidate_seen = true;
-        if (newly) maybe_switch(now, wall);
-        return;
-      }
-      m.candidate_identities.insert(identity);
+    switch (m.turnover.candidate_message(*st, *st, m.primary_identities, in, frame, wall)) {
+      case rotation::outcome::overlap_shown:
+        maybe_switch(now, wall);
+        break;
+      case rotation::outcome::hold_full:
+        switch_over(now, wall, "hold buffer full");
+        break;
+      case rotation::outcome::delivered_already:
+      case rotation::outcome::held:
+        break;
     }
-    st->candidate_seen = true;
-    m.held.push_back(held_message{std::string(in.stream), in.seq, in.has_seq, in.resets_sequence,
-                                  identity, std::string(frame), wall});
-    m.held_bytes += frame.size() + in.stream.size() + sizeof(held_message);
-    if (m.held.size() >= s.config_.overlap_buffer_messages ||
-        m.held_bytes >= s.config_.overlap_buffer_bytes)
-      switch_over(now, wall, "hold buffer full");
   }
 
   // ---- acks ----------------------------------------------------------------------
@@ -688,7 +624,7 @@ struct supervisor_access {
     }
     if (l.rotation_due <= now) {
       l.rotation_due = never;
-      if (!m.rotating)
+      if (!m.turnover.active())
         begin_rotation(fmt::format("lifetime of {} ends",
                                    describe(s.config_.lifetime.value_or(s.protocol_->limits().lifetime))),
                      now, wall);
@@ -773,7 +709,7 @@ struct supervisor_access {
   time_point next_deadline(time_point now) {
     if (s.state_ == connection_state::failed || s.state_ == connection_state::disconnected)
       return never;
-    time_point next = std::min({m.reconnect_at, m.rotation_retry_at, m.overlap_deadline,
+    time_point next = std::min({m.reconnect_at, m.rotation_retry_at, m.turnover.overlap_deadline(),
                                 m.next_housekeeping});
     for (link_state* l : {m.primary ? &*m.primary : nullptr, m.candidate ? &*m.candidate : nullptr}) {
       if (!l) continue;
@@ -1004,7 +940,7 @@ void supervisor::on_timer(time_point now, wall_us wall) {
              duration{0}, m.reconnect_backoff.attempts());
     }
   }
-  if (m.rotation_retry_at <= now && m.rotating && !m.candidate) {
+  if (m.rotation_retry_at <= now && m.turnover.active() && !m.candidate) {
     m.rotation_retry_at = never;
     a.open_link_now(true, now);
   }
@@ -1016,7 +952,8 @@ void supervisor::on_timer(time_point now, wall_us wall) {
   if (m.primary && m.primary->phase == link_phase::open) a.heartbeats(*m.primary, now, wall, dropped);
   if (!dropped) a.watchdogs(now, wall);
 
-  if (m.rotating && m.candidate && m.candidate->phase == link_phase::open && m.overlap_deadline <= now)
+  if (m.turnover.active() && m.candidate && m.candidate->phase == link_phase::open &&
+      m.turnover.overlap_deadline() <= now)
     a.switch_over(now, wall, fmt::format("overlap wait of {} ended", describe(config_.overlap_timeout)));
 
   if (m.next_housekeeping <= now && state_ != connection_state::failed) a.housekeeping(now, wall);
@@ -1118,7 +1055,7 @@ link_id supervisor::candidate_link() const noexcept {
 std::size_t supervisor::open_links() const noexcept {
   return (impl_->primary ? 1 : 0) + (impl_->candidate ? 1 : 0);
 }
-bool supervisor::rotating() const noexcept { return impl_->rotating; }
+bool supervisor::rotating() const noexcept { return impl_->turnover.active(); }
 
 void supervisor::publish(time_point now) {
   supervisor_stats st;
@@ -1126,7 +1063,7 @@ void supervisor::publish(time_point now) {
   st.venue = std::string(protocol_->name());
   st.state = state_;
   st.primary = primary_link();
-  st.rotating = impl_ && impl_->rotating;
+  st.rotating = impl_ && impl_->turnover.active();
   if (impl_) {
     st.connected_since = impl_->connected_since_wall;
     st.last_reconnect = impl_->last_reconnect_wall;
