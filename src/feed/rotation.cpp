@@ -2,6 +2,20 @@
 
 namespace sf {
 
+time_point rotation::due_at(time_point opened, duration lifetime, duration margin,
+                           std::optional<duration> phase) noexcept {
+  if (lifetime.count() <= 0) return never;
+  const duration period = lifetime > margin ? lifetime - margin : lifetime / 2;
+  time_point due = opened + period;
+  if (phase) {
+    // Never later than the rule allows, and one period apart from then on,
+    // whenever the link opened.
+    const duration off = ((due.time_since_epoch() - *phase) % period + period) % period;
+    due -= off;
+  }
+  return due;
+}
+
 void rotation::begin(std::string_view reason, time_point now) {
   active_ = true;
   started_ = now;

@@ -179,5 +179,27 @@ TEST(RotationOverlap, AFailedCandidateVoidsWhatItHeldAndShowed) {
   EXPECT_FALSE(s.overlapped);
 }
 
+TEST(RotationOverlap, ALinkRotatesTheMarginBeforeItsLifetimeEnds) {
+  EXPECT_EQ(rotation::due_at(t0, hours{24}, minutes{5}, std::nullopt), t0 + hours{24} - minutes{5});
+  // A margin as long as the lifetime: halfway.
+  EXPECT_EQ(rotation::due_at(t0, seconds{30}, seconds{30}, std::nullopt), t0 + seconds{15});
+  EXPECT_EQ(rotation::due_at(t0, duration{0}, minutes{5}, std::nullopt), never);
+}
+
+TEST(RotationOverlap, APhaseMovesTheRotationBackOntoItsGridNeverLater) {
+  const duration period = hours{24} - minutes{5};
+  const duration phase = hours{3};
+  for (const time_point opened : {time_point{hours{1}}, time_point{hours{50}}, time_point{hours{27}} + seconds{1}}) {
+    const time_point due = rotation::due_at(opened, hours{24}, minutes{5}, phase);
+    EXPECT_LE(due, opened + period);
+    EXPECT_GT(due, opened);  // within one period of opening
+    EXPECT_EQ((due.time_since_epoch() - phase) % period, duration{0});
+  }
+  // Two links with phases half a period apart never rotate together.
+  const time_point a = rotation::due_at(t0, hours{24}, minutes{5}, duration{0});
+  const time_point b = rotation::due_at(t0, hours{24}, minutes{5}, period / 2);
+  EXPECT_EQ((a > b ? a - b : b - a) % period, period / 2);
+}
+
 }  // namespace
 }  // namespace sf

@@ -5,6 +5,7 @@
 #include "steadyfeed/feed/rotation.hpp"
 #include "steadyfeed/feed/stale_watch.hpp"
 #include "steadyfeed/feed/stream_dedup.hpp"
+#include "feed/link.hpp"
 
 #include <fmt/format.h>
 
@@ -14,7 +15,6 @@
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "core/same_text.hpp"
 #include "steadyfeed/core/backoff.hpp"
@@ -24,15 +24,8 @@
 namespace sf {
 namespace {
 
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 template <typename V>
-using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
-using string_set = std::unordered_set<std::string, string_hash, std::equal_to<>>;
-
+using text_map = std::unordered_map<std::string, V, text_hash, std::equal_to<>>;
 
 std::string describe(duration d) {
   const auto ms = std::chrono::duration_cast<milliseconds>(d).count();
@@ -49,24 +42,6 @@ std::string join_topics(std::span<const std::string> topics, std::size_t max_sho
   if (topics.size() > max_shown) out += fmt::format(" and {} more", topics.size() - max_shown);
   return out;
 }
-
-enum class link_phase : std::uint8_t { opening, open };
-
-struct link_state {
-  link_id id = 0;
-  link_phase phase = link_phase::opening;
-  time_point open_deadline = never;
-  time_point opened_at{};
-  time_point last_rx{};
-  time_point last_data{};
-  time_point rotation_due = never;
-  std::vector<std::string> url_topics;  // subscribed by the URL it was opened with
-
-  heartbeat beat;
-
-  control_channel control;
-  string_set subscribed;
-};
 
 // A stream as the supervisor keeps it: its activity (stale_watch), its
 // dedup watermark, and its part in a rotation's overlap.
@@ -102,7 +77,7 @@ struct supervisor::impl {
   link_id next_link = 1;
   std::uint64_t next_request = 1;
 
-  string_map<stream_state> streams;
+  text_map<stream_state> streams;
   // The stream the last data frame belonged to: a feed's frames mostly come
   // from one or a few streams, and comparing the name beats hashing it.
   // Points into `streams`, whose nodes stay put; forget_stream() clears it.
@@ -187,32 +162,17 @@ struct supervisor_access {
   // ---- links -------------------------------------------------------------------
   void configure_link(link_state& l, time_point now) {
     const auto& lim = s.protocol_->limits();
-    l.phase = link_phase::open;
-    l.opened_at = now;
-    l.last_rx = now;
-    l.last_data = now;
-    l.beat = heartbeat(m.beat);
-    l.beat.start(now);
-    if (const duration lifetime = s.config_.lifetime.value_or(lim.lifetime); lifetime.count() > 0) {
-      const duration margin = s.config_.rotation_margin;
-      const duration period = lifetime > margin ? lifetime - margin : lifetime / 2;
-      l.rotation_due = now + period;
-      if (const auto phase = s.config_.rotation_phase) {
-        // The last point of this connection's grid (phase + k × period on
-        // the clock) that the link lives to: never later than the rule
-        // allows, and one period apart from then on, whenever it opened.
-        const duration off = ((l.rotation_due.time_since_epoch() - *phase) % period + period) % period;
-        l.rotation_due -= off;
-      }
-    }
+    control_channel channel;
     if (lim.control_messages_per_second > 0) {
       const double rate = lim.control_messages_per_second * s.config_.control_rate_safety;
       // By default no burst: with one token of capacity any one-second window
       // holds at most rate + 1 frames, which the safety fraction keeps under a
       // per-second limit. Venues with hourly budgets (OKX) declare a burst.
-      l.control = control_channel(token_bucket(rate, seconds{1}, std::max(1.0, lim.control_burst), now));
+      channel = control_channel(token_bucket(rate, seconds{1}, std::max(1.0, lim.control_burst), now));
     }
-    for (const auto& t : l.url_topics) l.subscribed.insert(t);
+    l.open(now, m.beat, std::move(channel),
+           rotation::due_at(now, s.config_.lifetime.value_or(lim.lifetime), s.config_.rotation_margin,
+                            s.config_.rotation_phase));
   }
 
   // Opens a link for `as_candidate` now, or books a slot under the venue's
@@ -254,8 +214,8 @@ struct supervisor_access {
   }
 
   void flush_all(time_point now) {
-    if (m.primary && m.primary->phase == link_phase::open) flush(*m.primary, now);
-    if (m.candidate && m.candidate->phase == link_phase::open) flush(*m.candidate, now);
+    if (m.primary && m.primary->is_open()) flush(*m.primary, now);
+    if (m.candidate && m.candidate->is_open()) flush(*m.candidate, now);
   }
 
   // Sends a heartbeat if the control budget allows; otherwise it goes out at
@@ -364,7 +324,7 @@ struct supervisor_access {
     m.primary.reset();
     m.quality.record_error(now);
     emit(event_kind::disconnected, severity::warning, why.to_string(), wall, id);
-    if (m.turnover.active() && m.candidate && m.candidate->phase == link_phase::open) {
+    if (m.turnover.active() && m.candidate && m.candidate->is_open()) {
       switch_over(now, wall, "the old connection was lost first");
       return;
     }
@@ -400,7 +360,7 @@ struct supervisor_access {
 
   // ---- rotation ---------------------------------------------------------------
   void begin_rotation(std::string_view reason, time_point now, wall_us wall) {
-    if (m.turnover.active() || !m.primary || m.primary->phase != link_phase::open) return;
+    if (m.turnover.active() || !m.primary || !m.primary->is_open()) return;
     m.turnover.begin(reason, now);
     m.rotation_backoff.reset();
     emit(event_kind::rotation_started, severity::info, std::string(reason), wall, m.primary->id);
@@ -420,7 +380,7 @@ struct supervisor_access {
   }
 
   void maybe_switch(time_point now, wall_us wall) {
-    if (!m.turnover.active() || !m.candidate || m.candidate->phase != link_phase::open) return;
+    if (!m.turnover.active() || !m.candidate || !m.candidate->is_open()) return;
     if (!candidate_subscribed()) return;
     if (!m.turnover.without_overlap(m.streams, now).empty()) return;
     switch_over(now, wall, "overlap confirmed");
@@ -613,7 +573,7 @@ struct supervisor_access {
   }
 
   void watchdogs(time_point now, wall_us wall) {
-    if (!m.primary || m.primary->phase != link_phase::open) return;
+    if (!m.primary || !m.primary->is_open()) return;
     link_state& l = *m.primary;
     const duration idle = s.config_.idle_timeout;
     if (idle.count() > 0 && expects_data(l) && now - l.last_data >= idle) {
@@ -632,7 +592,7 @@ struct supervisor_access {
   }
 
   void check_staleness(time_point now, wall_us wall) {
-    if (!m.primary || m.primary->phase != link_phase::open) return;
+    if (!m.primary || !m.primary->is_open()) return;
     const link_state& l = *m.primary;
     const auto verdict =
         m.stale.check(m.streams, l.opened_at, now, [&](std::string_view name, duration silent, duration usual) {
@@ -660,7 +620,7 @@ struct supervisor_access {
 
   void check_acks(time_point now, wall_us wall) {
     for (link_state* l : {m.primary ? &*m.primary : nullptr, m.candidate ? &*m.candidate : nullptr}) {
-      if (!l || l->phase != link_phase::open) continue;
+      if (!l || !l->is_open()) continue;
       for (auto& req : l->control.take_expired(now, s.config_.ack_timeout)) {
         if (req.retries < s.config_.ack_retries) {
           emit(event_kind::error, severity::notice,
@@ -837,7 +797,7 @@ void supervisor::on_closed(link_id link, const failure& why, time_point now, wal
 
 void supervisor::on_frame(link_id link, std::string_view frame, time_point now, wall_us wall, frame_room room) {
   link_state* l = impl_->find(link);
-  if (!l || l->phase != link_phase::open) return;
+  if (!l || !l->is_open()) return;
   ++counters_.frames;
   l->last_rx = now;
   const inbound in = room == frame_room::padded ? protocol_->decode_padded(frame) : protocol_->decode(frame);
@@ -897,12 +857,12 @@ void supervisor::on_frame(link_id link, std::string_view frame, time_point now, 
 }
 
 void supervisor::on_ping(link_id link, time_point now) {
-  if (link_state* l = impl_->find(link); l && l->phase == link_phase::open) l->last_rx = now;
+  if (link_state* l = impl_->find(link); l && l->is_open()) l->last_rx = now;
 }
 
 void supervisor::on_pong(link_id link, std::string_view payload, time_point now, wall_us) {
   link_state* l = impl_->find(link);
-  if (!l || l->phase != link_phase::open) return;
+  if (!l || !l->is_open()) return;
   l->last_rx = now;
   const auto rtt = l->beat.on_ws_pong(payload, now);
   if (!rtt) return;  // unsolicited, or a stale one
@@ -947,12 +907,12 @@ void supervisor::on_timer(time_point now, wall_us wall) {
 
   // Heartbeats on every open link, then the primary's watchdogs.
   bool dropped = false;
-  if (m.candidate && m.candidate->phase == link_phase::open) a.heartbeats(*m.candidate, now, wall, dropped);
+  if (m.candidate && m.candidate->is_open()) a.heartbeats(*m.candidate, now, wall, dropped);
   dropped = false;
-  if (m.primary && m.primary->phase == link_phase::open) a.heartbeats(*m.primary, now, wall, dropped);
+  if (m.primary && m.primary->is_open()) a.heartbeats(*m.primary, now, wall, dropped);
   if (!dropped) a.watchdogs(now, wall);
 
-  if (m.turnover.active() && m.candidate && m.candidate->phase == link_phase::open &&
+  if (m.turnover.active() && m.candidate && m.candidate->is_open() &&
       m.turnover.overlap_deadline() <= now)
     a.switch_over(now, wall, fmt::format("overlap wait of {} ended", describe(config_.overlap_timeout)));
 
@@ -978,7 +938,7 @@ std::vector<std::string> supervisor::subscribe(std::span<const std::string> topi
   const auto added = registry_.add(wanted);
   for (link_state* l : {impl_->primary ? &*impl_->primary : nullptr,
                         impl_->candidate ? &*impl_->candidate : nullptr}) {
-    if (l && l->phase == link_phase::open) a.queue_subscribe(*l, added, true);
+    if (l && l->is_open()) a.queue_subscribe(*l, added, true);
   }
   if (!refused.empty())
     a.emit(event_kind::subscription_failed, severity::warning,
@@ -1001,7 +961,7 @@ void supervisor::unsubscribe(std::span<const std::string> topics, time_point now
       if (l->subscribed.erase(t)) on_link.push_back(t);
     l->control.forget(removed);
     std::erase_if(l->url_topics, [&](const std::string& t) { return !registry_.contains(t); });
-    if (l->phase == link_phase::open) a.queue_subscribe(*l, on_link, false);
+    if (l->is_open()) a.queue_subscribe(*l, on_link, false);
   }
   a.flush_all(now);
   a.rearm(now);
@@ -1019,7 +979,7 @@ void supervisor::request_reconnect(time_point now, wall_us wall, std::string_vie
     start(now, wall);
     return;
   }
-  if (impl_->primary && impl_->primary->phase == link_phase::open) {
+  if (impl_->primary && impl_->primary->is_open()) {
     a.close(*impl_->primary, 1000, reason);
     const link_id id = impl_->primary->id;
     impl_->primary.reset();

@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -59,6 +60,14 @@ class rotation {
  public:
   // The settings are read from `config`, which must outlive the rotation.
   explicit rotation(const supervisor_config& config) noexcept : config_(config) {}
+
+  // When a link opened at `opened` must begin to rotate: `margin` before the
+  // venue's `lifetime` ends (at half the lifetime if the margin is longer),
+  // or never without a lifetime. With a `phase`, the time is moved back to
+  // the last point of the grid phase + k × period on the clock, so that
+  // redundant connections on different phases never rotate together.
+  static time_point due_at(time_point opened, duration lifetime, duration margin,
+                           std::optional<duration> phase) noexcept;
 
   bool active() const noexcept { return active_; }
   time_point started() const noexcept { return started_; }
