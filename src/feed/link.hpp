@@ -21,7 +21,9 @@ namespace sf {
 
 struct text_hash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
 };
 using text_set = std::unordered_set<std::string, text_hash, std::equal_to<>>;
 
@@ -45,7 +47,8 @@ struct link_state {
 
   // The connection is up at `now`: clocks start, pings are scheduled, and
   // the URL's topics count as subscribed.
-  void open(time_point now, heartbeat_settings beats, control_channel channel, time_point rotate_at) {
+  void open(time_point now, heartbeat_settings beats, control_channel channel,
+            time_point rotate_at) {
     phase = link_phase::open;
     opened_at = last_rx = last_data = now;
     beat = heartbeat(beats);

@@ -3,7 +3,7 @@
 namespace sf {
 
 time_point rotation::due_at(time_point opened, duration lifetime, duration margin,
-                           std::optional<duration> phase) noexcept {
+                            std::optional<duration> phase) noexcept {
   if (lifetime.count() <= 0) return never;
   const duration period = lifetime > margin ? lifetime - margin : lifetime / 2;
   time_point due = opened + period;
@@ -42,10 +42,11 @@ rotation::outcome rotation::candidate_message(stream_overlap& o, const stream_wa
     return newly ? outcome::overlap_shown : outcome::delivered_already;
   }
   if (!in.has_seq) candidate_identities_.insert(identity);
-  held_.push_back(held_message{std::string(in.stream), in.seq, in.has_seq, in.resets_sequence, identity,
-                               std::string(frame), received});
+  held_.push_back(held_message{std::string(in.stream), in.seq, in.has_seq, in.resets_sequence,
+                               identity, std::string(frame), received});
   held_bytes_ += frame.size() + in.stream.size() + sizeof(held_message);
-  return held_.size() >= config_.overlap_buffer_messages || held_bytes_ >= config_.overlap_buffer_bytes
+  return held_.size() >= config_.overlap_buffer_messages ||
+                 held_bytes_ >= config_.overlap_buffer_bytes
              ? outcome::hold_full
              : outcome::held;
 }

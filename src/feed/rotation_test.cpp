@@ -51,9 +51,11 @@ TEST(RotationOverlap, ACandidateAheadOfTheOldLinkIsHeldUntilTheOldLinkCatchesUp)
 
   stream& s = streams["btcusdt@trade"];
   s.advance(10);  // the old link delivered up to 10
-  EXPECT_EQ(r.candidate_message(s, s, dedup, data("btcusdt@trade", 12), "f12", 1), rotation::outcome::held);
+  EXPECT_EQ(r.candidate_message(s, s, dedup, data("btcusdt@trade", 12), "f12", 1),
+            rotation::outcome::held);
   EXPECT_FALSE(s.overlapped);
-  EXPECT_EQ(r.candidate_message(s, s, dedup, data("btcusdt@trade", 13), "f13", 2), rotation::outcome::held);
+  EXPECT_EQ(r.candidate_message(s, s, dedup, data("btcusdt@trade", 13), "f13", 2),
+            rotation::outcome::held);
   // The old link delivers 11, then 12: 12 is the candidate's first, so the two links overlap.
   s.advance(11);
   r.primary_delivered(s, s.watermark);
@@ -80,11 +82,14 @@ TEST(RotationOverlap, ACandidateBehindTheOldLinkShowsOverlapOnceAndHoldsNothing)
   r.begin("venue notice", t0);
   stream& s = streams["BTC-USDT"];
   s.advance(20);
-  EXPECT_EQ(r.candidate_message(s, s, dedup, data("BTC-USDT", 19), "f", 0), rotation::outcome::overlap_shown);
-  EXPECT_EQ(r.candidate_message(s, s, dedup, data("BTC-USDT", 20), "f", 0), rotation::outcome::delivered_already);
+  EXPECT_EQ(r.candidate_message(s, s, dedup, data("BTC-USDT", 19), "f", 0),
+            rotation::outcome::overlap_shown);
+  EXPECT_EQ(r.candidate_message(s, s, dedup, data("BTC-USDT", 20), "f", 0),
+            rotation::outcome::delivered_already);
   EXPECT_TRUE(s.overlapped);
   EXPECT_EQ(r.held_messages(), 0u);
-  EXPECT_EQ(r.candidate_message(s, s, dedup, data("BTC-USDT", 21), "f", 0), rotation::outcome::held);
+  EXPECT_EQ(r.candidate_message(s, s, dedup, data("BTC-USDT", 21), "f", 0),
+            rotation::outcome::held);
 }
 
 TEST(RotationOverlap, StreamsWithoutIdsOverlapByIdentityFromEitherSide) {
@@ -96,11 +101,13 @@ TEST(RotationOverlap, StreamsWithoutIdsOverlapByIdentityFromEitherSide) {
   stream& s = streams["ticker"];
   // The old link delivered frame A: the candidate's A overlaps.
   dedup.deliver(stream_dedup::identity("ticker", "A"), t0);
-  EXPECT_EQ(r.candidate_message(s, s, dedup, unsequenced("ticker"), "A", 0), rotation::outcome::overlap_shown);
+  EXPECT_EQ(r.candidate_message(s, s, dedup, unsequenced("ticker"), "A", 0),
+            rotation::outcome::overlap_shown);
 
   // Another stream: the candidate brings B first; the old link's B shows overlap.
   stream& q = streams["quotes"];
-  EXPECT_EQ(r.candidate_message(q, q, dedup, unsequenced("quotes"), "B", 0), rotation::outcome::held);
+  EXPECT_EQ(r.candidate_message(q, q, dedup, unsequenced("quotes"), "B", 0),
+            rotation::outcome::held);
   r.primary_delivered_identity(q, stream_dedup::identity("quotes", "C"));
   EXPECT_FALSE(q.overlapped);
   r.primary_delivered_identity(q, stream_dedup::identity("quotes", "B"));
@@ -126,7 +133,8 @@ TEST(RotationOverlap, AFullHoldSaysSwitchOverNow) {
   rotation small(by_bytes);
   small.begin("lifetime ends", t0);
   stream& b = streams["b"];
-  EXPECT_EQ(small.candidate_message(b, b, dedup, data("b", 1), "x", 0), rotation::outcome::hold_full);
+  EXPECT_EQ(small.candidate_message(b, b, dedup, data("b", 1), "x", 0),
+            rotation::outcome::hold_full);
 }
 
 TEST(RotationOverlap, OnlyRecentlyActiveStreamsMustShowOverlap) {
@@ -189,7 +197,8 @@ TEST(RotationOverlap, ALinkRotatesTheMarginBeforeItsLifetimeEnds) {
 TEST(RotationOverlap, APhaseMovesTheRotationBackOntoItsGridNeverLater) {
   const duration period = hours{24} - minutes{5};
   const duration phase = hours{3};
-  for (const time_point opened : {time_point{hours{1}}, time_point{hours{50}}, time_point{hours{27}} + seconds{1}}) {
+  for (const time_point opened :
+       {time_point{hours{1}}, time_point{hours{50}}, time_point{hours{27}} + seconds{1}}) {
     const time_point due = rotation::due_at(opened, hours{24}, minutes{5}, phase);
     EXPECT_LE(due, opened + period);
     EXPECT_GT(due, opened);  // within one period of opening

@@ -76,7 +76,9 @@ class rotation {
   time_point overlap_deadline() const noexcept { return overlap_deadline_; }
 
   void begin(std::string_view reason, time_point now);
-  void candidate_opened(time_point now) noexcept { overlap_deadline_ = now + config_.overlap_timeout; }
+  void candidate_opened(time_point now) noexcept {
+    overlap_deadline_ = now + config_.overlap_timeout;
+  }
 
   // The candidate failed: what it held and showed is void.
   template <typename Streams>
@@ -101,8 +103,9 @@ class rotation {
   // The candidate brought `in` (a data message of `frame`) on a stream whose
   // old-link watermark is `delivered`; `dedup` knows what the old link
   // delivered without sequence ids.
-  outcome candidate_message(stream_overlap& o, const stream_watermark& delivered, const stream_dedup& dedup,
-                            const inbound& in, std::string_view frame, wall_us received);
+  outcome candidate_message(stream_overlap& o, const stream_watermark& delivered,
+                            const stream_dedup& dedup, const inbound& in, std::string_view frame,
+                            wall_us received);
 
   // The old link delivered a message with sequence ids up to `watermark`.
   void primary_delivered(stream_overlap& o, std::uint64_t watermark) const noexcept {
