@@ -260,6 +260,8 @@ std::string_view build_records(const payload& p, record_batch& batch, json_scrat
   if (p.event == event_type::trade) {
     if ((p.seen & trade_required) != trade_required)
       return js.reason("trade: missing field %c", first_missing(trade_required, p.seen));
+    if (p.price.is_negative() || p.price.is_zero()) return "trade: field p (price) is not positive";
+    if (p.qty.is_negative() || p.qty.is_zero()) return "trade: field q (quantity) is not positive";
     wall_us ts_exchange = 0;
     if (!venue_json::ms_to_wall_us(p.trade_time, ts_exchange))
       return js.reason("trade: field T is out of range");
@@ -435,6 +437,8 @@ rest_status read_trades(json_scratch& js, std::string_view body, std::string_vie
       if (!(seen & (1u << i))) return malformed(std::string("trades: missing field ") + names[i]);
     if (!venue_json::ms_to_wall_us(time, t.ts_exchange))
       return malformed("trades: field time is out of range");
+    if (t.price.is_negative() || t.price.is_zero()) return malformed("trades: field price is not positive");
+    if (t.qty.is_negative() || t.qty.is_zero()) return malformed("trades: field qty is not positive");
     t.taker = maker ? side::sell : side::buy;
     out.trades.push_back(t);
   }
@@ -548,10 +552,11 @@ inbound binance_spot::decode_frame(std::string_view frame, frame_room room) {
       has_code = true;
     } else if (key_is(key, "msg")) {
       if (v.get_string().get(msg)) return invalid("field msg is not a string");
-    } else if (key_is(key, "e")) {
-      std::string_view e;
-      if (!string_text(v, e)) return invalid("field e is not a string");
-      raw_event = classify(e);
+    } else if (const char k = short_key(key)) {
+      // A raw stream's event (/ws/<stream>): its fields are the payload's.
+      std::string_view why;
+      if (read_any_field(k, v, p, batch_.levels(), frame_json_, why) == field_read::failed) return invalid(why);
+      if (k == 'e') raw_event = p.event;
     }
   }
   if (!venue_json::fully_consumed(doc)) return invalid("trailing bytes after the JSON object");
@@ -598,8 +603,30 @@ inbound binance_spot::decode_frame(std::string_view frame, frame_room room) {
     in.has_request_id = has_id;
     return in;
   }
-  if (raw_event != event_type::none)
-    return invalid("event without the combined-stream wrapper (raw /ws stream?)");
+  if (raw_event == event_type::trade || raw_event == event_type::depth) {
+    // A raw stream's event names no stream: it is the one this adapter would
+    // subscribe for the symbol and event.
+    const std::string_view why = build_records(p, batch_, frame_json_);
+    if (!why.empty()) {
+      batch_.clear();
+      return invalid(why);
+    }
+    raw_stream_ = topic(raw_event == event_type::trade ? channel::trades : channel::book, p.symbol);
+    inbound in;
+    in.kind = inbound_kind::data;
+    in.stream = raw_stream_;
+    in.has_seq = true;
+    in.seq = raw_event == event_type::trade ? p.trade_id : p.final_update;
+    in.records = &batch_;
+    return in;
+  }
+  if (raw_event != event_type::none) {
+    batch_.clear();
+    inbound in;
+    in.kind = inbound_kind::ignore;
+    in.reason = "an event of a stream that is not recorded";
+    return in;
+  }
   return invalid("unrecognised frame: no stream data, result or error");
 }
 

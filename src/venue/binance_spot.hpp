@@ -5,8 +5,9 @@
 // Why these choices:
 //  - Combined streams (`/stream?streams=a/b`) wrap every payload as
 //    {"stream":..,"data":..}, so a frame names its topic and one connection
-//    carries many symbols; raw `/ws/<stream>` payloads do not say which
-//    stream they belong to and are refused as invalid.
+//    carries many symbols. Raw `/ws/<stream>` events (a capture from that
+//    endpoint) are read too: their stream is the one this adapter would
+//    subscribe for the event's symbol.
 //  - Trades come from `@trade` (one record per fill, id `t`), so a gap in `t`
 //    is backfilled by `historicalTrades?fromId=`, which pages by the same id.
 //    `aggTrades` ids (`a`) are a different sequence.
@@ -54,6 +55,8 @@ class binance_spot final : public json_venue_adapter {
   inbound decode_frame(std::string_view frame, frame_room room) override;
   std::string control_message(bool subscribe, std::span<const std::string> topics,
                               std::uint64_t request_id) const override;
+
+  std::string raw_stream_;  // the stream of the last raw event
 };
 
 }  // namespace sf

@@ -219,12 +219,50 @@ TEST(BinanceSpot, OtherStreamsPassThroughWithoutRecords) {
   }
 }
 
-TEST(BinanceSpot, RawStreamPayloadIsRefused) {
+// A capture of a raw /ws/<stream> connection carries the same data without
+// the wrapper: it decodes to the same records, on the stream we would subscribe.
+TEST(BinanceSpot, RawStreamEventsDecodeLikeCombinedOnes) {
+  for (const auto& [file, stream] : std::vector<std::pair<std::string, std::string>>{
+           {"trade.json", "bnbbtc@trade"}, {"depth_update.json", "bnbbtc@depth@100ms"}}) {
+    binance_spot wrapped, raw;
+    const std::string payload = fixture(file);
+    const inbound a = wrapped.decode(combined(stream, payload));
+    const inbound b = raw.decode(payload);
+    ASSERT_EQ(a.kind, inbound_kind::data) << a.reason;
+    ASSERT_EQ(b.kind, inbound_kind::data) << file << ": " << b.reason;
+    EXPECT_EQ(b.stream, stream);
+    EXPECT_EQ(b.seq, a.seq);
+    EXPECT_TRUE(b.has_seq);
+    ASSERT_NE(b.records, nullptr);
+    ASSERT_EQ(b.records->trades.size(), a.records->trades.size());
+    ASSERT_EQ(b.records->books.size(), a.records->books.size());
+    for (std::size_t i = 0; i < a.records->trades.size(); ++i) {
+      const auto &x = a.records->trades[i], &y = b.records->trades[i];
+      EXPECT_EQ(y.symbol, x.symbol);
+      EXPECT_EQ(y.id, x.id);
+      EXPECT_EQ(y.price, x.price);
+      EXPECT_EQ(y.qty, x.qty);
+      EXPECT_EQ(y.taker, x.taker);
+      EXPECT_EQ(y.ts_exchange, x.ts_exchange);
+    }
+    for (std::size_t i = 0; i < a.records->books.size(); ++i) {
+      const auto &x = a.records->books[i], &y = b.records->books[i];
+      EXPECT_EQ(y.seq, x.seq);
+      EXPECT_EQ(y.first_seq, x.first_seq);
+      ASSERT_EQ(y.bids.size(), x.bids.size());
+      ASSERT_EQ(y.asks.size(), x.asks.size());
+      EXPECT_EQ(y.bids[0].price, x.bids[0].price);
+      EXPECT_EQ(y.asks[0].qty, x.asks[0].qty);
+    }
+  }
+}
+
+TEST(BinanceSpot, RawEventsOfOtherStreamsAreSkippedWithAReason) {
   binance_spot v;
-  const inbound in = v.decode(fixture("trade.json"));
-  EXPECT_EQ(in.kind, inbound_kind::invalid);
-  EXPECT_EQ(in.error, errc::malformed_frame);
-  EXPECT_NE(in.reason.find("combined-stream"), std::string_view::npos) << in.reason;
+  const inbound in = v.decode(fixture("agg_trade.json"));
+  EXPECT_EQ(in.kind, inbound_kind::ignore);
+  EXPECT_FALSE(in.reason.empty());
+  EXPECT_EQ(in.records, nullptr);
 }
 
 TEST(BinanceSpot, RecordsStayValidUntilTheNextDecode) {
@@ -372,6 +410,16 @@ TEST(BinanceSpot, BadValuesAreNamed) {
        "depth: field a holds a negative size"},
       {replaced(depth_frame(), R"([["0.0026", "100"]])", R"([["x", "1"]])"),
        "depth: field a holds a price that is not a decimal"},
+      {replaced(depth_frame(), R"([["0.0026", "100"]])", R"([["0", "1"]])"),
+       "depth: field a holds a price that is not positive"},
+      {replaced(depth_frame(), R"([["0.0024", "10"]])", R"([["-0.0024", "10"]])"),
+       "depth: field b holds a price that is not positive"},
+      {replaced(trade_frame(), R"("p": "0.001")", R"("p": "0.000")"), "trade: field p (price) is not positive"},
+      {replaced(trade_frame(), R"("p": "0.001")", R"("p": "-0.001")"), "trade: field p (price) is not positive"},
+      {replaced(trade_frame(), R"("q": "100")", R"("q": "0")"), "trade: field q (quantity) is not positive"},
+      {replaced(trade_frame(), R"("q": "100")", R"("q": "-100")"), "trade: field q (quantity) is not positive"},
+      {replaced(fixture("trade.json"), R"("q": "100")", R"("q": "-100")"), "trade: field q (quantity) is not positive"},
+      {R"({"e":"trade","s":"BNBBTC"})", "trade: missing field t"},
       {replaced(depth_frame(), R"("U": 157)", R"("U": 161)"), "depth: U is greater than u"},
       {trade_frame() + " {}", "trailing bytes after the JSON object"},
       {trade_frame() + "]",
@@ -539,6 +587,10 @@ TEST(BinanceSpot, MalformedRestBodiesNameTheProblem) {
             "depth: missing field lastUpdateId");
   EXPECT_EQ(v.parse_trades(R"([{"id":1,"price":"1","qty":"1","time":1}])", "X", out).detail,
             "trades: missing field isBuyerMaker");
+  EXPECT_EQ(v.parse_trades(R"([{"id":1,"price":"0","qty":"1","time":1,"isBuyerMaker":true}])", "X", out).detail,
+            "trades: field price is not positive");
+  EXPECT_EQ(v.parse_trades(R"([{"id":1,"price":"1","qty":"-1","time":1,"isBuyerMaker":true}])", "X", out).detail,
+            "trades: field qty is not positive");
 }
 
 }  // namespace

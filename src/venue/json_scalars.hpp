@@ -177,6 +177,7 @@ inline const char* append_levels(value& v, std::vector<price_level>& out, std::u
       ++n;
     }
     if (n < 2) return "holds a level without price and size";
+    if (level.price.is_negative() || level.price.is_zero()) return "holds a price that is not positive";
     if (level.qty.is_negative()) return "holds a negative size";
     out.push_back(level);
     ++count;

@@ -124,9 +124,18 @@ std::string_view read_trades_data(ondemand::value& data, record_batch& batch, st
       if (count > t.id) return "trades: field count exceeds tradeId";
       t.first_id = t.id - count + 1;
     }
-    // The taker's side; a value we do not know is kept as unknown rather than
-    // failing every trade if the venue adds one.
-    t.taker = side_text == "buy" ? side::buy : side_text == "sell" ? side::sell : side::unknown;
+    // The taker's side. Anything else ("hold" has been seen in captures) is
+    // not a trade anyone can use: the frame is invalid, counted, and not recorded.
+    if (side_text == "buy") {
+      t.taker = side::buy;
+    } else if (side_text == "sell") {
+      t.taker = side::sell;
+    } else {
+      return js.reason("trades: field side is '%.*s', not buy or sell", static_cast<int>(std::min<std::size_t>(side_text.size(), 32)),
+                       side_text.data());
+    }
+    if (t.price.is_negative() || t.price.is_zero()) return "trades: field px is not positive";
+    if (t.qty.is_negative() || t.qty.is_zero()) return "trades: field sz is not positive";
     if (!venue_json::ms_to_wall_us(ts_ms, t.ts_exchange)) return "trades: field ts is out of range";
     seq = std::max(seq, t.id);
     batch.trades.push_back(t);
@@ -395,7 +404,11 @@ rest_status read_rest_trades(ondemand::value& data, std::string_view symbol, rec
     for (unsigned i = 0; i < 5; ++i)
       if (!(seen & (1u << i)))
         return malformed(std::string("history-trades: missing field ") + names[i]);
-    t.taker = side_text == "buy" ? side::buy : side_text == "sell" ? side::sell : side::unknown;
+    if (side_text != "buy" && side_text != "sell")
+      return malformed("history-trades: field side is '" + std::string(side_text.substr(0, 32)) + "', not buy or sell");
+    t.taker = side_text == "buy" ? side::buy : side::sell;
+    if (t.price.is_negative() || t.price.is_zero()) return malformed("history-trades: field px is not positive");
+    if (t.qty.is_negative() || t.qty.is_zero()) return malformed("history-trades: field sz is not positive");
     if (!venue_json::ms_to_wall_us(ts_ms, t.ts_exchange))
       return malformed("history-trades: field ts is out of range");
     out.trades.push_back(t);
@@ -491,6 +504,16 @@ inbound okx::decode_frame(std::string_view frame, frame_room room) {
   std::uint64_t id = 0;
   std::uint64_t trade_seq = 0;
   channel_kind kind = channel_kind::other;
+  bool data_before_arg = false;
+  auto read_data = [&](ondemand::value& v) -> std::string_view {
+    has_data = true;
+    if (kind == channel_kind::trades) return read_trades_data(v, batch_, trade_seq, frame_json_);
+    if (kind == channel_kind::book) {
+      if (arg.inst_id.empty()) return "books: arg without instId";
+      return read_books_data(v, arg.inst_id, batch_, frame_json_);
+    }
+    return {};
+  };
   for (auto item : top) {
     if (item.error()) return invalid(frame_json_.reason("truncated or malformed JSON"));
     // Used where it lies: moving the field out copies it in 16-byte pieces
@@ -504,17 +527,14 @@ inbound okx::decode_frame(std::string_view frame, frame_room room) {
       has_arg = true;
       kind = classify(arg.channel);
     } else if (key_is(key, "data")) {
-      // Every documented push names its arg before its data; the parse is one pass.
-      if (!has_arg) return invalid("field data comes before field arg");
-      has_data = true;
-      std::string_view why;
-      if (kind == channel_kind::trades) {
-        why = read_trades_data(v, batch_, trade_seq, frame_json_);
-      } else if (kind == channel_kind::book) {
-        if (arg.inst_id.empty()) return invalid("books: arg without instId");
-        why = read_books_data(v, arg.inst_id, batch_, frame_json_);
+      // Every documented push names its arg first, and then the parse is one
+      // pass. Key order means nothing in JSON, though: data before arg is
+      // read in a second pass, once the arg says what it holds.
+      if (!has_arg) {
+        data_before_arg = true;
+        continue;
       }
-      if (!why.empty()) {
+      if (const std::string_view why = read_data(v); !why.empty()) {
         batch_.clear();
         return invalid(why);
       }
@@ -532,6 +552,19 @@ inbound okx::decode_frame(std::string_view frame, frame_room room) {
     }
   }
   if (!venue_json::fully_consumed(doc)) return invalid("trailing bytes after the JSON object");
+  if (data_before_arg && has_arg) {
+    if (top.reset().error()) return invalid("truncated or malformed JSON");
+    for (auto item : top) {
+      if (item.error()) return invalid(frame_json_.reason("truncated or malformed JSON"));
+      ondemand::field& field = item.value_unsafe();
+      if (!key_is(field.key(), "data")) continue;
+      if (const std::string_view why = read_data(field.value()); !why.empty()) {
+        batch_.clear();
+        return invalid(why);
+      }
+      break;
+    }
+  }
 
   if (!event.empty()) {
     batch_.clear();
@@ -570,6 +603,7 @@ inbound okx::decode_frame(std::string_view frame, frame_room room) {
     } else {
       // unsubscribe acks (nothing waits for them), login, channel-conn-count ...
       in.kind = inbound_kind::ignore;
+      in.reason = frame_json_.reason("event %.*s", static_cast<int>(std::min<std::size_t>(event.size(), 64)), event.data());
     }
     return in;
   }

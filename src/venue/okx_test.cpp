@@ -411,8 +411,17 @@ TEST(Okx, BadValuesAreNamed) {
        "books: field asks holds a level without price and size"},
       {replaced(update, R"([["8476.97", "256", "0", "12"]])", R"({})"),
        "books: field bids is not an array"},
-      {R"({"data":[],"arg":{"channel":"books","instId":"BTC-USDT"}})",
-       "field data comes before field arg"},
+      {R"({"data":[],"arg":{"channel":"books","instId":"BTC-USDT"}})", "books: field data is empty"},
+      {replaced(trades, R"("side": "buy")", R"("side": "hold")"), "trades: field side is 'hold', not buy or sell"},
+      {replaced(trades, R"("side": "buy")", R"("side": "")"), "trades: field side is '', not buy or sell"},
+      {replaced(trades, R"("px": "42219.9")", R"("px": "-42219.9")"), "trades: field px is not positive"},
+      {replaced(trades, R"("px": "42219.9")", R"("px": "0")"), "trades: field px is not positive"},
+      {replaced(trades, R"("sz": "0.12060306")", R"("sz": "0.0")"), "trades: field sz is not positive"},
+      {replaced(trades, R"("sz": "0.12060306")", R"("sz": "-1")"), "trades: field sz is not positive"},
+      {replaced(update, R"([["8476.97", "256", "0", "12"]])", R"([["0", "256", "0", "12"]])"),
+       "books: field bids holds a price that is not positive"},
+      {replaced(update, R"([["8476.97", "256", "0", "12"]])", R"([["-1", "256", "0", "12"]])"),
+       "books: field bids holds a price that is not positive"},
       {R"({"arg":{"channel":"books","instId":"BTC-USDT"}})", "push without field data"},
       {R"({"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[]})",
        "trades: field data is empty"},
@@ -427,6 +436,45 @@ TEST(Okx, BadValuesAreNamed) {
     ASSERT_EQ(in.kind, inbound_kind::invalid) << c.frame;
     EXPECT_EQ(in.error, errc::malformed_frame);
     EXPECT_EQ(in.reason, c.reason) << c.frame;
+  }
+}
+
+TEST(Okx, KeyOrderMeansNothingDataMayComeBeforeArg) {
+  okx v;
+  for (const std::string& name : {std::string("trades.json"), std::string("books_update.json"),
+                                   std::string("books_snapshot.json")}) {
+    const std::string usual = fixture(name);
+    const inbound a = v.decode(usual);
+    ASSERT_EQ(a.kind, inbound_kind::data) << a.reason;
+    const std::string stream(a.stream);
+    const std::uint64_t seq = a.seq;
+    const bool resets = a.resets_sequence;
+    const std::size_t trades = a.records->trades.size(), books = a.records->books.size();
+    auto levels_of = [](const record_batch& r) {
+      std::size_t n = 0;
+      for (const auto& book : r.books) n += book.bids.size() + book.asks.size();
+      return n;
+    };
+    const std::size_t levels = levels_of(*a.records);
+    // The same object with "arg" moved behind everything else.
+    const auto arg_at = usual.find(R"("arg")");
+    const auto arg_end = usual.find('}', arg_at) + 1;
+    std::string moved = usual;
+    std::string arg = moved.substr(arg_at, arg_end - arg_at);
+    moved.erase(arg_at, arg_end - arg_at);
+    moved.erase(moved.find(','), 1);  // the comma that followed arg
+    moved.insert(moved.rfind('}'), "," + arg);
+    ASSERT_LT(moved.find(R"("data")"), moved.find(R"("arg")")) << moved;
+    const inbound b = v.decode(moved);
+    ASSERT_EQ(b.kind, inbound_kind::data) << b.reason << "\n" << moved;
+    EXPECT_EQ(b.stream, stream);
+    EXPECT_EQ(b.seq, seq);
+    EXPECT_EQ(b.resets_sequence, resets);
+    ASSERT_NE(b.records, nullptr);
+    EXPECT_EQ(b.records->trades.size(), trades);
+    EXPECT_EQ(b.records->books.size(), books);
+    EXPECT_EQ(levels_of(*b.records), levels);
+    EXPECT_GT(trades + levels, 0u) << name;
   }
 }
 
@@ -562,6 +610,17 @@ TEST(Okx, MalformedRestBodiesNameTheProblem) {
             "books: field data is empty");
   EXPECT_EQ(v.parse_trades(R"({"code":"0","msg":""})", "X", out).detail,
             "history-trades: missing field data");
+  const std::string item = R"({"instId":"BTC-USDT","tradeId":"1","px":"1","sz":"1","side":"buy","ts":"1"})";
+  auto body = [&](std::string_view from, std::string_view to) {
+    return R"({"code":"0","msg":"","data":[)" + replaced(item, from, to) + "]}";
+  };
+  EXPECT_TRUE(v.parse_trades(body("", ""), "BTC-USDT", out).ok());
+  EXPECT_EQ(v.parse_trades(body(R"("side":"buy")", R"("side":"hold")"), "BTC-USDT", out).detail,
+            "history-trades: field side is 'hold', not buy or sell");
+  EXPECT_EQ(v.parse_trades(body(R"("px":"1")", R"("px":"0")"), "BTC-USDT", out).detail,
+            "history-trades: field px is not positive");
+  EXPECT_EQ(v.parse_trades(body(R"("sz":"1")", R"("sz":"-2")"), "BTC-USDT", out).detail,
+            "history-trades: field sz is not positive");
 }
 
 }  // namespace
