@@ -88,12 +88,75 @@ bool book_sync::verify(const book_record& r) {
   return true;
 }
 
-void book_sync::on_message(const book_record& r, wall_us wall) {
+bool book_sync::hold(std::uint64_t key, const book_record& r, wall_us wall, time_point now) {
+  if (config_.gap_wait.count() <= 0) return false;
+  if (held_.size() >= config_.max_buffered && !held_.contains(key)) {
+    // No room to wait: the hole is reported now, from its start.
+    give_up_hole(wall, now);
+    return false;
+  }
+  if (held_.empty()) hole_deadline_ = now + config_.gap_wait;
+  held_.try_emplace(key, owned_update{r, {r.bids.begin(), r.bids.end()}, {r.asks.begin(), r.asks.end()}});
+  return true;
+}
+
+void book_sync::apply_held() {
+  bool bridged = false;
+  while (!held_.empty() && synced_) {
+    auto it = held_.begin();
+    if (continuity_ == book_continuity::update_id_range) {
+      if (it->first > book_id_ + 1) break;
+      if (it->second.meta.seq <= book_id_) {  // covered already
+        held_.erase(it);
+        continue;
+      }
+    } else {
+      it = held_.find(book_id_);
+      if (it == held_.end()) break;
+    }
+    const owned_update u = std::move(it->second);
+    held_.erase(it);
+    bridged = true;
+    const book_record r = u.view();
+    apply_and_emit(r);
+    if (!verify(r)) break;
+  }
+  if (bridged && held_.empty()) ++stats_.holes_bridged;
+  if (!synced_) held_.clear();
+}
+
+void book_sync::drop_held_covered() {
+  std::erase_if(held_, [&](const auto& kv) { return kv.second.meta.seq <= book_id_; });
+}
+
+void book_sync::on_timer(time_point now, wall_us wall) {
+  if (held_.empty() || now < hole_deadline_) return;
+  give_up_hole(wall, now);
+}
+
+void book_sync::give_up_hole(wall_us wall, time_point now) {
+  std::map<std::uint64_t, owned_update> held;
+  held.swap(held_);
+  hole_deadline_ = never;
+  if (!synced_) return;
+  const std::uint64_t from = book_id_ + 1;
+  if (continuity_ == book_continuity::update_id_range) {
+    const std::uint64_t to = held.begin()->first - 1;
+    break_chain(from, to, fmt::format("update ids {}..{} missing", from, to), wall);
+    // The held diffs are what follows the new snapshot.
+    for (auto& [first, u] : held) update_id_range_message(u.view(), wall, now);
+  } else {
+    const std::uint64_t to = held.begin()->first;
+    break_chain(from, to, fmt::format("prevSeqId {} does not follow seqId {}", to, book_id_), wall);
+  }
+}
+
+void book_sync::on_message(const book_record& r, wall_us wall, time_point now) {
   switch (continuity_) {
     case book_continuity::update_id_range:
-      return update_id_range_message(r, wall);
+      return update_id_range_message(r, wall, now);
     case book_continuity::prev_seq_chain:
-      return prev_seq_chain_message(r, wall);
+      return prev_seq_chain_message(r, wall, now);
     case book_continuity::snapshots_only: {
       book_record snap = r;
       snap.snapshot = true;
@@ -104,7 +167,7 @@ void book_sync::on_message(const book_record& r, wall_us wall) {
   }
 }
 
-void book_sync::update_id_range_message(const book_record& r, wall_us wall) {
+void book_sync::update_id_range_message(const book_record& r, wall_us wall, time_point now) {
   if (!synced_) {
     owned_update u{r, {r.bids.begin(), r.bids.end()}, {r.asks.begin(), r.asks.end()}};
     buffer_.push_back(std::move(u));
@@ -117,17 +180,20 @@ void book_sync::update_id_range_message(const book_record& r, wall_us wall) {
     return;
   }
   if (r.first_seq > book_id_ + 1) {
-    const std::uint64_t from = book_id_ + 1, to = r.first_seq - 1;
-    break_chain(from, to, fmt::format("update ids {}..{} missing", from, to), wall);
-    buffer_.clear();
-    update_id_range_message(r, wall);  // buffered for the new snapshot
+    if (hold(r.first_seq, r, wall, now)) return;
+    if (synced_) {  // else the hole was reported when the wait gave up
+      const std::uint64_t from = book_id_ + 1, to = r.first_seq - 1;
+      break_chain(from, to, fmt::format("update ids {}..{} missing", from, to), wall);
+      buffer_.clear();
+    }
+    update_id_range_message(r, wall, now);  // buffered for the new snapshot
     return;
   }
   apply_and_emit(r);
-  verify(r);
+  if (verify(r) && !held_.empty()) apply_held();
 }
 
-void book_sync::on_snapshot(const book_record& snapshot, wall_us wall) {
+void book_sync::on_snapshot(const book_record& snapshot, wall_us wall, time_point now) {
   if (continuity_ != book_continuity::update_id_range || !awaiting_) return;  // late, or not ours
   // Too old: it ends before the first diff we hold begins. Ask again.
   if (!buffer_.empty() && snapshot.seq + 1 < buffer_.front().meta.first_seq) {
@@ -147,11 +213,11 @@ void book_sync::on_snapshot(const book_record& snapshot, wall_us wall) {
       buffer_.push_back(u);  // a break during replay: keep the rest for the next snapshot
       continue;
     }
-    update_id_range_message(u.view(), wall);
+    update_id_range_message(u.view(), wall, now);
   }
 }
 
-void book_sync::prev_seq_chain_message(const book_record& r, wall_us wall) {
+void book_sync::prev_seq_chain_message(const book_record& r, wall_us wall, time_point now) {
   if (r.snapshot) {
     // Another connection's snapshot (redundancy, a resubscribe) of a state
     // the book already passed: nothing new in it.
@@ -160,7 +226,11 @@ void book_sync::prev_seq_chain_message(const book_record& r, wall_us wall) {
       return;
     }
     apply_and_emit(r);
-    verify(r);
+    // Held updates the snapshot covers are history; the rest may continue it.
+    if (verify(r) && !held_.empty()) {
+      drop_held_covered();
+      apply_held();
+    }
     return;
   }
   if (!synced_) {
@@ -179,6 +249,11 @@ void book_sync::prev_seq_chain_message(const book_record& r, wall_us wall) {
     return;
   }
   if (!r.has_prev_seq || r.prev_seq != book_id_) {
+    if (r.has_prev_seq && hold(r.prev_seq, r, wall, now)) return;
+    if (!synced_) {  // the hole was reported when the wait gave up
+      ++stats_.stale_dropped;
+      return;
+    }
     const std::uint64_t from = book_id_ + 1, to = r.has_prev_seq ? r.prev_seq : r.seq;
     break_chain(from, to,
                 fmt::format("prevSeqId {} does not follow seqId {}", r.has_prev_seq ? r.prev_seq : 0,
@@ -187,12 +262,14 @@ void book_sync::prev_seq_chain_message(const book_record& r, wall_us wall) {
     return;
   }
   apply_and_emit(r);
-  verify(r);
+  if (verify(r) && !held_.empty()) apply_held();
 }
 
 void book_sync::reset() {
   book_.clear();
   buffer_.clear();
+  held_.clear();
+  hole_deadline_ = never;
   synced_ = false;
   awaiting_ = false;
   stats_.synced = false;

@@ -157,7 +157,10 @@ void market_pipeline::on_message(const message& m, time_point now) {
     if (!s || !s->book) continue;
     book_record b = rec;
     b.ts_recv = m.received;
-    s->book->on_message(b, m.received);
+    const std::uint64_t bridged = s->book->stats().holes_bridged;
+    s->book->on_message(b, m.received, now);
+    stats_.book_holes_bridged += s->book->stats().holes_bridged - bridged;
+    note_deadline(*s);
   }
 }
 
@@ -197,7 +200,8 @@ void market_pipeline::on_rest_reply(std::uint64_t id, int http_status, std::stri
       return fail_fetch(p, fmt::format("unreadable snapshot: {}", st.detail), now, wall, retry_after);
     book_record snap = rest_batch_.books.front();
     snap.ts_recv = wall;
-    s.book->on_snapshot(snap, wall);
+    s.book->on_snapshot(snap, wall, now);
+    note_deadline(s);
     return;
   }
   const rest_status st = rest_->parse_trades(body, s.symbol, rest_batch_);
@@ -227,6 +231,7 @@ void market_pipeline::on_timer(time_point now, wall_us wall) {
       s->trades->on_timer(now, wall);
       drain_arbiter(*s);
     }
+    if (s->book && s->book->next_deadline() <= now) s->book->on_timer(now, wall);
     if (s->snapshot_retry_at <= now) {
       s->snapshot_retry_at = never;
       if (s->book && s->book->awaiting_snapshot())
@@ -235,16 +240,22 @@ void market_pipeline::on_timer(time_point now, wall_us wall) {
   }
 }
 
+time_point market_pipeline::symbol_state::next_deadline() const {
+  time_point next = snapshot_retry_at;
+  if (trades) next = std::min(next, trades->next_deadline());
+  if (book) next = std::min(next, book->next_deadline());
+  return next;
+}
+
 void market_pipeline::note_deadline(symbol_state& s) {
-  if (std::min(s.trades->next_deadline(), s.snapshot_retry_at) != s.deadline) deadlines_dirty_ = true;
+  if (s.next_deadline() != s.deadline) deadlines_dirty_ = true;
 }
 
 time_point market_pipeline::next_deadline() const {
   if (!deadlines_dirty_) return next_deadline_;
   time_point next = never;
   for (const auto& [name, s] : symbols_) {
-    s->deadline = s->snapshot_retry_at;
-    if (s->trades) s->deadline = std::min(s->deadline, s->trades->next_deadline());
+    s->deadline = s->next_deadline();
     next = std::min(next, s->deadline);
   }
   next_deadline_ = next;

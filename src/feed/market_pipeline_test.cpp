@@ -233,6 +233,10 @@ TEST(MarketPipeline, StreamSnapshotVenuesResubscribeOnAGap) {
   f.batch.books.push_back(gap);
   f.batch.seal();
   f.deliver();
+  // Held for another connection's copy of 11, until the pipeline's deadline.
+  EXPECT_TRUE(f.resubscribed.empty());
+  ASSERT_EQ(f.pipeline.next_deadline(), f.now + milliseconds{250});
+  f.pipeline.on_timer(f.pipeline.next_deadline(), 2);
   ASSERT_EQ(f.resubscribed, std::vector<std::string>{"book:BTCUSDT"});
   EXPECT_EQ(f.count("\"type\":\"gap\""), 1u);
 }

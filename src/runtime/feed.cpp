@@ -67,7 +67,7 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
 
   struct published_counts {
     std::atomic<std::uint64_t> trades{0}, books{0}, gaps{0}, rest_requests{0}, rest_failures{0}, resyncs{0},
-        duplicates{0};
+        duplicates{0}, holes_bridged{0};
   } published;
 
   std::string connection_name(std::size_t index) const { return fmt::format("{}/{}", config.id, index); }
@@ -124,6 +124,7 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
     published.rest_failures.store(st.rest_failures, std::memory_order_relaxed);
     published.resyncs.store(st.resyncs, std::memory_order_relaxed);
     published.duplicates.store(st.duplicates_dropped, std::memory_order_relaxed);
+    published.holes_bridged.store(st.book_holes_bridged, std::memory_order_relaxed);
     rearm();
   }
 
@@ -438,6 +439,7 @@ feed_stats feed::stats() const {
   st.rest_failures = p.rest_failures.load(std::memory_order_relaxed);
   st.resyncs = p.resyncs.load(std::memory_order_relaxed);
   st.duplicates_dropped = p.duplicates.load(std::memory_order_relaxed);
+  st.book_holes_bridged = p.holes_bridged.load(std::memory_order_relaxed);
   st.healthy = is_healthy();
   return st;
 }

@@ -45,13 +45,19 @@ struct scenario {
   bool expect_no_reported_gaps = false;
   // What the fault must visibly have caused, so a fault that silently did
   // nothing cannot pass as "nothing lost".
-  enum class effect { none, reconnect, rotation, gap, resync, no_resync } expect = effect::none;
+  // bridged: a book hole on one connection was filled by another's copies,
+  // with no gap record (so no resync of a broken chain).
+  enum class effect { none, reconnect, rotation, gap, resync, no_resync, bridged } expect = effect::none;
   sim::okx_ws::checksum_mode okx_checksum = sim::okx_ws::checksum_mode::crc32;
+  // When set, connection 2 is stalled this long from the fault on, so that
+  // its copies of what connection 1 lost arrive after connection 1 has
+  // moved on: the hole must wait for them instead of breaking the book.
+  duration lag{0};
 };
 
 struct outcome {
   daemon::verify_report report;
-  std::uint64_t reconnects = 0, rotations = 0, gaps = 0, resyncs = 0;
+  std::uint64_t reconnects = 0, rotations = 0, gaps = 0, resyncs = 0, bridged = 0;
 };
 
 std::ostream& operator<<(std::ostream& os, const scenario& s) { return os << s.name; }
@@ -77,6 +83,15 @@ outcome run_scenario(const scenario& s, const fs::path& dir) {
   f.count = 3;
   if (s.one_connection) f.connection = 1;
   sc.chaos.push_back(f);
+  if (s.lag.count() > 0) {
+    sim::fault_spec stall;
+    stall.at = f.at;
+    stall.kind = sim::fault_kind::stall;
+    stall.venue = s.venue;
+    stall.length = s.lag;
+    stall.connection = 2;
+    sc.chaos.push_back(stall);
+  }
 
   boost::asio::io_context sim_ioc{1};
   sim::server simulator(sim_ioc, system_clock_source::instance(), sc);
@@ -113,6 +128,7 @@ sinks:
     for (const auto& feed : rec.feeds()) {
       out.gaps += feed.gaps;
       out.resyncs += feed.resyncs;
+      out.bridged += feed.book_holes_bridged;
       for (const auto& c : feed.connections) {
         out.reconnects += c.counters.reconnect_successes;
         out.rotations += c.counters.rotations;
@@ -144,8 +160,8 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
                           "unknown={} books_compared={} books_differ={} {}\n",
                           v.stream, v.recorded, v.missing, v.reported, v.duplicates, v.out_of_order, v.mismatched,
                           v.unknown, v.books_compared, v.books_differ, v.first_problem);
-  detail += fmt::format("reconnects={} rotations={} gaps={} resyncs={}\n", result.reconnects, result.rotations,
-                        result.gaps, result.resyncs);
+  detail += fmt::format("reconnects={} rotations={} gaps={} resyncs={} bridged={}\n", result.reconnects,
+                        result.rotations, result.gaps, result.resyncs, result.bridged);
   SCOPED_TRACE("scenario " + s.name + " seed " + std::to_string(s.seed) + "\n" + detail);
   switch (s.expect) {
     case scenario::effect::reconnect: EXPECT_GE(result.reconnects, 1u); break;
@@ -153,6 +169,10 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
     case scenario::effect::gap: EXPECT_GE(result.gaps, 1u); break;
     case scenario::effect::resync: EXPECT_GE(result.resyncs, 1u); break;
     case scenario::effect::no_resync: EXPECT_EQ(result.resyncs, 0u); break;
+    case scenario::effect::bridged:
+      EXPECT_GE(result.bridged, 1u);
+      EXPECT_EQ(result.gaps, 0u);  // a broken chain always leaves one
+      break;
     case scenario::effect::none: break;
   }
   const auto& t = report.totals;
@@ -197,7 +217,13 @@ INSTANTIATE_TEST_SUITE_P(
         scenario{"okx_bad_checksum_r1", 113, 1, "okx", fault_kind::bad_checksum, {}, false, {}, true,
                  scenario::effect::resync},
         scenario{"okx_zero_checksum_r1", 114, 1, "okx", fault_kind::bad_checksum, {}, false, {}, true,
-                 scenario::effect::no_resync, sim::okx_ws::checksum_mode::zero}),
+                 scenario::effect::no_resync, sim::okx_ws::checksum_mode::zero},
+        // A book hole on one of two connections, whose twin lags: bridged
+        // by the twin's copies, with no resync and no gap record.
+        scenario{"okx_sequence_gap_one_of_two", 115, 2, "okx", fault_kind::sequence_gap, {}, true, {}, true,
+                 scenario::effect::bridged, sim::okx_ws::checksum_mode::crc32, milliseconds{200}},
+        scenario{"binance_sequence_gap_one_of_two", 116, 2, "binance-spot", fault_kind::sequence_gap, {}, true, {},
+                 true, scenario::effect::bridged, sim::okx_ws::checksum_mode::crc32, milliseconds{500}}),
     [](const ::testing::TestParamInfo<scenario>& p) { return p.param.name; });
 
 }  // namespace

@@ -12,6 +12,12 @@
 //     verified; zero means "not provided" (OKX stopped sending them in 2026).
 //   snapshots_only (Hyperliquid): every message is a full book (Hyperliquid).
 //
+// An update that does not continue the book is first held for `gap_wait`:
+// with redundant connections (or a rotation's overlap) another connection
+// most often brings the missing updates a moment later, and then the held
+// ones follow them in order, with no gap. Only a hole still open when the
+// wait ends breaks the chain.
+//
 // When the chain breaks or the book crosses, the book is dropped, a `gap`
 // record names the missing sequence range, and a resync is requested (a REST
 // snapshot, or a resubscribe for venues that snapshot on subscribe). The next
@@ -31,6 +37,7 @@
 #include <utility>
 #include <deque>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +52,9 @@ enum class resync_kind : std::uint8_t { rest_snapshot, resubscribe };
 
 struct book_sync_config {
   std::size_t max_buffered = 10'000;  // diffs held while a snapshot is fetched
+  // How long updates beyond a hole wait for another connection's copy of
+  // what is missing (at most max_buffered of them); zero breaks the chain at once.
+  duration gap_wait = milliseconds{250};
   bool check_crossed = true;
   // The venue's checksum of a book, compared with a message's non-zero
   // `checksum`; unset = not checked (checksum_function() gives a venue's).
@@ -57,6 +67,7 @@ struct book_sync_stats {
   std::uint64_t resyncs = 0;
   std::uint64_t snapshots = 0;
   std::uint64_t checksum_failures = 0;
+  std::uint64_t holes_bridged = 0;  // holes another connection's copies filled within gap_wait
   std::uint64_t seq = 0;  // the book's current id
   bool synced = false;
 };
@@ -72,12 +83,17 @@ class book_sync {
   book_sync(std::string venue, std::string symbol, book_continuity continuity, book_sync_config config = {});
   void set_callbacks(callbacks cb) { cb_ = std::move(cb); }
 
-  // A book message from the stream (update, or snapshot for okx/snapshots).
-  void on_message(const book_record& r, wall_us wall);
+  // A book message from the stream (update, or snapshot for okx/snapshots),
+  // received at `now`.
+  void on_message(const book_record& r, wall_us wall, time_point now);
   // A REST snapshot (binance_diff), seq = lastUpdateId.
-  void on_snapshot(const book_record& r, wall_us wall);
+  void on_snapshot(const book_record& r, wall_us wall, time_point now);
   // The connection was replaced: forget the book and wait for a fresh one.
   void reset();
+  // When updates beyond a hole stop waiting; never when none is held.
+  time_point next_deadline() const noexcept { return held_.empty() ? never : hole_deadline_; }
+  // At next_deadline(): a hole still open breaks the chain.
+  void on_timer(time_point now, wall_us wall);
 
   const order_book& book() const noexcept { return book_; }
   const book_sync_stats& stats() const noexcept { return stats_; }
@@ -96,8 +112,15 @@ class book_sync {
   void apply_and_emit(const book_record& r);
   bool verify(const book_record& r);
   bool recently_applied(std::uint64_t prev, std::uint64_t seq) const noexcept;
-  void update_id_range_message(const book_record& r, wall_us wall);
-  void prev_seq_chain_message(const book_record& r, wall_us wall);
+  void update_id_range_message(const book_record& r, wall_us wall, time_point now);
+  void prev_seq_chain_message(const book_record& r, wall_us wall, time_point now);
+  // Holds `r`, which lies beyond a hole; false when it may not wait.
+  bool hold(std::uint64_t key, const book_record& r, wall_us wall, time_point now);
+  // Reports the hole before the held updates and drops the book.
+  void give_up_hole(wall_us wall, time_point now);
+  // Applies the held updates that now continue the book.
+  void apply_held();
+  void drop_held_covered();
 
   std::string venue_;
   std::string symbol_;
@@ -109,6 +132,10 @@ class book_sync {
   bool awaiting_ = false;   // a resync was requested and not answered yet
   std::uint64_t book_id_ = 0;
   std::deque<owned_update> buffer_;
+  // Updates beyond a hole, by what they continue: the prevSeqId they name
+  // (prev_seq_chain) or their first update id (update_id_range).
+  std::map<std::uint64_t, owned_update> held_;
+  time_point hole_deadline_ = never;
   // The (prev_seq, seq) pairs of the last messages applied, to recognise
   // another connection's copies exactly.
   std::array<std::pair<std::uint64_t, std::uint64_t>, 64> applied_{};

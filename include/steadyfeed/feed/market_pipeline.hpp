@@ -48,6 +48,7 @@ struct market_pipeline_stats {
   std::uint64_t rest_requests = 0, rest_failures = 0;
   std::uint64_t duplicates_dropped = 0;  // by the arbiters
   std::uint64_t resyncs = 0;
+  std::uint64_t book_holes_bridged = 0;  // book holes another connection's copies filled in time
 };
 
 class market_pipeline {
@@ -111,6 +112,7 @@ class market_pipeline {
     std::uint64_t duplicates_counted = 0;  // of the arbiter's, in stats_ already
     std::vector<arbiter_output> spare;      // the arbiter's outputs' storage, reused
     time_point deadline = never;            // as of the last next_deadline()
+    time_point next_deadline() const;       // its arbiter's, its book's, its snapshot retry's
   };
   struct pending_fetch {
     enum class kind : std::uint8_t { backfill, snapshot } what;
