@@ -10,7 +10,14 @@
 //   files, 1 feed, 1 worker       the default sink: hourly zstd files at the
 //                default level;
 //   files, 2 feeds, 1 and 2 workers   two blast connections (BTCUSDT and
-//                ETHUSDT) on one worker thread, then on two.
+//                ETHUSDT) on one worker thread, then on two. One worker
+//                is then saturated (one core) while the router (zstd) and
+//                the blast take about 0.7 of the other; a second worker
+//                has only what is left of the machine's cores, so on two
+//                cores it gains little, and more the more cores there are.
+//
+// Besides the mean rate, each row prints its slowest and fastest run (the
+// spread), and CPU time of the whole process per record.
 //
 // The rate is taken between the first record and the Nth as the sink counts
 // them; stop() (drain, flush, close) is outside it. A run fails (and the
@@ -22,6 +29,7 @@
 
 #include <time.h>
 #include <unistd.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -98,6 +106,7 @@ void BM_Daemon(benchmark::State& state) {
   const int feeds = static_cast<int>(state.range(1));
   const int workers = static_cast<int>(state.range(2));
   double seconds = 0, cpu_seconds = 0;
+  double slowest = 0, fastest = 0;  // records/s of single runs: the spread
   std::int64_t total = 0;
   std::uint64_t bytes = 0;
   for (auto _ : state) {
@@ -138,6 +147,9 @@ void BM_Daemon(benchmark::State& state) {
     }
     const double took = std::chrono::duration<double>(last - first).count();
     state.SetIterationTime(took);
+    const double rate = static_cast<double>(records_per_run) / took;
+    slowest = slowest == 0 ? rate : std::min(slowest, rate);
+    fastest = std::max(fastest, rate);
     seconds += took;
     cpu_seconds += cpu_last - cpu_first;
     total += records_per_run;
@@ -146,6 +158,8 @@ void BM_Daemon(benchmark::State& state) {
   if (total == 0) return;
   state.SetItemsProcessed(total);
   state.counters["records_per_s"] = static_cast<double>(total) / seconds;
+  state.counters["slowest_run"] = slowest;
+  state.counters["fastest_run"] = fastest;
   state.counters["ns_per_record"] = seconds * 1e9 / static_cast<double>(total);
   // CPU of the whole process (the blast server's thread included), per record.
   state.counters["cpu_ns_per_record"] = cpu_seconds * 1e9 / static_cast<double>(total);
