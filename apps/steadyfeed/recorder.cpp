@@ -44,9 +44,10 @@ void resume_from_files(const daemon_config& config, engine& runtime) {
         continue;
       }
       if (!point || !running->resume_trades(symbol, point->last_id)) continue;
-      fmt::print(stderr, "steadyfeed: {} {} trades: resuming after trade {} ({}{})\n", f.venue, symbol,
+      fmt::print(stderr, "steadyfeed: {} {} trades: resuming after trade {} ({}{}{})\n", f.venue, symbol,
                  point->last_id, point->file.string(),
-                 point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "");
+                 point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "",
+                 point->damaged_bytes ? fmt::format(", {} damaged bytes skipped", point->damaged_bytes) : "");
     }
   }
 }

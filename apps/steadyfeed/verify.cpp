@@ -31,6 +31,7 @@ void read_records(const recorded_stream& s, std::vector<owned_record>& out, std:
   for (const auto& file : s.files) {
     std::size_t n = 0;
     owned_record r;
+    recording_damage damage;
     auto ec = read_lines(file, [&](std::string_view line) {
       ++n;
       if (line.empty()) return true;
@@ -40,8 +41,14 @@ void read_records(const recorded_stream& s, std::vector<owned_record>& out, std:
       }
       out.push_back(r);
       return true;
-    });
+    }, &damage);
     if (ec) errors.push_back(fmt::format("{}: {}", file.string(), ec.message()));
+    if (damage.damaged_bytes > 0)
+      errors.push_back(fmt::format("{}: {} damaged bytes between whole frames (their lines are lost)", file.string(),
+                                   damage.damaged_bytes));
+    if (damage.torn_bytes > 0)
+      errors.push_back(fmt::format("{}: a torn last frame of {} bytes (written when the recorder died)", file.string(),
+                                   damage.torn_bytes));
   }
 }
 

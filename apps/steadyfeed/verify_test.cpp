@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "steadyfeed/sink/file_sink.hpp"
+#include "support/zstd_frame.hpp"
 
 namespace sf::daemon {
 namespace {
@@ -142,6 +143,22 @@ TEST(Verify, BooksAreComparedAcrossASequenceReset) {
   record(bad, "book", before + book_line(1, false, "6", "1") + book_line(2, false, "9", "1"));
   EXPECT_EQ(run(bad, out), 1) << out;
   EXPECT_NE(out.find("books_differ=1"), std::string::npos) << out;
+}
+
+// A recording file damaged in the middle: the whole frames around the damage
+// are compared, and the damage itself is an error naming the file.
+TEST(Verify, DamagedRecordingFilesAreErrorsAndTheirWholeFramesStillCount) {
+  dirs d;
+  write_truth(d, 10);
+  record(d, "trades", trade_line(3));
+  const fs::path file = file_sink::path_for(d.data, "v", "trades", "S", 1'700'000'000'000'000);
+  const std::string torn = test::zstd_frame(trade_line(4));
+  std::ofstream(file, std::ios::binary | std::ios::app) << torn.substr(0, torn.size() / 2)
+                                                        << test::zstd_frame(trade_line(5));
+  std::string out;
+  EXPECT_EQ(run(d, out), 1) << out;
+  EXPECT_NE(out.find("damaged bytes between whole frames"), std::string::npos) << out;
+  EXPECT_NE(out.find("missing=1"), std::string::npos) << out;  // 4; 3 and 5 were read
 }
 
 TEST(Verify, UnusableInputIsExitTwo) {

@@ -9,10 +9,12 @@
 #include <cerrno>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <vector>
 
 #include "steadyfeed/core/record_json.hpp"
+#include "steadyfeed/sink/zstd_frames.hpp"
 
 namespace sf {
 
@@ -87,41 +89,49 @@ std::filesystem::path file_sink::path_for(const std::filesystem::path& dir, std:
 
 std::uint64_t file_sink::seal(const std::filesystem::path& file, std::error_code& ec) {
   ec.clear();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    ec = std::make_error_code(std::errc::no_such_file_or_directory);
-    return 0;
-  }
-  const auto size = static_cast<std::uint64_t>(std::filesystem::file_size(file, ec));
-  if (ec) return 0;
-  std::vector<char> window;
-  std::uint64_t good = 0;     // end of the last whole frame
-  std::uint64_t read_to = 0;  // file offset at window.end()
-  std::size_t start = 0;      // index in window of `good`
-  constexpr std::size_t chunk = std::size_t{4} << 20;
-  while (true) {
-    const std::size_t have = window.size() - start;
-    if (have > 0) {
-      const std::size_t frame = ZSTD_findFrameCompressedSize(window.data() + start, have);
-      if (!ZSTD_isError(frame)) {
-        good += frame;
-        start += frame;
-        continue;
-      }
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      ec = std::make_error_code(std::errc::no_such_file_or_directory);
+      return 0;
     }
-    if (read_to >= size) break;  // nothing more to read: what is left is torn (or nothing)
-    // Keep the unconsumed bytes and read more.
-    window.erase(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(start));
-    start = 0;
-    const std::size_t old = window.size();
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, size - read_to));
-    window.resize(old + want);
-    in.read(window.data() + old, static_cast<std::streamsize>(want));
-    read_to += want;
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) {
+      ec = std::make_error_code(std::errc::io_error);
+      return 0;
+    }
   }
-  if (good == size) return 0;
-  std::filesystem::resize_file(file, good, ec);
-  return ec ? 0 : size - good;
+  std::vector<std::pair<std::size_t, std::size_t>> kept;
+  const zstd_frame_walk walk = walk_zstd_frames(bytes, [&](std::size_t at, std::size_t size, std::string_view) {
+    kept.emplace_back(at, size);
+    return true;
+  });
+  if (walk.damaged_bytes == 0 && walk.torn_bytes == 0) return 0;
+  if (walk.damaged_bytes == 0) {
+    // Only a torn tail: cut it off where the last whole frame ends.
+    std::filesystem::resize_file(file, bytes.size() - walk.torn_bytes, ec);
+    return ec ? 0 : walk.torn_bytes;
+  }
+  // Damage between whole frames: the file is written again with the whole
+  // frames alone, beside it, then put in its place.
+  const std::filesystem::path fresh = file.string() + ".sealing";
+  {
+    std::ofstream out(fresh, std::ios::binary | std::ios::trunc);
+    for (const auto& [at, size] : kept) out.write(bytes.data() + at, static_cast<std::streamsize>(size));
+    out.flush();
+    if (!out) {
+      ec = std::make_error_code(std::errc::io_error);
+      std::filesystem::remove(fresh);
+      return 0;
+    }
+  }
+  if (const int fd = ::open(fresh.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  std::filesystem::rename(fresh, file, ec);
+  return ec ? 0 : walk.damaged_bytes + walk.torn_bytes;
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "support/temp_dir.hpp"
+#include "support/zstd_frame.hpp"
 
 namespace sf {
 namespace {
@@ -111,6 +112,24 @@ TEST(FileSink, ATornTailIsSealedAndWritingContinues) {
   ASSERT_FALSE(sink.close());
   EXPECT_GT(sink.file_stats().torn_bytes_removed, 0u);
   EXPECT_EQ(decompress(read_all(file)), "line 0\nline 1\nline 2\nline 3\nline 4\nline 5\n");
+}
+
+TEST(FileSink, DamageBetweenWholeFramesIsCutOutAndEveryWholeFrameKept) {
+  temp_dir dir{"sink"};
+  const auto file = file_sink::path_for(dir.path, "v", "trades", "S", t0);
+  std::filesystem::create_directories(file.parent_path());
+  auto frame = [](const std::string& text) { return test::zstd_frame(text); };
+  const std::string torn = frame("line torn\n");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << frame("line 0\n") << torn.substr(0, torn.size() - 4) << frame("line 1\nline 2\n");
+  }
+  file_sink sink({dir.path});
+  ASSERT_FALSE(sink.write("v", "trades", "S", t0, "line 3\n"));
+  ASSERT_FALSE(sink.close());
+  EXPECT_EQ(sink.file_stats().torn_bytes_removed, torn.size() - 4);
+  EXPECT_EQ(decompress(read_all(file)), "line 0\nline 1\nline 2\nline 3\n");
+  EXPECT_FALSE(std::filesystem::exists(file.string() + ".sealing"));
 }
 
 TEST(FileSink, SealLeavesAWholeFileAlone) {

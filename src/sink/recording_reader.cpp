@@ -1,6 +1,6 @@
 #include "steadyfeed/sink/recording_reader.hpp"
 
-#include <zstd.h>
+#include "steadyfeed/sink/zstd_frames.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -46,7 +46,8 @@ std::map<std::string, recorded_stream> list_recording(const fs::path& dir, std::
   return out;
 }
 
-std::error_code read_lines(const fs::path& file, const std::function<bool(std::string_view)>& line) {
+std::error_code read_lines(const fs::path& file, const std::function<bool(std::string_view)>& line,
+                           recording_damage* damage) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::make_error_code(std::errc::no_such_file_or_directory);
   const bool zst = file.string().ends_with(".zst");
@@ -63,8 +64,8 @@ std::error_code read_lines(const fs::path& file, const std::function<bool(std::s
     }
     pending.erase(0, start);
   };
-  std::vector<char> input(std::size_t{1} << 20);
   if (!zst) {
+    std::vector<char> input(std::size_t{1} << 20);
     while (!stop && in) {
       in.read(input.data(), static_cast<std::streamsize>(input.size()));
       feed(input.data(), static_cast<std::size_t>(in.gcount()));
@@ -72,27 +73,21 @@ std::error_code read_lines(const fs::path& file, const std::function<bool(std::s
     if (!stop && !pending.empty()) line(pending);
     return {};
   }
-  std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
-  // Lines are released a whole frame at a time: a frame left unfinished at
-  // the end is a torn tail, and its lines are not trusted (the sink never ends
-  // a frame mid-line, and seal() drops such a tail).
-  std::vector<char> output(ZSTD_DStreamOutSize());
-  std::string frame;
-  while (!stop && in) {
-    in.read(input.data(), static_cast<std::streamsize>(input.size()));
-    ZSTD_inBuffer src{input.data(), static_cast<std::size_t>(in.gcount()), 0};
-    bool output_full = false;  // zstd may hold more output for the same input
-    while (!stop && (src.pos < src.size || output_full)) {
-      ZSTD_outBuffer dst{output.data(), output.size(), 0};
-      const std::size_t result = ZSTD_decompressStream(dctx.get(), &dst, &src);
-      if (ZSTD_isError(result)) return std::make_error_code(std::errc::illegal_byte_sequence);
-      frame.append(output.data(), dst.pos);
-      output_full = dst.pos == dst.size;
-      if (result == 0) {  // frame complete
-        feed(frame.data(), frame.size());
-        frame.clear();
-      }
-    }
+  // Whole frames only: the sink never ends a frame mid-line, so a frame
+  // that does not decompress whole (a torn tail, damage) holds no line to trust.
+  std::string bytes;
+  in.seekg(0, std::ios::end);
+  bytes.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, in.tellg())));
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (in.gcount() != static_cast<std::streamsize>(bytes.size())) return std::make_error_code(std::errc::io_error);
+  const zstd_frame_walk walk = walk_zstd_frames(bytes, [&](std::size_t, std::size_t, std::string_view text) {
+    feed(text.data(), text.size());
+    return !stop;
+  });
+  if (damage) {
+    damage->damaged_bytes += walk.damaged_bytes;
+    damage->torn_bytes += walk.torn_bytes;
   }
   return {};
 }

@@ -7,6 +7,7 @@
 
 #include "steadyfeed/sink/file_sink.hpp"
 #include "support/temp_dir.hpp"
+#include "support/zstd_frame.hpp"
 
 namespace sf {
 namespace {
@@ -81,6 +82,27 @@ TEST(RecordingReader, ATornTailYieldsOnlyWholeFrames) {
   data += torn.substr(0, torn.size() - 3);
   std::ofstream(file, std::ios::binary) << data;
   EXPECT_EQ(all_lines(file), (std::vector<std::string>{"one", "two", "three"}));
+}
+
+TEST(RecordingReader, DamageInTheMiddleIsSteppedOverAndCounted) {
+  temp_dir dir{"reader"};
+  const fs::path file = dir.path / "x.ndjson.zst";
+  auto frame = [](const std::string& text) { return test::zstd_frame(text); };
+  const std::string torn = frame("lost\n");
+  std::ofstream(file, std::ios::binary) << frame("one\n") << torn.substr(0, 5) << frame("two\n")
+                                        << frame("three\n").substr(0, 6);
+  std::vector<std::string> lines;
+  recording_damage damage;
+  EXPECT_FALSE(read_lines(
+      file,
+      [&](std::string_view l) {
+        lines.emplace_back(l);
+        return true;
+      },
+      &damage));
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two"}));
+  EXPECT_EQ(damage.damaged_bytes, 5u);
+  EXPECT_EQ(damage.torn_bytes, 6u);
 }
 
 TEST(RecordingReader, MissingDirectoryIsAnError) {

@@ -48,7 +48,8 @@ std::optional<trade_resume_point> find_trade_resume_point(const fs::path& dir, s
   for (const auto& file : files) {
     trade_resume_point point;
     bool found = false;
-    // read_lines stops at a torn tail, exactly where the sink will seal it.
+    // read_lines reads the whole frames, exactly those the sink's seal keeps.
+    recording_damage damage;
     ec = read_lines(file, [&](std::string_view line) {
       if (line.empty()) return true;
       if (!parser.parse(line, r, error)) {
@@ -65,10 +66,11 @@ std::optional<trade_resume_point> find_trade_resume_point(const fs::path& dir, s
         found = true;
       }
       return true;
-    });
+    }, &damage);
     if (ec) return std::nullopt;
     if (found) {
       point.file = file;
+      point.damaged_bytes = damage.damaged_bytes;
       return point;
     }
   }

@@ -8,6 +8,7 @@
 #include "steadyfeed/core/record_json.hpp"
 #include "steadyfeed/sink/file_sink.hpp"
 #include "support/temp_dir.hpp"
+#include "support/zstd_frame.hpp"
 
 namespace sf {
 namespace {
@@ -113,6 +114,26 @@ TEST(ResumePoint, ATornTailIsNotCounted) {
   auto p = find_trade_resume_point(dir.path, "binance-spot", "BTCUSDT", ec);
   ASSERT_TRUE(p) << ec.message();
   EXPECT_EQ(p->last_id, 20u);
+}
+
+// Damage in the middle of the newest file (a torn frame with whole frames
+// written after it) does not hide the trades after it: the resume point is
+// theirs, so the downtime is backfilled, not "started afresh".
+TEST(ResumePoint, DamageInTheMiddleOfAFileHidesNothingAfterIt) {
+  temp_dir dir{"resume"};
+  const fs::path file = file_sink::path_for(dir.path, "binance-spot", "trades", "BTCUSDT", t0);
+  fs::create_directories(file.parent_path());
+  auto frame = [](const std::string& text) { return test::zstd_frame(text); };
+  const std::string torn = frame(trade_lines(21, 30));
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << frame(trade_lines(1, 20)) << torn.substr(0, torn.size() / 2) << frame(trade_lines(31, 40));
+  }
+  std::error_code ec;
+  auto p = find_trade_resume_point(dir.path, "binance-spot", "BTCUSDT", ec);
+  ASSERT_TRUE(p) << ec.message();
+  EXPECT_EQ(p->last_id, 40u);
+  EXPECT_EQ(p->damaged_bytes, torn.size() / 2);
 }
 
 }  // namespace

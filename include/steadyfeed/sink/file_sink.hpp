@@ -7,7 +7,9 @@
 // therefore a sequence of whole frames, each holding whole lines. A kill -9 can
 // tear only the frame being written; on the next open, `seal()` finds the last
 // complete frame and truncates the torn tail, so every record that was ever
-// flushed is kept and writing continues after it. Standard `zstd -d` and
+// flushed is kept and writing continues after it. Damage in the middle of a
+// file (whole frames after a broken one) costs only the broken bytes: the
+// file is rewritten with its whole frames. Standard `zstd -d` and
 // `zstdcat` read the files as they are (concatenated frames are valid zstd).
 //
 // A write that fails (a full disk, a file that vanished) never damages what
@@ -95,8 +97,9 @@ class file_sink final : public sink {
                                         std::string_view channel, std::string_view symbol,
                                         wall_us received);
 
-  // Truncates a torn tail: keeps the longest prefix of whole zstd frames.
-  // Returns the bytes removed.
+  // Keeps every whole zstd frame of the file and nothing else: a torn tail is
+  // truncated; damage between whole frames is removed by writing the whole
+  // frames to FILE.sealing and renaming it over FILE. Returns the bytes removed.
   static std::uint64_t seal(const std::filesystem::path& file, std::error_code& ec);
 
  private:

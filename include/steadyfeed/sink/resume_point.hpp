@@ -23,6 +23,7 @@ struct trade_resume_point {
   std::uint64_t last_id = 0;
   std::filesystem::path file;  // the file it was read from
   std::size_t bad_lines = 0;   // lines of that file that did not parse
+  std::uint64_t damaged_bytes = 0;  // compressed bytes of that file stepped over (not a torn tail)
 };
 
 // Reads DIR/venue/trades/symbol/.../*.ndjson[.zst], newest file first, until
