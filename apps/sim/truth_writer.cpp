@@ -109,8 +109,10 @@ std::string truth_writer::trade_record(const market_stream& stream, const trade_
   out += R"(,"qty":)";
   append_decimal(out, trade.qty, style);
   out += trade.buyer_is_maker ? R"(,"side":"sell")" : R"(,"side":"buy")";
+  // The trade time as the venues publish it by default: whole milliseconds
+  // (Binance's T without timeUnit=MICROSECOND, OKX's ts).
   out += R"(,"ts_exchange":)";
-  out += std::to_string(trade.ts);
+  out += std::to_string(trade.ts / 1000 * 1000);
   out += R"(,"ts_recv":)";
   out += std::to_string(trade.ts);
   out += '}';

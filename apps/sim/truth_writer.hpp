@@ -9,7 +9,8 @@
 //                                              "prev_seq":-1) at start, every
 //                                              `checkpoint_every` updates, at close
 // `symbol` is the venue's own spelling. Numbers are printed as the venue prints
-// them; ts_recv equals ts_exchange (the moment of generation).
+// them, and a trade's ts_exchange at the venue's published precision (whole
+// milliseconds); ts_recv is the moment of generation.
 //
 // Book lines are per generated update, whatever the venue batches on the
 // wire: a Binance depthUpdate U..u (one per 100 ms / 1000 ms window) is the

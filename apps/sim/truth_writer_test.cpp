@@ -23,12 +23,12 @@ TEST(TruthWriter, RecordsFollowTheSchema) {
   trade_event t{.id = 123, .price = 4300010000000, .qty = 100000, .buyer_is_maker = true, .ts = 1'700'000'000'000'123};
   EXPECT_EQ(truth_writer::trade_record(okx_s, t),
             R"({"type":"trade","venue":"okx","symbol":"BTC-USDT","id":"123","price":43000.1,"qty":0.001,)"
-            R"("side":"sell","ts_exchange":1700000000000123,"ts_recv":1700000000000123})");
+            R"("side":"sell","ts_exchange":1700000000000000,"ts_recv":1700000000000123})");
   market_stream bn("binance-spot", *make_instrument("BTCUSDT"), c);
   t.buyer_is_maker = false;
   EXPECT_EQ(truth_writer::trade_record(bn, t),
             R"({"type":"trade","venue":"binance-spot","symbol":"BTCUSDT","id":"123","price":43000.10000000,)"
-            R"("qty":0.00100000,"side":"buy","ts_exchange":1700000000000123,"ts_recv":1700000000000123})");
+            R"("qty":0.00100000,"side":"buy","ts_exchange":1700000000000000,"ts_recv":1700000000000123})");
   book_update u{.first_seq = 456, .last_seq = 457, .prev_seq = 455,
                 .bids = {{4300010000000, 50000000}}, .asks = {{4300020000000, 0}}, .ts = 7};
   EXPECT_EQ(truth_writer::book_record(okx_s, u),

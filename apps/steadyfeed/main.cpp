@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "check_config_command.hpp"
+#include "config.hpp"
 #include "demo_command.hpp"
 #include "normalize_command.hpp"
 #include "run_command.hpp"
@@ -37,6 +38,18 @@ int main(int argc, char** argv) {
   auto* verify = app.add_subcommand("verify", "Compare a recording with a simulator's ground truth");
   verify->add_option("--truth", truth_dir, "the simulator's --truth directory")->required();
   verify->add_option("--data", data_dir, "the recording's directory")->required();
+  sf::daemon::verify_options verify_options;
+  std::int64_t verify_from = 0, verify_to = 0;
+  std::string verify_margin;
+  auto* from_option = verify->add_option("--from", verify_from, "window start: exchange time, µs since the epoch");
+  auto* to_option = verify->add_option("--to", verify_to, "window end: exchange time, µs since the epoch");
+  verify->add_option("--margin", verify_margin,
+                     "left off each end of the recording's own window (default 1s); ignored where --from/--to are given")
+      ->check([](const std::string& text) {
+        return sf::daemon::parse_duration(text) ? std::string() : "expected a duration like 500ms, 2s or 1m";
+      });
+  verify->add_option("--streams", verify_options.streams, "venue/channel/symbol streams to judge (default: every stream of the truth)")
+      ->delimiter(',');
 
   CLI11_PARSE(app, argc, argv);
   if (check->parsed()) return sf::daemon::check_config_command(config_file, std::cout, std::cerr);
@@ -46,6 +59,12 @@ int main(int argc, char** argv) {
     demo_options.out = demo_out;
     return sf::daemon::demo_command(demo_options);
   }
-  if (verify->parsed()) return sf::daemon::verify_command(truth_dir, data_dir, std::cout, std::cerr);
+  if (verify->parsed()) {
+    if (from_option->count()) verify_options.from = verify_from;
+    if (to_option->count()) verify_options.to = verify_to;
+    if (!verify_margin.empty())
+      verify_options.start_margin = verify_options.end_margin = *sf::daemon::parse_duration(verify_margin);
+    return sf::daemon::verify_command(truth_dir, data_dir, std::cout, std::cerr, verify_options);
+  }
   return 0;
 }

@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
-#include <optional>
+#include <limits>
 #include <ostream>
 #include <set>
 #include <unordered_map>
 
-#include "steadyfeed/book/order_book.hpp"
-#include "steadyfeed/core/record_parse.hpp"
+#include "oracle_book.hpp"
+#include "record_text.hpp"
 #include "steadyfeed/sink/recording_reader.hpp"
 
 namespace sf::daemon {
@@ -18,30 +17,33 @@ namespace sf::daemon {
 namespace fs = std::filesystem;
 
 bool verify_report::clean() const noexcept {
-  return errors.empty() && totals.missing == 0 && totals.duplicates == 0 && totals.out_of_order == 0 &&
-         totals.mismatched == 0 && totals.unknown == 0 && totals.books_differ == 0;
+  const auto& t = totals;
+  return errors.empty() && t.missing == 0 && t.duplicates == 0 && t.out_of_order == 0 && t.mismatched == 0 &&
+         t.unknown == 0 && t.gap_errors == 0 && t.chain_breaks == 0 && t.books_differ == 0;
 }
 
 namespace {
 
-// Reads every record of a stream's files, reporting bad lines.
-void read_records(const recorded_stream& s, std::vector<owned_record>& out, std::vector<std::string>& errors) {
-  record_parser parser;
-  std::string error;
-  for (const auto& file : s.files) {
+using u64 = unsigned long long;
+
+// A stream's lines, kept alive for the record_text views into them.
+struct stream_lines {
+  std::vector<std::string> lines;
+  std::vector<record_text> records;
+};
+
+void read_stream(const std::vector<fs::path>& files, stream_lines& out, std::vector<std::string>& errors) {
+  for (const auto& file : files) {
     std::size_t n = 0;
-    owned_record r;
     recording_damage damage;
-    auto ec = read_lines(file, [&](std::string_view line) {
-      ++n;
-      if (line.empty()) return true;
-      if (!parser.parse(line, r, error)) {
-        if (errors.size() < 20) errors.push_back(fmt::format("{}:{}: {}", file.string(), n, error));
-        return true;
-      }
-      out.push_back(r);
-      return true;
-    }, &damage);
+    const auto ec = read_lines(
+        file,
+        [&](std::string_view line) {
+          ++n;
+          if (!line.empty()) out.lines.emplace_back(line);
+          return true;
+        },
+        &damage);
     if (ec) errors.push_back(fmt::format("{}: {}", file.string(), ec.message()));
     if (damage.damaged_bytes > 0)
       errors.push_back(fmt::format("{}: {} damaged bytes between whole frames (their lines are lost)", file.string(),
@@ -50,67 +52,151 @@ void read_records(const recorded_stream& s, std::vector<owned_record>& out, std:
       errors.push_back(fmt::format("{}: a torn last frame of {} bytes (written when the recorder died)", file.string(),
                                    damage.torn_bytes));
   }
+  out.records.resize(out.lines.size());
+  std::string error;
+  std::size_t bad = 0;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.lines.size(); ++i) {
+    if (read_record_text(out.lines[i], out.records[kept], error)) {
+      ++kept;
+    } else if (bad++ < 20) {
+      errors.push_back(fmt::format("{}: line {}: {}", files.empty() ? "" : files.front().string(), i + 1, error));
+    }
+  }
+  out.records.resize(kept);
 }
 
 void note(stream_verdict& v, std::string what) {
-  if (v.first_problem.empty()) v.first_problem = std::move(what);
+  if (v.first_problem.empty()) v.first_problem = what;
+  if (v.problems.size() < 10) v.problems.push_back(std::move(what));
 }
 
-std::pair<std::uint64_t, std::uint64_t> parse_range(const gap_record& g) {
-  std::uint64_t from = 0, to = 0;
-  try {
-    from = std::stoull(g.from);
-    to = std::stoull(g.to);
-  } catch (...) {
+std::optional<std::int64_t> time_of(const record_text& r) {
+  u64 t = 0;
+  if (!unsigned_text(r.ts_exchange, t) || t > static_cast<u64>(std::numeric_limits<std::int64_t>::max()))
+    return std::nullopt;
+  return static_cast<std::int64_t>(t);
+}
+
+bool in_window(const record_text& r, std::int64_t from, std::int64_t to) {
+  const auto t = time_of(r);
+  return t && *t >= from && *t <= to;
+}
+
+// ---- trades -------------------------------------------------------------------
+
+struct id_range {
+  u64 from = 0, to = 0;
+};
+
+void verify_trades(const stream_lines& truth, const stream_lines& data, std::int64_t from, std::int64_t to,
+                   stream_verdict& v) {
+  std::unordered_map<u64, const record_text*> true_trades;
+  std::vector<u64> true_ids;
+  for (const auto& r : truth.records) {
+    u64 id = 0;
+    if (r.type != "trade" || !unsigned_text(r.id, id)) continue;
+    true_trades.emplace(id, &r);
+    true_ids.push_back(id);
   }
-  return {from, to};
-}
+  std::sort(true_ids.begin(), true_ids.end());
 
-void verify_trades(const std::vector<owned_record>& truth, const std::vector<owned_record>& data, stream_verdict& v) {
-  std::unordered_map<std::uint64_t, const trade_record*> true_trades;
-  true_trades.reserve(truth.size());
-  for (const auto& r : truth)
-    if (r.type == owned_record::kind::trade) true_trades.emplace(r.trade.id, &r.trade);
-
-  std::set<std::uint64_t> seen;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps;
-  std::uint64_t lo = UINT64_MAX, hi = 0, max_so_far = 0;
-  for (const auto& r : data) {
-    if (r.type == owned_record::kind::gap) {
-      gaps.push_back(parse_range(r.gap));
+  std::set<u64> seen;
+  std::vector<id_range> gaps;
+  u64 max_so_far = 0;
+  for (const auto& r : data.records) {
+    if (r.type == "gap") {
+      id_range g;
+      if (!unsigned_text(r.from, g.from) || !unsigned_text(r.to, g.to) || g.from > g.to) {
+        ++v.gap_errors;
+        note(v, fmt::format("gap record with an unreadable range '{}'..'{}'", r.from, r.to));
+        continue;
+      }
+      gaps.push_back(g);
       continue;
     }
-    if (r.type != owned_record::kind::trade) continue;
-    const trade_record& t = r.trade;
+    if (r.type != "trade") continue;
     ++v.recorded;
-    for (std::uint64_t id = t.first(); id <= t.id; ++id) {
-      if (!seen.insert(id).second) {
+    u64 id = 0, first = 0;
+    if (!unsigned_text(r.id, id)) {
+      ++v.unknown;
+      note(v, fmt::format("trade with an unreadable id '{}'", r.id));
+      continue;
+    }
+    first = r.first_id.empty() || !unsigned_text(r.first_id, first) ? id : first;
+    for (u64 i = first; i <= id && i - first < 1'000'000; ++i) {
+      if (!seen.insert(i).second) {
         ++v.duplicates;
-        note(v, fmt::format("trade {} recorded twice", id));
+        note(v, fmt::format("trade {} recorded twice", i));
       }
     }
-    if (t.id < max_so_far && !seen.empty()) {
+    if (id < max_so_far) {
       ++v.out_of_order;
-      note(v, fmt::format("trade {} after {}", t.id, max_so_far));
+      note(v, fmt::format("trade {} after {}", id, max_so_far));
     }
-    max_so_far = std::max(max_so_far, t.id);
-    lo = std::min(lo, t.first());
-    hi = std::max(hi, t.id);
-    auto it = true_trades.find(t.id);
+    max_so_far = std::max(max_so_far, id);
+    const auto it = true_trades.find(id);
     if (it == true_trades.end()) {
       ++v.unknown;
-      note(v, fmt::format("trade {} is not in the truth", t.id));
-    } else if (t.first() == t.id &&
-               (it->second->price != t.price || it->second->qty != t.qty || it->second->taker != t.taker)) {
+      note(v, fmt::format("trade {} is not in the truth", id));
+      continue;
+    }
+    if (first != id) continue;  // an aggregate of several: its fields are not one trade's
+    const record_text& t = *it->second;
+    if (t.price != r.price || t.qty != r.qty || t.side != r.side || t.ts_exchange != r.ts_exchange) {
       ++v.mismatched;
-      note(v, fmt::format("trade {}: recorded {} x {}, truth {} x {}", t.id, t.price.to_string(), t.qty.to_string(),
-                          it->second->price.to_string(), it->second->qty.to_string()));
+      note(v, fmt::format("trade {}: recorded {} x {} {} at {}, truth {} x {} {} at {}", id, r.price, r.qty, r.side,
+                          r.ts_exchange, t.price, t.qty, t.side, t.ts_exchange));
     }
   }
-  if (seen.empty()) return;
-  for (const auto& [id, t] : true_trades) {
-    if (id < lo || id > hi || seen.contains(id)) continue;
-    const bool admitted = std::any_of(gaps.begin(), gaps.end(), [&](auto& g) { return id >= g.first && id <= g.second; });
+
+  auto covered = [&](u64 id) {
+    return std::any_of(gaps.begin(), gaps.end(), [&](const id_range& g) { return id >= g.from && id <= g.to; });
+  };
+  // A gap record claims exactly what is absent: no recorded id, no id the
+  // venue never had.
+  for (const auto& g : gaps) {
+    const auto recorded_in = std::distance(seen.lower_bound(g.from), seen.upper_bound(g.to));
+    if (recorded_in > 0) {
+      ++v.gap_errors;
+      note(v, fmt::format("gap {}..{} claims {} trades that were recorded", g.from, g.to, recorded_in));
+    }
+    const auto known = std::distance(std::lower_bound(true_ids.begin(), true_ids.end(), g.from),
+                                      std::upper_bound(true_ids.begin(), true_ids.end(), g.to));
+    if (static_cast<u64>(known) < g.to - g.from + 1) {
+      ++v.gap_errors;
+      note(v, fmt::format("gap {}..{} claims {} ids the venue never had", g.from, g.to,
+                          g.to - g.from + 1 - static_cast<u64>(known)));
+    }
+  }
+  // Every truth trade in the window: recorded, admitted, or missing. A run of
+  // absent ids must be admitted whole or not at all.
+  bool in_run = false, run_admitted = false, run_mixed = false;
+  u64 run_first = 0, run_last = 0;
+  auto end_run = [&] {
+    if (in_run && run_mixed) {
+      ++v.gap_errors;
+      note(v, fmt::format("trades {}..{} are absent, but gap records name only part of them", run_first, run_last));
+    }
+    in_run = false;
+  };
+  for (const u64 id : true_ids) {
+    if (!in_window(*true_trades.at(id), from, to)) continue;
+    ++v.expected;
+    if (seen.contains(id)) {
+      end_run();
+      continue;
+    }
+    const bool admitted = covered(id);
+    if (!in_run) {
+      in_run = true;
+      run_first = id;
+      run_admitted = admitted;
+      run_mixed = false;
+    } else if (admitted != run_admitted) {
+      run_mixed = true;
+    }
+    run_last = id;
     if (admitted) {
       ++v.reported;
     } else {
@@ -118,131 +204,272 @@ void verify_trades(const std::vector<owned_record>& truth, const std::vector<own
       note(v, fmt::format("trade {} missing and no gap record names it", id));
     }
   }
+  end_run();
 }
 
+// ---- books ----------------------------------------------------------------------
+
 // Where a book record stands in its stream. Book ids restart at a venue's
-// sequence reset (OKX), so a record whose seq is below its predecessor's
-// begins a new epoch, and positions compare by (epoch, seq).
+// sequence reset (OKX), so positions compare by (epoch, seq).
 struct book_pos {
   std::uint32_t epoch = 0;
-  std::uint64_t seq = 0;
+  u64 seq = 0;
   auto operator<=>(const book_pos&) const = default;
 };
 
-class epoch_counter {
- public:
-  book_pos next(std::uint64_t seq) {
-    if (started_ && seq < last_) ++epoch_;
-    started_ = true;
-    last_ = seq;
-    return {epoch_, seq};
-  }
-
- private:
-  bool started_ = false;
-  std::uint32_t epoch_ = 0;
-  std::uint64_t last_ = 0;
+struct book_line {
+  const record_text* r = nullptr;
+  u64 seq = 0, prev = 0, first = 0;
+  bool has_prev = false, has_first = false;
+  book_pos pos;
 };
 
-// Each checkpoint is the true book right after one diff, or before the
-// first: it takes that diff's position. Both files are in time order, and a
-// diff's prev_seq names the state it applies to, which places a checkpoint
-// taken before it even when its ids recur after a reset.
-std::vector<book_pos> checkpoint_positions(const std::vector<owned_record>& checkpoints,
-                                           const std::vector<const owned_record*>& diffs,
-                                           const std::vector<book_pos>& diff_pos) {
-  std::vector<book_pos> out;
-  std::size_t cursor = 0;
-  for (const auto& c : checkpoints) {
-    const std::uint64_t seq = c.book.seq;
-    std::optional<book_pos> pos;
-    for (std::size_t i = cursor; i < diffs.size() && !pos; ++i) {
-      if (diffs[i]->book.has_prev_seq && diffs[i]->book.prev_seq == seq) {
-        pos = i == 0 ? book_pos{0, seq} : diff_pos[i - 1];
-        cursor = i;
-      } else if (diffs[i]->book.seq == seq) {
-        pos = diff_pos[i];
-        cursor = i;
-      }
-    }
-    out.push_back(pos.value_or(book_pos{cursor < diff_pos.size() ? diff_pos[cursor].epoch : 0, seq}));
+bool read_book_line(const record_text& r, book_line& out) {
+  out.r = &r;
+  if (!unsigned_text(r.seq, out.seq)) return false;
+  out.has_prev = !r.prev_seq.empty() && r.prev_seq != "-1" && unsigned_text(r.prev_seq, out.prev);
+  out.has_first = !r.first_seq.empty() && unsigned_text(r.first_seq, out.first);
+  return true;
+}
+
+// The truth's diffs in order, each at its position; a diff whose seq is below
+// its prev_seq is the venue's documented sequence reset.
+std::vector<book_line> truth_diffs(const stream_lines& truth) {
+  std::vector<book_line> out;
+  std::uint32_t epoch = 0;
+  for (const auto& r : truth.records) {
+    book_line b;
+    if (r.type != "book" || !read_book_line(r, b)) continue;
+    if (!out.empty() && b.seq < out.back().seq) ++epoch;
+    b.pos = {epoch, b.seq};
+    out.push_back(b);
   }
   return out;
 }
 
-void verify_book(const std::vector<owned_record>& truth, const std::vector<owned_record>& checkpoints,
-                 const std::vector<owned_record>& data, stream_verdict& v) {
-  if (checkpoints.empty()) return;
-  // The true book, advanced through the truth's diffs on demand.
-  std::vector<const owned_record*> diffs;
-  std::vector<book_pos> diff_pos;
-  epoch_counter truth_epochs;
-  for (const auto& r : truth) {
-    if (r.type != owned_record::kind::book) continue;
-    diffs.push_back(&r);
-    diff_pos.push_back(truth_epochs.next(r.book.seq));
+// Each checkpoint is the true book right after one diff, or before the
+// first: it takes that diff's position. A diff's prev_seq names the state it
+// applies to, which places a checkpoint even when its ids recur after a reset.
+std::vector<book_pos> checkpoint_positions(const std::vector<book_line>& checkpoints,
+                                           const std::vector<book_line>& diffs) {
+  std::vector<book_pos> out;
+  std::size_t cursor = 0;
+  for (const auto& c : checkpoints) {
+    std::optional<book_pos> pos;
+    for (std::size_t i = cursor; i < diffs.size() && !pos; ++i) {
+      if (diffs[i].has_prev && diffs[i].prev == c.seq) {
+        pos = i == 0 ? book_pos{0, c.seq} : diffs[i - 1].pos;
+        cursor = i;
+      } else if (diffs[i].seq == c.seq) {
+        pos = diffs[i].pos;
+        cursor = i;
+      }
+    }
+    out.push_back(pos.value_or(book_pos{cursor < diffs.size() ? diffs[cursor].pos.epoch : 0, c.seq}));
   }
-  const std::vector<book_pos> marks = checkpoint_positions(checkpoints, diffs, diff_pos);
-  order_book true_book;
-  true_book.apply(checkpoints.front().book);
-  book_pos true_pos = marks.front();
+  return out;
+}
+
+// Whether `b` continues `prev`: prev_seq names prev's id (a reset, or an OKX
+// keep-alive, included), or the update-id range starts at or below prev's
+// id + 1 and ends beyond it.
+bool continues(const book_line& prev, const book_line& b) {
+  if (b.has_first) return b.first <= prev.seq + 1 && b.seq >= prev.seq + 1;
+  if (b.has_prev) return b.prev == prev.seq;
+  return false;
+}
+
+void verify_book(const stream_lines& truth, const stream_lines& checkpoint_lines, const stream_lines& data,
+                 std::int64_t from, std::int64_t to, stream_verdict& v) {
+  const std::vector<book_line> diffs = truth_diffs(truth);
+  std::vector<book_line> checkpoints;
+  for (const auto& r : checkpoint_lines.records) {
+    book_line b;
+    if (r.type == "book" && read_book_line(r, b)) checkpoints.push_back(b);
+  }
+  auto skip = [&](std::string why) {
+    ++v.books_skipped;
+    ++v.skipped_because[std::move(why)];
+  };
+
+  // The true book, advanced through the truth's diffs as the recording goes.
+  oracle_book true_book;
+  book_pos true_pos{};
   std::size_t next_diff = 0;
-  while (next_diff < diffs.size() && diff_pos[next_diff] <= true_pos) ++next_diff;
+  bool have_truth = !checkpoints.empty();
+  if (have_truth) {
+    const std::vector<book_pos> marks = checkpoint_positions(checkpoints, diffs);
+    true_book.apply(*checkpoints.front().r);
+    true_pos = marks.front();
+    while (next_diff < diffs.size() && diffs[next_diff].pos <= true_pos) ++next_diff;
+  }
+  const book_pos first_truth = true_pos;
   auto advance_truth = [&](book_pos pos) {
-    while (next_diff < diffs.size() && diff_pos[next_diff] <= pos) {
-      true_book.apply(diffs[next_diff]->book);
-      true_pos = diff_pos[next_diff];
+    while (next_diff < diffs.size() && diffs[next_diff].pos <= pos) {
+      true_book.apply(*diffs[next_diff].r);
+      true_pos = diffs[next_diff].pos;
       ++next_diff;
     }
   };
-  std::size_t next_mark = 0;
 
-  order_book book;
-  bool synced = false;
-  epoch_counter data_epochs;
-  for (const auto& r : data) {
-    if (r.type == owned_record::kind::gap) {
+  // Positions of the truth's diffs that the recording accounts for.
+  std::set<book_pos> recorded_pos;       // an update record at exactly this id
+  std::set<book_pos> snapshot_pos;       // a snapshot record at exactly this id
+  std::vector<std::pair<book_pos, book_pos>> ranges;  // update-id ranges, inclusive
+  std::vector<std::pair<book_pos, book_pos>> superseded;  // (after, up to) a snapshot replaced
+  std::vector<std::pair<u64, u64>> gap_ranges;
+
+  oracle_book book;
+  bool synced = false, after_gap = false;
+  std::optional<book_line> prev;
+  std::uint32_t epoch = 0;
+  for (const auto& r : data.records) {
+    if (r.type == "gap") {
+      u64 a = 0, b = 0;
+      if (unsigned_text(r.from, a) && unsigned_text(r.to, b) && a <= b) gap_ranges.emplace_back(a, b);
       synced = false;
+      after_gap = true;
       book.clear();
       continue;
     }
-    if (r.type != owned_record::kind::book) continue;
+    if (r.type != "book") continue;
     ++v.recorded;
-    const book_pos pos = data_epochs.next(r.book.seq);
-    if (r.book.snapshot) synced = true;
-    if (!synced) continue;
-    book.apply(r.book);
-    bool crossed_mark = false;
-    while (next_mark < marks.size() && marks[next_mark] <= pos) {
-      crossed_mark = true;
-      ++next_mark;
+    book_line b;
+    if (!read_book_line(r, b)) {
+      ++v.chain_breaks;
+      note(v, fmt::format("book record with an unreadable seq '{}'", r.seq));
+      continue;
     }
-    if (!crossed_mark || pos < true_pos) continue;
-    advance_truth(pos);
-    if (true_pos != pos) continue;  // the truth has no state at exactly this id
+    // A new epoch: the venue's reset continued (seq below its prev_seq), or a
+    // snapshot below the last id (taken after the truth reset).
+    if (prev && b.seq < prev->seq &&
+        ((b.has_prev && b.prev == prev->seq && b.seq < b.prev) || r.is_snapshot()))
+      ++epoch;
+    b.pos = {epoch, b.seq};
+    if (!r.is_snapshot()) {
+      if (after_gap) {
+        ++v.chain_breaks;
+        note(v, fmt::format("book update {} follows a gap record: expected a snapshot", b.seq));
+      } else if (prev && !continues(*prev, b)) {
+        ++v.chain_breaks;
+        note(v, fmt::format("book record {} (prev_seq {}, first_seq {}) does not continue {}", b.seq,
+                            b.has_prev ? std::to_string(b.prev) : "-", b.has_first ? std::to_string(b.first) : "-",
+                            prev->seq));
+      }
+      if (b.has_first)
+        ranges.emplace_back(book_pos{epoch, b.first}, b.pos);
+      else
+        recorded_pos.insert(b.pos);
+    } else {
+      // The snapshot is the state at its id; the updates between the record
+      // before it and that id were replaced, not recorded.
+      snapshot_pos.insert(b.pos);
+      superseded.emplace_back(prev ? prev->pos : book_pos{epoch, 0}, b.pos);
+    }
+    if (r.is_snapshot()) {
+      synced = true;
+      after_gap = false;
+    }
+    prev = b;
+    if (!synced) {
+      skip("no book yet: before the first snapshot record");
+      continue;
+    }
+    book.apply(r);
+    if (!have_truth) {
+      skip("the truth has no checkpoint");
+      continue;
+    }
+    if (b.pos < first_truth) {
+      skip("before the truth's first checkpoint");
+      continue;
+    }
+    if (b.pos < true_pos) {
+      skip("behind a record compared before (out of order)");
+      continue;
+    }
+    advance_truth(b.pos);
+    if (true_pos != b.pos) {
+      skip("an id the truth has no state for");
+      ++v.unknown;
+      note(v, fmt::format("book id {} is not in the truth", b.seq));
+      continue;
+    }
     ++v.books_compared;
     if (!(book == true_book)) {
       ++v.books_differ;
-      note(v, fmt::format("book at seq {} differs from the truth", r.book.seq));
+      note(v, fmt::format("book at seq {} differs from the truth: {}", b.seq, book.first_difference(true_book)));
     }
+  }
+
+  // Gap records name ids that are absent.
+  for (const auto& [a, b] : gap_ranges) {
+    const bool claims_recorded = std::any_of(recorded_pos.begin(), recorded_pos.end(),
+                                             [&](const book_pos& p) { return p.seq >= a && p.seq <= b; });
+    if (claims_recorded) {
+      ++v.gap_errors;
+      note(v, fmt::format("book gap {}..{} claims updates that were recorded", a, b));
+    }
+  }
+  // Every truth update in the window: recorded, superseded by a snapshot, or missing.
+  for (const auto& d : diffs) {
+    if (!in_window(*d.r, from, to)) continue;
+    ++v.expected;
+    if (recorded_pos.contains(d.pos) || snapshot_pos.contains(d.pos)) continue;
+    if (std::any_of(ranges.begin(), ranges.end(), [&](const auto& rg) { return d.pos >= rg.first && d.pos <= rg.second; }))
+      continue;
+    if (std::any_of(superseded.begin(), superseded.end(),
+                    [&](const auto& s) { return d.pos > s.first && d.pos <= s.second; })) {
+      ++v.superseded;
+      continue;
+    }
+    ++v.missing;
+    note(v, fmt::format("book update {} (exchange time {}) is not in the recording", d.seq, d.r->ts_exchange));
   }
 }
 
 void add(stream_verdict& total, const stream_verdict& v) {
   total.recorded += v.recorded;
+  total.expected += v.expected;
   total.missing += v.missing;
   total.reported += v.reported;
   total.duplicates += v.duplicates;
   total.out_of_order += v.out_of_order;
   total.mismatched += v.mismatched;
   total.unknown += v.unknown;
+  total.gap_errors += v.gap_errors;
+  total.chain_breaks += v.chain_breaks;
+  total.superseded += v.superseded;
   total.books_compared += v.books_compared;
+  total.books_skipped += v.books_skipped;
   total.books_differ += v.books_differ;
+  for (const auto& [why, n] : v.skipped_because) total.skipped_because[why] += n;
+}
+
+// The truth is one file per stream (venue/channel/SYMBOL.ndjson); a recording
+// is hourly files (venue/channel/symbol/date/HH.ndjson.zst).
+bool holds_files_at_depth(const std::map<std::string, recorded_stream>& streams, const fs::path& root,
+                          std::size_t depth) {
+  std::error_code ec;
+  for (const auto& [key, stream] : streams)
+    for (const auto& file : stream.files) {
+      const fs::path rel = fs::relative(file, root, ec);
+      if (!ec && static_cast<std::size_t>(std::distance(rel.begin(), rel.end())) == depth) return true;
+    }
+  return false;
+}
+
+std::string format_time(std::int64_t us) {
+  const std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec, us % 1'000'000);
 }
 
 }  // namespace
 
-verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_dir) {
+verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_dir, const verify_options& options) {
   verify_report report;
   std::error_code ec;
   const auto truth = list_recording(truth_dir, ec);
@@ -255,76 +482,113 @@ verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_d
     report.errors.push_back(fmt::format("{}: {}", data_dir.string(), ec.message()));
     return report;
   }
-  // The truth is one file per stream (venue/channel/SYMBOL.ndjson); a
-  // recording is hourly files (venue/channel/symbol/date/HH.ndjson.zst).
-  // Either in the other's place compares nothing that means anything.
-  auto holds = [&](const std::map<std::string, recorded_stream>& streams, const fs::path& root, std::size_t depth) {
-    for (const auto& [key, stream] : streams)
-      for (const auto& file : stream.files) {
-        const fs::path rel = fs::relative(file, root, ec);
-        if (!ec && static_cast<std::size_t>(std::distance(rel.begin(), rel.end())) == depth) return true;
-      }
-    return false;
-  };
-  if (holds(truth, truth_dir, 5))
+  if (holds_files_at_depth(truth, truth_dir, 5))
     report.errors.push_back(fmt::format("{} holds a recording (hourly files), not a simulator's truth: "
                                         "are --truth and --data swapped?",
                                         truth_dir.string()));
-  if (holds(data, data_dir, 3))
+  if (holds_files_at_depth(data, data_dir, 3))
     report.errors.push_back(fmt::format("{} holds a simulator's truth (one file per stream), not a recording: "
                                         "are --truth and --data swapped?",
                                         data_dir.string()));
   if (!report.errors.empty()) return report;
-  for (const auto& [key, recorded] : data) {
-    auto t = truth.find(key);
-    if (t == truth.end()) {
-      report.errors.push_back(fmt::format("{}: recorded, but the truth has no such stream", key));
-      continue;
+
+  // The streams that must be there: the truth's, or the ones asked for.
+  std::vector<std::string> expected;
+  if (options.streams.empty()) {
+    for (const auto& [key, s] : truth) expected.push_back(key);
+  } else {
+    for (const auto& key : options.streams) {
+      if (!truth.contains(key)) report.errors.push_back(fmt::format("{}: asked for, but the truth has no such stream", key));
+      expected.push_back(key);
     }
+  }
+  for (const auto& key : expected)
+    if (truth.contains(key) && !data.contains(key))
+      report.errors.push_back(fmt::format("{}: in the truth, absent from the recording", key));
+  for (const auto& [key, s] : data)
+    if (!truth.contains(key)) report.errors.push_back(fmt::format("{}: recorded, but the truth has no such stream", key));
+
+  // Read every recorded stream first: the window spans them all.
+  std::map<std::string, stream_lines> recorded;
+  std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
+  for (const auto& key : expected) {
+    const auto it = data.find(key);
+    if (it == data.end()) continue;
+    auto& lines = recorded[key];
+    read_stream(it->second.files, lines, report.errors);
+    for (const auto& r : lines.records) {
+      if (r.type != "trade" && r.type != "book") continue;
+      // 0: the venue gave no time (a REST book snapshot), which says nothing of the window.
+      if (const auto t = time_of(r); t && *t > 0) {
+        first = std::min(first, *t);
+        last = std::max(last, *t);
+      }
+    }
+  }
+  if (first > last) {
+    report.errors.push_back(fmt::format("{}: no record was compared: the recording holds no trade or book record",
+                                        data_dir.string()));
+    return report;
+  }
+  report.from = options.from.value_or(first + std::chrono::duration_cast<microseconds>(options.start_margin).count());
+  report.to = options.to.value_or(last - std::chrono::duration_cast<microseconds>(options.end_margin).count());
+  if (report.from > report.to)
+    report.errors.push_back(fmt::format("the window {} .. {} is empty: the recording is shorter than its margins",
+                                        format_time(report.from), format_time(report.to)));
+
+  for (const auto& key : expected) {
+    const auto t = truth.find(key);
+    const auto d = recorded.find(key);
+    if (t == truth.end()) continue;
     stream_verdict v;
     v.stream = key;
-    std::vector<owned_record> truth_records, data_records;
-    read_records(t->second, truth_records, report.errors);
-    read_records(recorded, data_records, report.errors);
-    if (recorded.channel == "trades") {
-      verify_trades(truth_records, data_records, v);
-    } else if (recorded.channel == "book") {
-      std::vector<owned_record> checkpoints;
-      recorded_stream cp = t->second;
-      cp.files.clear();
+    stream_lines truth_lines;
+    read_stream(t->second.files, truth_lines, report.errors);
+    static const stream_lines nothing;
+    const stream_lines& data_lines = d == recorded.end() ? nothing : d->second;
+    if (t->second.channel == "trades") {
+      verify_trades(truth_lines, data_lines, report.from, report.to, v);
+    } else if (t->second.channel == "book") {
+      std::vector<fs::path> checkpoint_files;
       for (const auto& f : t->second.files) {
         fs::path c = f;
         c.replace_filename(f.stem().string() + ".checkpoints.ndjson");
-        if (fs::exists(c)) cp.files.push_back(c);
+        if (fs::exists(c)) checkpoint_files.push_back(c);
       }
-      read_records(cp, checkpoints, report.errors);
-      verify_book(truth_records, checkpoints, data_records, v);
+      stream_lines checkpoints;
+      read_stream(checkpoint_files, checkpoints, report.errors);
+      verify_book(truth_lines, checkpoints, data_lines, report.from, report.to, v);
     }
     add(report.totals, v);
     report.streams.push_back(std::move(v));
   }
-  if (report.streams.empty() && report.errors.empty())
-    report.errors.push_back(fmt::format("{}: no recorded streams", data_dir.string()));
-  else if (report.totals.recorded == 0 && report.errors.empty())
-    report.errors.push_back(fmt::format("{}: no record was compared: the recording's files hold no records",
-                                        data_dir.string()));
   return report;
 }
 
-int verify_command(const fs::path& truth_dir, const fs::path& data_dir, std::ostream& out, std::ostream& err) {
-  const auto r = verify_recording(truth_dir, data_dir);
+int verify_command(const fs::path& truth_dir, const fs::path& data_dir, std::ostream& out, std::ostream& err,
+                   const verify_options& options) {
+  const auto r = verify_recording(truth_dir, data_dir, options);
   for (const auto& e : r.errors) err << "verify: " << e << '\n';
+  if (r.from != 0 || r.to != 0)
+    out << fmt::format("window {} .. {} (exchange time)\n", format_time(r.from), format_time(r.to));
   for (const auto& s : r.streams) {
-    out << fmt::format("{:<40} records={} missing={} reported={} duplicates={} out_of_order={} mismatched={} "
-                       "unknown={} books_compared={} books_differ={}\n",
-                       s.stream, s.recorded, s.missing, s.reported, s.duplicates, s.out_of_order, s.mismatched,
-                       s.unknown, s.books_compared, s.books_differ);
-    if (!s.first_problem.empty()) out << "    first problem: " << s.first_problem << '\n';
+    out << fmt::format("{:<40} expected={} records={} missing={} reported={} duplicates={} out_of_order={} "
+                       "mismatched={} unknown={} gap_errors={}",
+                       s.stream, s.expected, s.recorded, s.missing, s.reported, s.duplicates, s.out_of_order,
+                       s.mismatched, s.unknown, s.gap_errors);
+    if (s.stream.find("/book/") != std::string::npos)
+      out << fmt::format(" chain_breaks={} superseded={} books_compared={} books_skipped={} books_differ={}",
+                         s.chain_breaks, s.superseded, s.books_compared, s.books_skipped, s.books_differ);
+    out << '\n';
+    for (const auto& [why, n] : s.skipped_because) out << fmt::format("    skipped {} × {}\n", n, why);
+    for (const auto& p : s.problems) out << "    problem: " << p << '\n';
   }
   const auto& t = r.totals;
   out << fmt::format("missing={} duplicates={} out_of_order={}\n", t.missing, t.duplicates, t.out_of_order);
-  out << fmt::format("reported_gaps={} mismatched={} unknown={} books_compared={} books_differ={}\n", t.reported,
-                     t.mismatched, t.unknown, t.books_compared, t.books_differ);
+  out << fmt::format("reported_gaps={} mismatched={} unknown={} gap_errors={} chain_breaks={} superseded={} "
+                     "books_compared={} books_skipped={} books_differ={}\n",
+                     t.reported, t.mismatched, t.unknown, t.gap_errors, t.chain_breaks, t.superseded,
+                     t.books_compared, t.books_skipped, t.books_differ);
   if (r.streams.empty()) return 2;
   return r.clean() ? 0 : 1;
 }

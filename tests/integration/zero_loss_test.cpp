@@ -156,10 +156,12 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
   std::string detail;
   for (const auto& e : report.errors) detail += "error: " + e + "\n";
   for (const auto& v : report.streams)
-    detail += fmt::format("{} records={} missing={} reported={} duplicates={} out_of_order={} mismatched={} "
-                          "unknown={} books_compared={} books_differ={} {}\n",
-                          v.stream, v.recorded, v.missing, v.reported, v.duplicates, v.out_of_order, v.mismatched,
-                          v.unknown, v.books_compared, v.books_differ, v.first_problem);
+    detail += fmt::format("{} expected={} records={} missing={} reported={} duplicates={} out_of_order={} "
+                          "mismatched={} unknown={} gap_errors={} chain_breaks={} superseded={} books_compared={} "
+                          "books_skipped={} books_differ={} {}\n",
+                          v.stream, v.expected, v.recorded, v.missing, v.reported, v.duplicates, v.out_of_order,
+                          v.mismatched, v.unknown, v.gap_errors, v.chain_breaks, v.superseded, v.books_compared,
+                          v.books_skipped, v.books_differ, v.first_problem);
   detail += fmt::format("reconnects={} rotations={} gaps={} resyncs={} bridged={}\n", result.reconnects,
                         result.rotations, result.gaps, result.resyncs, result.bridged);
   SCOPED_TRACE("scenario " + s.name + " seed " + std::to_string(s.seed) + "\n" + detail);
@@ -176,10 +178,12 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
     case scenario::effect::none: break;
   }
   const auto& t = report.totals;
-  std::printf("%s (seed %lu): records=%lu missing=%lu reported=%lu duplicates=%lu out_of_order=%lu "
-              "books_compared=%lu books_differ=%lu reconnects=%lu rotations=%lu gaps=%lu\n",
-              s.name.c_str(), s.seed, t.recorded, t.missing, t.reported, t.duplicates, t.out_of_order,
-              t.books_compared, t.books_differ, result.reconnects, result.rotations, result.gaps);
+  std::printf("%s (seed %lu): expected=%lu records=%lu missing=%lu reported=%lu duplicates=%lu out_of_order=%lu "
+              "chain_breaks=%lu superseded=%lu books_compared=%lu books_skipped=%lu books_differ=%lu reconnects=%lu "
+              "rotations=%lu gaps=%lu\n",
+              s.name.c_str(), s.seed, t.expected, t.recorded, t.missing, t.reported, t.duplicates, t.out_of_order,
+              t.chain_breaks, t.superseded, t.books_compared, t.books_skipped, t.books_differ, result.reconnects,
+              result.rotations, result.gaps);
   EXPECT_TRUE(report.errors.empty());
   EXPECT_EQ(t.missing, 0u);
   EXPECT_EQ(t.duplicates, 0u);
@@ -187,7 +191,13 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
   EXPECT_EQ(t.mismatched, 0u);
   EXPECT_EQ(t.unknown, 0u);
   EXPECT_EQ(t.books_differ, 0u);
+  EXPECT_EQ(t.chain_breaks, 0u);
+  EXPECT_EQ(t.gap_errors, 0u);
+  EXPECT_TRUE(report.clean());
   EXPECT_GT(t.books_compared, 0u);
+  // Every stream of the truth was judged, each over a window that holds data.
+  EXPECT_EQ(report.streams.size(), 2u);
+  for (const auto& v : report.streams) EXPECT_GT(v.expected, 0u) << v.stream;
   EXPECT_GT(t.recorded, 150u);
   if (s.expect_no_reported_gaps) {
     EXPECT_EQ(t.reported, 0u);
