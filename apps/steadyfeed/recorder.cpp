@@ -1,5 +1,7 @@
 #include "recorder.hpp"
 
+#include "log_line.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -39,12 +41,12 @@ void resume_from_files(const daemon_config& config, engine& runtime) {
       std::error_code ec;
       const auto point = find_trade_resume_point(config.files.dir, f.venue, symbol, ec);
       if (ec) {
-        fmt::print(stderr, "steadyfeed: {} {} trades: cannot read the recording to resume ({}); starting afresh\n",
+        fmt::print(stderr, "{}{} {} trades: cannot read the recording to resume ({}); starting afresh\n", log_prefix(),
                    f.venue, symbol, ec.message());
         continue;
       }
       if (!point || !running->resume_trades(symbol, point->last_id)) continue;
-      fmt::print(stderr, "steadyfeed: {} {} trades: resuming after trade {} ({}{}{})\n", f.venue, symbol,
+      fmt::print(stderr, "{}{} {} trades: resuming after trade {} ({}{}{})\n", log_prefix(), f.venue, symbol,
                  point->last_id, point->file.string(),
                  point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "",
                  point->damaged_bytes ? fmt::format(", {} damaged bytes skipped", point->damaged_bytes) : "");

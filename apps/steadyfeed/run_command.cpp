@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "config.hpp"
+#include "log_line.hpp"
 #include "recorder.hpp"
 #include "status_table.hpp"
 
@@ -21,7 +22,7 @@ int run_command(const std::filesystem::path& config_file) {
     std::cerr << e.what() << '\n';
     return 2;
   }
-  for (const auto& note : config.notes) std::cerr << "steadyfeed: note: " << note << '\n';
+  for (const auto& note : config.notes) std::cerr << log_prefix() << "note: " << note << '\n';
   // Signals are taken synchronously by this thread; every other thread
   // inherits the blocked mask.
   sigset_t signals;
@@ -34,18 +35,20 @@ int run_command(const std::filesystem::path& config_file) {
   // refused connection says so at once, not only in the periodic table.
   recorder rec(config, system_clock_source::instance(), [](std::string_view connection, const event& e) {
     if (e.level < severity::warning) return;
-    std::cerr << fmt::format("steadyfeed: {} {}: {}\n", connection, to_string(e.kind), e.reason);
+    // Stamped with the event's own time: the moment it happened.
+    std::cerr << fmt::format("{} steadyfeed: {} {}: {}\n", utc_text(e.time ? e.time : system_clock_source::instance().wall_now()),
+                             connection, to_string(e.kind), e.reason);
   });
   try {
     rec.start();
   } catch (const std::exception& e) {
-    std::cerr << "steadyfeed: " << e.what() << '\n';
+    std::cerr << log_prefix() << e.what() << '\n';
     return 2;
   }
-  std::cerr << fmt::format("steadyfeed: recording {} feed(s) to {}; Ctrl-C stops\n", config.feeds.size(),
+  std::cerr << log_prefix() << fmt::format("recording {} feed(s) to {}; Ctrl-C stops\n", config.feeds.size(),
                            config.files.enabled ? config.files.dir : "stdout");
   if (config.api.enabled)
-    std::cerr << fmt::format("steadyfeed: note: api.listen is {}, but this version serves no control API yet; "
+    std::cerr << log_prefix() << fmt::format("note: api.listen is {}, but this version serves no control API yet; "
                              "nothing listens there\n",
                              config.api.listen);
   int ticks = 0;
@@ -53,12 +56,12 @@ int run_command(const std::filesystem::path& config_file) {
     const timespec one_second{1, 0};
     const int sig = sigtimedwait(&signals, nullptr, &one_second);
     if (sig == SIGINT || sig == SIGTERM) break;
-    if (++ticks % 10 == 0) std::cerr << format_status(rec.feeds(), rec.sinks());
+    if (++ticks % 10 == 0) std::cerr << log_prefix() << "status\n" << format_status(rec.feeds(), rec.sinks());
   }
-  std::cerr << "steadyfeed: stopping: closing connections, flushing files\n";
+  std::cerr << log_prefix() << "stopping: closing connections, flushing files\n";
   rec.stop();
   const auto s = rec.sinks();
-  std::cerr << fmt::format("steadyfeed: stopped; {} records written, {} dropped (each covered by a gap record), "
+  std::cerr << log_prefix() << fmt::format("stopped; {} records written, {} dropped (each covered by a gap record), "
                            "{} sink errors\n",
                            s.records, s.dropped, s.errors);
   // A stream that was asked for and recorded nothing is a failed run, even
@@ -66,8 +69,8 @@ int run_command(const std::filesystem::path& config_file) {
   // later, when the data is needed.
   const auto silent = streams_without_records(config, rec.feeds());
   for (const auto& name : silent)
-    std::cerr << fmt::format("steadyfeed: {}: nothing was recorded; check the symbol's spelling for the venue\n", name);
-  if (!s.last_error.empty()) std::cerr << "steadyfeed: last sink error: " << s.last_error << '\n';
+    std::cerr << log_prefix() << fmt::format("{}: nothing was recorded; check the symbol's spelling for the venue\n", name);
+  if (!s.last_error.empty()) std::cerr << log_prefix() << "last sink error: " << s.last_error << '\n';
   return s.dropped == 0 && s.errors == 0 && silent.empty() ? 0 : 1;
 }
 

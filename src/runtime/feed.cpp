@@ -301,15 +301,32 @@ feed::feed(asio::io_context::executor_type executor, feed_config config, const c
       },
       [self](const gap_record& g) {
         self->emit({record_kind::gap, self->config.venue, g.channel, g.symbol, g.ts_recv, nullptr, nullptr, &g});
+        // Said when it happens, not only found in the files later.
+        if (!self->cb.on_event) return;
+        event e;
+        e.time = self->clk.wall_now();
+        e.kind = event_kind::gap_detected;
+        e.level = severity::warning;
+        e.reason = fmt::format("gap record {} {} {}..{}: {}", g.channel, g.symbol, g.from, g.to, g.reason);
+        self->cb.on_event(self->config.id, e);
       },
       [weak](std::uint64_t fetch_id, const rest_request& request) {
         auto st = weak.lock();
         if (!st) return;
-        st->rest->get(request.target, [weak, fetch_id](const failure* err, http_response response) {
+        st->rest->get(request.target, [weak, fetch_id, request](const failure* err, http_response response) {
           auto s2 = weak.lock();
           if (!s2 || s2->stopped) return;
           const auto now = s2->clk.now();
           const auto wall = s2->clk.wall_now();
+          if ((err || response.status != 200) && s2->cb.on_event) {
+            event e;
+            e.time = wall;
+            e.kind = event_kind::error;
+            e.level = severity::warning;
+            e.reason = fmt::format("REST GET {}: {}", request.target,
+                                   err ? err->to_string() : fmt::format("HTTP {}", response.status));
+            s2->cb.on_event(s2->config.id, e);
+          }
           if (err)
             s2->pipeline->on_rest_failed(fetch_id, err->to_string(), now, wall, err->retry_after);
           else

@@ -80,8 +80,10 @@ class capture_sink final : public sink {
 };
 
 struct simulator {
-  explicit simulator(std::uint64_t seed, double rate = 40, duration binance_lifetime = hours{24}) {
+  explicit simulator(std::uint64_t seed, double rate = 40, duration binance_lifetime = hours{24},
+                     std::vector<sim::fault_spec> chaos = {}) {
     sim::server_config sc;
+    sc.chaos = std::move(chaos);
     sc.binance.limits.lifetime = binance_lifetime;
     sc.symbols = {"BTCUSDT", "ETHUSDT"};
     sc.market.seed = seed;
@@ -333,6 +335,53 @@ TEST(Runtime, RedundantConnectionsRotateOneAtATime) {
   std::uint64_t in_gaps = 0;
   EXPECT_EQ(check_trade_cover(out->lines(), "BTCUSDT", nullptr, &in_gaps), "");
   EXPECT_EQ(in_gaps, 0u);
+}
+
+// A gap record and a failed REST request are said when they happen, as
+// events (the daemon logs them at once), not only found in the files later.
+TEST(Runtime, GapRecordsAndRestFailuresAreEventsWhenTheyHappen) {
+  sim::fault_spec rest_down;
+  rest_down.at = 500ms;
+  rest_down.kind = sim::fault_kind::rest_error;
+  rest_down.venue = "binance-spot";
+  rest_down.length = 1500ms;
+  sim::fault_spec hole;
+  hole.at = 800ms;
+  hole.kind = sim::fault_kind::sequence_gap;
+  hole.venue = "binance-spot";
+  hole.count = 2;
+  simulator sim(305, 40, hours{24}, {rest_down, hole});
+  auto* out = new capture_sink;
+  engine_config ec;
+  ec.workers = 1;
+  engine e(ec);
+  e.add_sink(std::unique_ptr<sink>(out));
+  std::mutex mutex;
+  std::vector<event> events;
+  feed::callbacks cb;
+  cb.on_event = [&](std::string_view, const event& ev) {
+    std::lock_guard lock(mutex);
+    events.push_back(ev);
+  };
+  e.add_feed(binance_feed(sim, {"BTCUSDT"}, {"book"}), cb);
+  e.start();
+  auto seen = [&](event_kind kind, std::string_view text) {
+    std::lock_guard lock(mutex);
+    return std::any_of(events.begin(), events.end(), [&](const event& ev) {
+      return ev.kind == kind && ev.level >= severity::warning && ev.reason.find(text) != std::string::npos;
+    });
+  };
+  EXPECT_TRUE(wait_for([&] { return seen(event_kind::gap_detected, "gap record book BTCUSDT"); }));
+  EXPECT_TRUE(wait_for([&] { return seen(event_kind::error, "REST GET /api/v3/depth?symbol=BTCUSDT"); }));
+  EXPECT_TRUE(seen(event_kind::error, "HTTP 503"));
+  // Once REST answers again, the book is resynced and recording goes on.
+  EXPECT_TRUE(wait_for([&] { return e.feeds().at(0).books > 0 && out->count("BTCUSDT", record_kind::book) > 20; }));
+  e.stop();
+  std::lock_guard lock(mutex);
+  for (const auto& ev : events)
+    if (ev.kind == event_kind::gap_detected) {
+      EXPECT_GT(ev.time, 0);
+    }
 }
 
 }  // namespace
