@@ -229,6 +229,11 @@ bool read_book_line(const record_text& r, book_line& out) {
   if (!unsigned_text(r.seq, out.seq)) return false;
   out.has_prev = !r.prev_seq.empty() && r.prev_seq != "-1" && unsigned_text(r.prev_seq, out.prev);
   out.has_first = !r.first_seq.empty() && unsigned_text(r.first_seq, out.first);
+  // An update-id range of one id is written without first_seq (records.md).
+  if (!out.has_prev && !out.has_first && !r.is_snapshot()) {
+    out.has_first = true;
+    out.first = out.seq;
+  }
   return true;
 }
 

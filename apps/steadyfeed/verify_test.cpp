@@ -277,6 +277,34 @@ TEST(Verify, ASnapshotAfterAGapResyncsTheBook) {
   EXPECT_TRUE(has(out, "books_compared=5")) << out;
 }
 
+// Update-id ranges (Binance's U..u) chain by first_seq, which a range of one
+// id leaves out.
+TEST(Verify, UpdateIdRangesChainByFirstSeqWrittenOrNot) {
+  auto range = [](std::uint64_t first, std::uint64_t last, const char* bid) {
+    const std::string first_field = first == last ? "" : fmt::format(R"("first_seq":{},)", first);
+    return fmt::format(R"({{"type":"book","venue":"v","symbol":"S","seq":{},{}"snapshot":false,"bids":[[10.0,{}]],"asks":[[11.0,1]],"ts_exchange":{},"ts_recv":1}})",
+                       last, first_field, bid, t0 + static_cast<std::int64_t>(last) * second) +
+           "\n";
+  };
+  dirs d;
+  write_truth_book(d, 6);
+  const std::string snap = R"({"type":"book","venue":"v","symbol":"S","seq":2,"snapshot":true,"bids":[[10.0,2]],"asks":[[11.0,1]],"ts_exchange":0,"ts_recv":1})"
+                           "\n";
+  record(d, "book", snap + range(3, 3, "3") + range(4, 6, "6"));
+  std::string out;
+  verify_options o = exact();
+  o.from = t0 + 2 * second;
+  EXPECT_EQ(run(d, out, o), 0) << out;
+  EXPECT_TRUE(has(out, "chain_breaks=0 superseded=0 books_compared=3")) << out;
+
+  dirs skipped;
+  write_truth_book(skipped, 6);
+  record(skipped, "book", snap + range(4, 6, "6"));  // 3 never recorded
+  EXPECT_EQ(run(skipped, out, o), 1) << out;
+  EXPECT_TRUE(has(out, "chain_breaks=1")) << out;
+  EXPECT_TRUE(has(out, "missing=1")) << out;
+}
+
 // OKX restarts its book ids now and then: the ids after the reset are
 // compared with the truth after the reset, not with the same ids before it.
 TEST(Verify, BooksAreComparedAcrossASequenceReset) {
