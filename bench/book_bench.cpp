@@ -2,6 +2,8 @@
 // Targets: book < 100 ns per update, arbiter < 30 ns per record.
 #include <benchmark/benchmark.h>
 
+#include "bench_failure.hpp"
+
 #include <memory>
 #include <string>
 
@@ -114,4 +116,4 @@ BENCHMARK(BM_BookMemory)->Arg(400)->Arg(5000)->Iterations(1)->Unit(benchmark::kM
 
 }  // namespace
 
-BENCHMARK_MAIN();
+STEADYFEED_BENCHMARK_MAIN()

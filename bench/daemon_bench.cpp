@@ -25,6 +25,8 @@
 // for the files sink, the files hold N trade lines.
 
 #include <benchmark/benchmark.h>
+
+#include "bench_failure.hpp"
 #include <fmt/format.h>
 
 #include <time.h>
@@ -142,7 +144,7 @@ void BM_Daemon(benchmark::State& state) {
       why = "the files hold fewer lines than the sink counted";
     fs::remove_all(dir);
     if (!why.empty()) {
-      state.SkipWithError(why.c_str());
+      sf::bench::fail(state, why);
       return;
     }
     const double took = std::chrono::duration<double>(last - first).count();
@@ -189,5 +191,5 @@ int main(int argc, char** argv) {
     server = nullptr;
   }
   benchmark::Shutdown();
-  return 0;
+  return sf::bench::any_failed() ? 1 : 0;
 }

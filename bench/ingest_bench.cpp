@@ -54,6 +54,8 @@
 // shows.
 
 #include <benchmark/benchmark.h>
+
+#include "bench_failure.hpp"
 #include <simdjson.h>
 
 #include <alloca.h>
@@ -182,7 +184,7 @@ void report(benchmark::State& state, const rate_samples& samples, std::int64_t f
 
 void fail(benchmark::State& state, const std::string& why) {
   measured.failed = true;
-  state.SkipWithError(why.c_str());
+  sf::bench::fail(state, why);
 }
 
 // ---- the ceiling ------------------------------------------------------------------

@@ -19,6 +19,8 @@
 #include <string>
 
 #include <benchmark/benchmark.h>
+
+#include "bench_failure.hpp"
 #include <boost/asio/io_context.hpp>
 
 #include "steadyfeed/net/tls_context.hpp"
@@ -68,7 +70,7 @@ void BM_receive_frames(benchmark::State& state) {
   if (!test::run_until(
           io, [&] { return open; }, seconds{5}) ||
       !server.wait_for_connections(1, seconds{5})) {
-    state.SkipWithError("could not connect to the loopback server");
+    sf::bench::fail(state, "could not connect to the loopback server");
     return;
   }
   const auto id = server.open_connections().at(0);
@@ -80,7 +82,7 @@ void BM_receive_frames(benchmark::State& state) {
     io.restart();
     io.run_for(seconds{60});
     if (received < target) {
-      state.SkipWithError("frames did not all arrive");
+      sf::bench::fail(state, "frames did not all arrive");
       return;
     }
     total += repeat * frames_per_wire;
@@ -146,7 +148,7 @@ void idle_connections(benchmark::State& state, bool tls) {
   const auto& certs = test::test_certificates();
   child_server server(tls);
   if (server.port == 0) {
-    state.SkipWithError("could not start the server process");
+    sf::bench::fail(state, "could not start the server process");
     return;
   }
   const std::string url =
@@ -187,7 +189,7 @@ void idle_connections(benchmark::State& state, bool tls) {
     test::run_for(io, milliseconds{50});
     const long after = vm_rss_kib();
     if (opened != count) {
-      state.SkipWithError("not every link opened");
+      sf::bench::fail(state, "not every link opened");
       return;
     }
     per_connection_kib = static_cast<double>(after - before) / static_cast<double>(count);
@@ -217,4 +219,4 @@ BENCHMARK(BM_idle_connection_tls)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+STEADYFEED_BENCHMARK_MAIN()

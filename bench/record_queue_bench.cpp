@@ -8,6 +8,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_failure.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -45,10 +47,10 @@ void BM_RecordQueueHandOff(benchmark::State& state) {
                ? took.count()
                : -1.0;
   };
-  if (pass() < 0) return state.SkipWithError("lines were lost or dropped");
+  if (pass() < 0) return sf::bench::fail(state, "lines were lost or dropped");
   for (auto _ : state) {
     const double took = pass();
-    if (took < 0) return state.SkipWithError("lines were lost or dropped");
+    if (took < 0) return sf::bench::fail(state, "lines were lost or dropped");
     state.SetIterationTime(took);
     seconds += took;
     total += lines;
@@ -66,4 +68,4 @@ BENCHMARK(BM_RecordQueueHandOff)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+STEADYFEED_BENCHMARK_MAIN()

@@ -4,6 +4,8 @@
 // Target: < 50 ns per frame.
 #include <benchmark/benchmark.h>
 
+#include "bench_failure.hpp"
+
 #include <charconv>
 
 #include "steadyfeed/feed/supervisor.hpp"
@@ -79,10 +81,10 @@ void BM_SupervisorDataFrame(benchmark::State& state) {
   state.counters["ns_per_frame"] = benchmark::Counter(
       static_cast<double>(state.iterations() * batch), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   benchmark::DoNotOptimize(delivered);
-  if (sup.counters().duplicates_dropped != 0) state.SkipWithError("unexpected duplicates");
+  if (sup.counters().duplicates_dropped != 0) sf::bench::fail(state, "unexpected duplicates");
 }
 BENCHMARK(BM_SupervisorDataFrame)->Arg(1)->Arg(20)->Arg(500);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+STEADYFEED_BENCHMARK_MAIN()

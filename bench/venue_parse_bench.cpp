@@ -9,6 +9,8 @@
 // this executable, and fails when it is not zero.
 
 #include <benchmark/benchmark.h>
+
+#include "bench_failure.hpp"
 #include <simdjson.h>
 
 #include <string>
@@ -72,7 +74,7 @@ void BM_Decode(benchmark::State& state) {
   auto adapter = make_venue_adapter(s.venue);
   // Warm-up: buffers and the parser reach their size.
   if (adapter->decode(s.frame).kind != inbound_kind::data) {
-    state.SkipWithError("sample frame did not decode as data");
+    sf::bench::fail(state, "sample frame did not decode as data");
     return;
   }
   const std::uint64_t before = bench::allocations;
@@ -83,7 +85,7 @@ void BM_Decode(benchmark::State& state) {
   }
   const std::uint64_t allocs = bench::allocations - before;
   report(state, allocs, s.frame.size());
-  if (allocs != 0) state.SkipWithError("decode allocated in the steady state");
+  if (allocs != 0) sf::bench::fail(state, "decode allocated in the steady state");
 }
 BENCHMARK(BM_Decode)->DenseRange(0, 3);
 
@@ -94,7 +96,7 @@ void BM_BareSimdjson(benchmark::State& state) {
   const simdjson::padded_string padded(s.frame);
   simdjson::ondemand::parser parser;
   if (bare_parse(parser, padded) == 0) {
-    state.SkipWithError("sample frame did not parse");
+    sf::bench::fail(state, "sample frame did not parse");
     return;
   }
   const std::uint64_t before = bench::allocations;
@@ -105,4 +107,4 @@ BENCHMARK(BM_BareSimdjson)->DenseRange(0, 3);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+STEADYFEED_BENCHMARK_MAIN()
