@@ -3,6 +3,8 @@
 //   * never a frame sent on a link that is not open;
 //   * no timer armed in `failed` (or `disconnected`);
 //   * per stream, deliveries strictly increasing: each message at most once;
+//   * what the primary link brings is delivered, unless an equal or later id
+//     of its stream was delivered already: nothing is dropped;
 //   * the state machine never attempts a forbidden transition (it would throw).
 // A failing seed is printed; rerun it alone with --gtest_filter and the seed.
 #include <gtest/gtest.h>
@@ -66,6 +68,16 @@ void run_scenario(const scenario& sc, coverage& cov) {
 
   std::map<std::string, std::uint64_t> produced;     // the venue's sequence per stream
   std::map<std::string, std::uint64_t> last_seen;    // last delivered per stream
+  // Highest id delivered per stream while it stays subscribed (the
+  // supervisor's dedup watermark outlives a stop and start).
+  std::map<std::string, std::uint64_t> high;
+  std::size_t high_counted = 0;
+  auto count_high = [&] {
+    for (; high_counted < h.delivered.size(); ++high_counted) {
+      auto& top = high[h.delivered[high_counted].stream];
+      top = std::max(top, h.delivered[high_counted].seq);
+    }
+  };
   std::size_t delivered_checked = 0;
   bool completed_rotation_seen = false;
 
@@ -124,7 +136,20 @@ void run_scenario(const scenario& sc, coverage& cov) {
         const std::uint64_t sent = r.below(4) == 0 && seq > 3 ? seq - r.below(3) : seq;
         const char kind = r.below(50) == 0 ? 'S' : 'D';
         if (kind == 'S') continue;  // snapshots restart epochs; covered elsewhere
+        const bool primary = id == h.sup.primary_link() && h.sup.subscriptions().contains(s);
+        count_high();
+        const std::uint64_t covered = high.contains(s) ? high[s] : 0;
+        const std::size_t before = h.delivered.size();
         h.frame(id, std::string(1, kind) + "|" + s + "|" + std::to_string(sent) + "|x");
+        if (primary) {
+          // At least once: delivered now, or covered by what was delivered before.
+          bool now = false;
+          for (std::size_t i = before; i < h.delivered.size(); ++i)
+            now = now || (h.delivered[i].stream == s && h.delivered[i].seq == sent);
+          ASSERT_TRUE(now || covered >= sent)
+              << "seed " << sc.seed << " step " << step << ": the primary brought " << s << " " << sent
+              << " and it was neither delivered nor covered";
+        }
       }
     } else if (roll < 75) {
       h.advance(milliseconds{1 + r.below(r.below(10) == 0 ? 120'000 : 3000)});
@@ -137,6 +162,8 @@ void run_scenario(const scenario& sc, coverage& cov) {
       h.sup.unsubscribe(t, h.now(), h.wall());
       h.drain();
       last_seen.erase(t[0]);  // a new subscription starts a new stream
+      count_high();
+      high.erase(t[0]);
     } else if (roll < 82) {
       h.sup.request_rotation(h.now(), h.wall(), "random");
       h.drain();
