@@ -247,6 +247,16 @@ time_point market_pipeline::symbol_state::next_deadline() const {
   return next;
 }
 
+void market_pipeline::close(wall_us wall) {
+  deadlines_dirty_ = true;
+  pending_.clear();
+  for (auto& [name, s] : symbols_) {
+    if (!s->trades) continue;
+    s->trades->close(wall);
+    drain_arbiter(*s);
+  }
+}
+
 void market_pipeline::note_deadline(symbol_state& s) {
   if (s.next_deadline() != s.deadline) deadlines_dirty_ = true;
 }

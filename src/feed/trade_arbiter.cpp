@@ -179,6 +179,10 @@ void trade_arbiter::give_up(std::string reason, wall_us wall) {
   hole_since_ = has_hole() ? hole_since_ : never;
 }
 
+void trade_arbiter::close(wall_us wall) {
+  while (has_hole()) give_up("the recorder stopped before the venue's history could fill it", wall);
+}
+
 void trade_arbiter::on_timer(time_point now, wall_us wall) {
   if (!has_hole()) {
     hole_since_ = never;

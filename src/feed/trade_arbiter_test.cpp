@@ -104,6 +104,34 @@ TEST(TradeArbiter, BackfillFillsAHoleInOrderBeforeLiveTradesContinue) {
   EXPECT_TRUE(f.gaps.empty());
 }
 
+// SIGTERM while a hole waits for history: the hole becomes a gap record and
+// the trades held behind it go out, in order; nothing is dropped at a stop.
+TEST(TradeArbiter, ClosingReportsOpenHolesAndReleasesWhatIsHeld) {
+  fixture f;
+  f.feed(10);
+  f.feed(15);
+  f.feed(16);
+  f.feed(20);
+  f.advance(milliseconds{250});
+  ASSERT_EQ(f.requests.size(), 1u);  // in flight when the stop comes
+  f.arb.close(7);
+  f.collect();
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{10, 15, 16, 20}));
+  ASSERT_EQ(f.gaps.size(), 2u);
+  EXPECT_EQ(f.gaps[0].from, "11");
+  EXPECT_EQ(f.gaps[0].to, "14");
+  EXPECT_EQ(f.gaps[1].from, "17");
+  EXPECT_EQ(f.gaps[1].to, "19");
+  EXPECT_EQ(f.gaps[0].ts_recv, 7);
+  EXPECT_EQ(f.arb.stats().held, 0u);
+  EXPECT_EQ(f.arb.next_deadline(), never);
+  // A late history page changes nothing.
+  std::vector<trade_record> page{trade(11), trade(12)};
+  f.arb.on_backfill(page, false, f.now, 0);
+  f.collect();
+  EXPECT_EQ(f.ids.size(), 4u);
+}
+
 TEST(TradeArbiter, PagesUntilTheHoleIsClosed) {
   fixture f;
   f.feed(1);

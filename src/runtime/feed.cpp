@@ -372,6 +372,8 @@ void feed::stop() {
   auto s = state_;
   asio::post(s->executor, [s] {
     if (s->stopped) return;
+    // Trades held for a backfill go out now, their holes as gap records.
+    if (s->pipeline) s->pipeline->close(s->clk.wall_now());
     s->stopped = true;
     s->timer.cancel();
   });

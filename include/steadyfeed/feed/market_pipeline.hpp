@@ -96,6 +96,9 @@ class market_pipeline {
   void on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall,
                       duration retry_after = duration{0});
   void on_timer(time_point now, wall_us wall);
+  // At a stop: what the arbiters hold goes out (holes as gap records), so
+  // nothing is dropped with the process. REST replies after it are ignored.
+  void close(wall_us wall);
   time_point next_deadline() const;
 
   const market_pipeline_stats& stats() const noexcept { return stats_; }

@@ -117,6 +117,9 @@ class trade_arbiter {
   // `retry_after`: the venue's Retry-After, when it sent one.
   void on_backfill_failed(std::string_view why, time_point now, wall_us wall, duration retry_after = duration{0});
   void on_timer(time_point now, wall_us wall);
+  // The recorder stops: nothing may wait any longer. Every hole still open
+  // becomes a gap record and every held trade goes out, in order.
+  void close(wall_us wall);
 
   time_point next_deadline() const noexcept;
   std::vector<arbiter_output> take_outputs();
