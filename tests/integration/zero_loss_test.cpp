@@ -20,11 +20,14 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <optional>
 #include <thread>
 
 #include "config.hpp"
 #include "recorder.hpp"
+#include "sim/fault.hpp"
 #include "sim/server.hpp"
 #include "verify.hpp"
 
@@ -47,7 +50,7 @@ struct scenario {
   // nothing cannot pass as "nothing lost".
   // bridged: a book hole on one connection was filled by another's copies,
   // with no gap record (so no resync of a broken chain).
-  enum class effect { none, reconnect, rotation, gap, resync, no_resync, bridged } expect = effect::none;
+  enum class effect { none, reconnect, rotation, gap, resync, no_resync, bridged, invalid_frames } expect = effect::none;
   sim::okx_ws::checksum_mode okx_checksum = sim::okx_ws::checksum_mode::crc32;
   // When set, connection 2 is stalled this long from the fault on, so that
   // its copies of what connection 1 lost arrive after connection 1 has
@@ -57,8 +60,27 @@ struct scenario {
 
 struct outcome {
   daemon::verify_report report;
-  std::uint64_t reconnects = 0, rotations = 0, gaps = 0, resyncs = 0, bridged = 0;
+  std::uint64_t reconnects = 0, rotations = 0, gaps = 0, resyncs = 0, bridged = 0, invalid_frames = 0;
+  // From the simulator's fault log: the connections the scenario's fault hit
+  // (empty: it hit none, and the scenario proves nothing).
+  std::vector<std::string> fault_hits;
 };
+
+// "connections 4,6" of the fault log's line for `fault`, as ids.
+std::vector<std::string> connections_hit(const fs::path& log, std::string_view fault) {
+  std::ifstream in(log);
+  std::vector<std::string> out;
+  const std::string marker = fmt::format(R"("event":"fault","fault":"{}")", fault);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(marker) == std::string::npos) continue;
+    const auto at = line.find(R"("detail":"connections )");
+    if (at == std::string::npos) continue;
+    const auto start = at + std::string_view(R"("detail":"connections )").size();
+    std::stringstream ids(line.substr(start, line.find('"', start) - start));
+    for (std::string id; std::getline(ids, id, ',');) out.push_back(id);
+  }
+  return out;
+}
 
 std::ostream& operator<<(std::ostream& os, const scenario& s) { return os << s.name; }
 
@@ -132,6 +154,7 @@ sinks:
       for (const auto& c : feed.connections) {
         out.reconnects += c.counters.reconnect_successes;
         out.rotations += c.counters.rotations;
+        out.invalid_frames += c.counters.invalid_frames;
       }
     }
     rec.stop();
@@ -143,6 +166,7 @@ sinks:
   });
   sim_thread.join();
   out.report = daemon::verify_recording(dir / "truth", dir / "data");
+  out.fault_hits = connections_hit(dir / "truth" / "faults.ndjson", sim::name_of(s.fault));
   return out;
 }
 
@@ -165,9 +189,20 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
   detail += fmt::format("reconnects={} rotations={} gaps={} resyncs={} bridged={}\n", result.reconnects,
                         result.rotations, result.gaps, result.resyncs, result.bridged);
   SCOPED_TRACE("scenario " + s.name + " seed " + std::to_string(s.seed) + "\n" + detail);
+  // The fault did hit: one connection when aimed at one, every one otherwise.
+  if (sim::is_connection_fault(s.fault)) {
+    EXPECT_FALSE(result.fault_hits.empty()) << "the fault hit no connection";
+    const std::size_t aimed_at = s.one_connection ? 1 : static_cast<std::size_t>(s.redundancy);
+    EXPECT_EQ(result.fault_hits.size(), aimed_at);
+  }
   switch (s.expect) {
     case scenario::effect::reconnect: EXPECT_GE(result.reconnects, 1u); break;
     case scenario::effect::rotation: EXPECT_GE(result.rotations, 1u); break;
+    case scenario::effect::invalid_frames:
+      // Garbage is counted and survived: it is no reason to drop a connection.
+      EXPECT_GE(result.invalid_frames, 3u);
+      EXPECT_EQ(result.reconnects, 0u);
+      break;
     case scenario::effect::gap: EXPECT_GE(result.gaps, 1u); break;
     case scenario::effect::resync: EXPECT_GE(result.resyncs, 1u); break;
     case scenario::effect::no_resync: EXPECT_EQ(result.resyncs, 0u); break;
@@ -176,6 +211,10 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
       EXPECT_EQ(result.gaps, 0u);  // a broken chain always leaves one
       break;
     case scenario::effect::none: break;
+  }
+  // A short lifetime rotates before the venue's cut.
+  if (s.lifetime.count() > 0) {
+    EXPECT_GE(result.rotations, 1u);
   }
   const auto& t = report.totals;
   std::printf("%s (seed %lu): expected=%lu records=%lu missing=%lu reported=%lu duplicates=%lu out_of_order=%lu "
@@ -209,7 +248,10 @@ using sim::fault_kind;
 INSTANTIATE_TEST_SUITE_P(
     Faults, ZeroLoss,
     ::testing::Values(
-        scenario{"binance_rotation_r1", 101, 1, "binance-spot", fault_kind::garbage, {}, false, seconds{3}, true, scenario::effect::rotation},
+        // Garbage frames on a connection whose 3 s lifetime also rotates it:
+        // both are survived, and each is checked for what it does.
+        scenario{"binance_garbage_r1", 101, 1, "binance-spot", fault_kind::garbage, {}, false, seconds{3}, true,
+                 scenario::effect::invalid_frames},
         scenario{"okx_maintenance_r1", 102, 1, "okx", fault_kind::maintenance, milliseconds{500}, false, {}, true, scenario::effect::rotation},
         scenario{"binance_reset_one_of_two", 103, 2, "binance-spot", fault_kind::reset, {}, true, {}, true, scenario::effect::reconnect},
         scenario{"okx_reset_one_of_two", 104, 2, "okx", fault_kind::reset, {}, true, {}, true, scenario::effect::reconnect},
