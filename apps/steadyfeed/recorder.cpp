@@ -80,6 +80,23 @@ void recorder::start() {
     runtime.add_sink(std::make_unique<file_sink>(fc));
   }
   if (m.config.stdout_sink.enabled) runtime.add_sink(std::make_unique<stdout_sink>());
+  // Sink errors are events like the feeds': said when they happen (a full
+  // disk, a removed directory), again when the error changes, and once a
+  // minute while it lasts.
+  if (m.on_event)
+    runtime.on_sink_error([on_event = m.on_event, &clk = m.clk, last = std::string(), said_at = wall_us{0}](
+                              const sink_report& report, const std::string& message) mutable {
+      const wall_us now = clk.wall_now();
+      if (message == last && now - said_at < 60'000'000) return;
+      last = message;
+      said_at = now;
+      event e;
+      e.time = now;
+      e.kind = event_kind::error;
+      e.level = severity::warning;
+      e.reason = fmt::format("{} (errors so far: {})", message, report.errors);
+      on_event("sink " + report.name, e);
+    });
   for (auto f : m.config.feeds) {  // each carries its supervisor settings (config.cpp)
     feed::callbacks cb;
     if (m.on_event) cb.on_event = m.on_event;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -39,6 +40,10 @@ struct file_sink::stream_file {
   std::uint64_t pending_records = 0;
   wall_us first_received = 0;
   bool failing = false;  // the last write failed: retried at tick(), not per line
+  // What the open file holds, should it be removed under us.
+  std::string file_first_id, file_last_id;
+  std::uint64_t file_records = 0;
+  wall_us file_first_received = 0;
   // Records dropped while writes failed: one gap record, owed.
   struct loss {
     std::string from, to, why;
@@ -180,6 +185,7 @@ std::error_code file_sink::write(const sink_record& r) {
     }
     f.path = path_for(config_.dir, r.venue, r.channel, r.symbol, r.received);
     f.hour = hour;
+    f.file_records = 0;
   }
   if (f.pending.empty()) {
     f.first_id.assign(id_range(r).first);
@@ -238,6 +244,28 @@ void file_sink::drop_pending(stream_file& f, std::error_code why) {
 
 std::error_code file_sink::flush_stream(stream_file& f) {
   if (f.pending.empty() && !f.lost) return {};
+  std::error_code removed;
+  if (struct stat st{}; f.fd >= 0 && ::fstat(f.fd, &st) == 0 && st.st_nlink == 0) {
+    // Removed under us: what it held is gone from the disk. Said in a gap
+    // record ahead of what follows, in a new file where the old one was.
+    removed = std::make_error_code(std::errc::no_such_file_or_directory);
+    ++stats_.files_removed;
+    ::close(f.fd);
+    f.fd = -1;
+    --stats_.open_files;
+    if (f.file_records > 0) {
+      if (!f.lost) {
+        f.lost.emplace();
+        f.lost->to = f.file_last_id;
+      }
+      f.lost->from = f.file_first_id;
+      f.lost->received = f.file_first_received;
+      f.lost->count += f.file_records;
+      f.lost->why = fmt::format("{} was removed while being written", f.path.string());
+      stats_.records_lost += f.file_records;
+      f.file_records = 0;
+    }
+  }
   if (f.fd < 0)
     if (auto ec = open_stream(f)) return failed(f, ec);
   std::string_view input = f.pending;
@@ -272,12 +300,18 @@ std::error_code file_sink::flush_stream(stream_file& f) {
   }
   stats_.bytes_out += n;
   ++stats_.frames;
+  if (f.file_records == 0) {
+    f.file_first_id = f.lost ? f.lost->from : f.first_id;
+    f.file_first_received = f.lost ? f.lost->received : f.first_received;
+  }
+  f.file_last_id = f.pending_records > 0 ? f.last_id : (f.lost ? f.lost->to : f.file_last_id);
+  f.file_records += f.pending_records;
   if (f.lost) ++stats_.gap_records;
   f.lost.reset();
   f.failing = false;
   f.pending.clear();
   f.pending_records = 0;
-  return {};
+  return removed;
 }
 
 std::error_code file_sink::flush() {

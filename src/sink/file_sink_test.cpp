@@ -266,6 +266,34 @@ TEST(FileSink, AFullDiskNeverTearsTheFileAndWhatWasLostBecomesAGapRecordOnceSpac
   for (std::uint64_t i = 11 + lost; i <= 70; ++i) EXPECT_EQ(lines[i - lost], trade_line(i)) << i;
 }
 
+// Its directory deleted while recording: the sink notices at the next flush,
+// writes a new file where the old one was, and a gap record at its head
+// names the records the removed file held; recording goes on.
+TEST(FileSink, AFileRemovedWhileWrittenIsRecreatedAndItsLossIsAGapRecord) {
+  temp_dir dir{"sink-removed"};
+  file_sink sink({dir.path});
+  const auto file = dir.path / "okx/trades/BTC-USDT/2023-11-14/22.ndjson.zst";
+  for (std::uint64_t id = 1; id <= 5; ++id) ASSERT_FALSE(write_trade(sink, id));
+  ASSERT_FALSE(sink.flush());
+  for (std::uint64_t id = 6; id <= 8; ++id) ASSERT_FALSE(write_trade(sink, id));
+  ASSERT_FALSE(sink.flush());
+  fs::remove_all(dir.path / "okx");
+  for (std::uint64_t id = 9; id <= 10; ++id) ASSERT_FALSE(write_trade(sink, id));
+  EXPECT_EQ(sink.flush(), std::make_error_code(std::errc::no_such_file_or_directory));  // said once
+  for (std::uint64_t id = 11; id <= 12; ++id) ASSERT_FALSE(write_trade(sink, id));
+  EXPECT_FALSE(sink.flush());
+  ASSERT_FALSE(sink.close());
+  EXPECT_EQ(sink.file_stats().files_removed, 1u);
+  EXPECT_EQ(sink.stats().records_lost, 8u);
+  const std::string text = decompress(read_all(file));
+  const auto nl = text.find('\n');
+  const std::string gap = text.substr(0, nl);
+  EXPECT_NE(gap.find("\"type\":\"gap\""), std::string::npos) << gap;
+  EXPECT_NE(gap.find("\"from\":\"1\",\"to\":\"8\""), std::string::npos) << gap;
+  EXPECT_NE(gap.find("was removed while being written"), std::string::npos) << gap;
+  EXPECT_EQ(text.substr(nl + 1), trade_line(9) + trade_line(10) + trade_line(11) + trade_line(12));
+}
+
 TEST(FileSink, WhatCannotBeWrittenAtCloseIsCountedAsLost) {
   temp_dir dir{"sink-full"};
   file_sink sink({dir.path});

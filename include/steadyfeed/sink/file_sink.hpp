@@ -18,7 +18,10 @@
 // memory, up to `max_pending_bytes`; what does not fit is dropped and
 // counted, and once writing works again a `gap` record naming the records
 // that were lost (by the ids they carried) is written ahead of the lines
-// that follow, so a reader meets the loss where it happened. A failing
+// that follow, so a reader meets the loss where it happened. A file removed
+// while it is written (its directory deleted by hand, a cleanup job) is
+// noticed at the next flush: the file is created again, and a gap record at
+// its head names the records the removed file held. A failing
 // stream is retried at tick(), not on every write, so a full disk costs no
 // CPU.
 //
@@ -61,6 +64,7 @@ struct file_sink_stats {
   std::uint64_t write_failures = 0;  // flushes that failed (the file is left as it was)
   std::uint64_t records_lost = 0;    // dropped while writes failed; each covered by a gap record
   std::uint64_t gap_records = 0;     // gap records written for them
+  std::uint64_t files_removed = 0;   // files removed (with their directory, or alone) while being written
   std::size_t open_files = 0;
 };
 
