@@ -1,5 +1,7 @@
 // `steadyfeed check-config -c FILE`: loads the configuration, prints the
-// resolved settings (profile defaults filled in), or every problem found.
+// resolved settings (every key, profile defaults filled in, what each feed's
+// venue uses where the file leaves it to the venue) in a form that loads
+// again, or every problem found.
 #pragma once
 
 #include <filesystem>

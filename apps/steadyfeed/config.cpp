@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "config_key.hpp"
+
 #include "steadyfeed/venue/venue_adapter.hpp"
 
 #include <fmt/format.h>
@@ -13,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <span>
 #include <sstream>
 
 namespace sf::daemon {
@@ -62,143 +65,163 @@ class reader {
     return n.Scalar();
   }
 
-  void read_string(const YAML::Node& parent, std::string_view name, const std::string& key,
-                   std::string& out) {
-    if (auto n = parent[std::string(name)]; n) out = scalar(n, key);
-  }
-
-  void read_duration(const YAML::Node& parent, std::string_view name, const std::string& key,
-                     duration& out, bool allow_zero = false) {
-    auto n = parent[std::string(name)];
-    if (!n) return;
-    const std::string text = scalar(n, key);
-    auto d = parse_duration(text);
-    if (!d || (!allow_zero && d->count() == 0)) {
-      problem(n, key,
-              fmt::format("expected a duration like 500ms, 30s, 5m or 24h{}, got '{}'",
-                          allow_zero ? " (0 disables)" : "", text));
-      return;
+  // The value of `key` at node `n` (under `parent`), shown as `shown`; nullopt
+  // once what is wrong with it has been said.
+  std::optional<config_value> value_of(const config_key& key, const YAML::Node& parent,
+                                       const YAML::Node& n, const std::string& shown) {
+    if (key.type == key_type::list) return list_of(key, parent, n, shown);
+    if (!n.IsScalar()) {
+      problem(n, shown, "expected a single value");
+      return std::nullopt;
     }
-    out = *d;
-  }
-
-  template <typename Int>
-  void read_int(const YAML::Node& parent, std::string_view name, const std::string& key, Int& out,
-                long long lo, long long hi) {
-    auto n = parent[std::string(name)];
-    if (!n) return;
-    const std::string text = scalar(n, key);
-    long long v = 0;
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || v < lo || v > hi) {
-      problem(n, key, fmt::format("expected an integer from {} to {}, got '{}'", lo, hi, text));
-      return;
+    const std::string text = n.Scalar();
+    if (text.empty() && !key.required.empty()) {
+      problem(parent, shown, std::string(key.required));
+      return std::nullopt;
     }
-    out = static_cast<Int>(v);
-  }
-
-  void read_double(const YAML::Node& parent, std::string_view name, const std::string& key, double& out,
-                   double lo, double hi) {
-    auto n = parent[std::string(name)];
-    if (!n) return;
-    const std::string text = scalar(n, key);
-    double v = 0;
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || v < lo || v > hi) {
-      problem(n, key, fmt::format("expected a number from {} to {}, got '{}'", lo, hi, text));
-      return;
+    switch (key.type) {
+      case key_type::duration: {
+        const auto d = parse_duration(text);
+        if (!d || (!key.zero_disables && d->count() == 0)) {
+          problem(n, shown,
+                  fmt::format("expected a duration like 500ms, 30s, 5m or 24h{}, got '{}'",
+                              key.zero_disables ? " (0 disables)" : "", text));
+          return std::nullopt;
+        }
+        return *d;
+      }
+      case key_type::integer: {
+        std::int64_t v = 0;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || v < key.min ||
+            v > key.max) {
+          problem(
+              n, shown,
+              fmt::format("expected an integer from {} to {}, got '{}'", key.min, key.max, text));
+          return std::nullopt;
+        }
+        return v;
+      }
+      case key_type::number: {
+        double v = 0;
+        const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (r.ec != std::errc{} || r.ptr != text.data() + text.size() ||
+            !(v >= key.low && v <= key.high)) {
+          problem(
+              n, shown,
+              fmt::format("expected a number from {} to {}, got '{}'", key.low, key.high, text));
+          return std::nullopt;
+        }
+        return v;
+      }
+      case key_type::boolean:
+        if (text == "true" || text == "yes" || text == "on") return true;
+        if (text == "false" || text == "no" || text == "off") return false;
+        problem(n, shown, fmt::format("expected true or false, got '{}'", text));
+        return std::nullopt;
+      case key_type::choice:
+        if (!is_choice(key, text)) {
+          problem(n, shown, not_a_choice(key, text));
+          return std::nullopt;
+        }
+        return text;
+      case key_type::string:
+      case key_type::list:
+        break;
     }
-    out = v;
+    return text;
   }
 
-  void read_bool(const YAML::Node& parent, std::string_view name, const std::string& key, bool& out) {
-    auto n = parent[std::string(name)];
-    if (!n) return;
-    const std::string text = scalar(n, key);
-    if (text == "true" || text == "yes" || text == "on") {
-      out = true;
-    } else if (text == "false" || text == "no" || text == "off") {
-      out = false;
-    } else {
-      problem(n, key, fmt::format("expected true or false, got '{}'", text));
-    }
-  }
-
-  std::vector<std::string> read_list(const YAML::Node& parent, std::string_view name, const std::string& key) {
+  // A list, or a lone value standing for a list of one. Every item is kept,
+  // even one reported, so that the checks after (listed twice ...) still run.
+  std::vector<std::string> list_of(const config_key& key, const YAML::Node& parent,
+                                   const YAML::Node& n, const std::string& shown) {
     std::vector<std::string> out;
-    auto n = parent[std::string(name)];
-    if (!n) return out;
     if (n.IsScalar()) {
       out.push_back(n.Scalar());
+    } else if (!n.IsSequence()) {
+      problem(n, shown, "expected a list");
       return out;
+    } else {
+      for (std::size_t i = 0; i < n.size(); ++i)
+        out.push_back(scalar(n[i], fmt::format("{}[{}]", shown, i)));
     }
-    if (!n.IsSequence()) {
-      problem(n, key, "expected a list");
-      return out;
-    }
-    for (std::size_t i = 0; i < n.size(); ++i) out.push_back(scalar(n[i], fmt::format("{}[{}]", key, i)));
+    if (out.empty() && !key.required.empty()) problem(parent, shown, std::string(key.required));
+    if (!key.choices.empty())
+      for (std::size_t i = 0; i < out.size(); ++i)
+        if (!is_choice(key, out[i]))
+          problem(n.IsSequence() ? n[i] : n, fmt::format("{}[{}]", shown, i),
+                  not_a_choice(key, out[i]));
     return out;
   }
 
-  void supervisor(const YAML::Node& n, daemon_config& c) {
-    if (!check_map(n, "supervisor",
-                   {"profile", "backoff", "connect_timeout", "idle_timeout", "rotation_margin",
-                    "overlap_timeout", "ack_timeout", "stale_min", "stale_max", "stale_factor",
-                    "ws_ping_interval", "app_ping_interval", "pong_timeout", "journal_capacity", "lifetime"}))
+  static bool is_choice(const config_key& key, const std::string& text) {
+    return std::find(key.choices.begin(), key.choices.end(), text) != key.choices.end();
+  }
+
+  static std::string not_a_choice(const config_key& key, const std::string& text) {
+    std::vector<std::string_view> names(key.choices.begin(), key.choices.end());
+    if (!key.noun.empty())
+      return fmt::format("unknown {} '{}' (known: {})", key.noun, text, join(names));
+    std::string expected;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) expected += i + 1 == names.size() ? " or " : ", ";
+      expected += names[i];
+    }
+    return fmt::format("expected {}, got '{}'", expected, text);
+  }
+
+  // Reads one key of the mapping `parent`: by its type, then its own check.
+  void read_key(const config_key& key, const YAML::Node& parent, const std::string& shown,
+                daemon_config& c, feed_config& f) {
+    const YAML::Node n = parent[std::string(key.name())];
+    if (!n) {
+      if (!key.required.empty()) problem(parent, shown, std::string(key.required));
       return;
-    if (auto p = n["profile"]; p) {
-      const std::string name = scalar(p, "supervisor.profile");
-      auto profile = supervisor_config::profile(name);
-      if (!profile) {
-        problem(p, "supervisor.profile",
-                fmt::format("unknown profile '{}' (known: {})", name, join(supervisor_config::profile_names())));
-      } else {
-        c.profile = name;
-        c.supervisor = *profile;
+    }
+    auto value = value_of(key, parent, n, shown);
+    if (!value) return;
+    if (key.check)
+      if (auto why = key.check(*value); !why.empty()) {
+        problem(n, shown, std::move(why));
+        return;
+      }
+    key.set(c, f, *value);
+  }
+
+  // Reads the mapping at table section `section` (shown as `shown`): its
+  // keys and subsections in the table's order, each subsection's rules that
+  // tie its keys together once its keys are read.
+  bool read_section(const YAML::Node& n, std::string_view section, const std::string& shown,
+                    daemon_config& c, feed_config& f) {
+    if (!check_map(n, shown, section_names(section))) return false;
+    for (const auto name : section_names(section)) {
+      const std::string path =
+          section.empty() ? std::string(name) : fmt::format("{}.{}", section, name);
+      const std::string item =
+          shown.empty() ? std::string(name) : fmt::format("{}.{}", shown, name);
+      if (const auto* key = find_config_key(path)) {
+        read_key(*key, n, item, c, f);
+        continue;
+      }
+      const YAML::Node sub = n[std::string(name)];
+      if (!section_names(path + "[]").empty()) {  // a list of mappings: the feeds
+        if (sub)
+          feeds(sub, c);
+        else
+          problem(n, item, "required: at least one feed");
+      } else if (sub && read_section(sub, path, item, c, f)) {
+        section_read(path, sub, c);
       }
     }
-    auto& s = c.supervisor;
-    read_duration(n, "connect_timeout", "supervisor.connect_timeout", s.connect_timeout);
-    read_duration(n, "idle_timeout", "supervisor.idle_timeout", s.idle_timeout, true);
-    read_duration(n, "rotation_margin", "supervisor.rotation_margin", s.rotation_margin, true);
-    read_duration(n, "overlap_timeout", "supervisor.overlap_timeout", s.overlap_timeout);
-    read_duration(n, "ack_timeout", "supervisor.ack_timeout", s.ack_timeout);
-    read_duration(n, "stale_min", "supervisor.stale_min", s.stale_min);
-    read_duration(n, "stale_max", "supervisor.stale_max", s.stale_max);
-    read_double(n, "stale_factor", "supervisor.stale_factor", s.stale_factor, 1, 10'000);
-    read_int(n, "journal_capacity", "supervisor.journal_capacity", s.journal_capacity, 1, 100'000);
-    auto optional_duration = [&](std::string_view name, std::optional<duration>& out, bool allow_zero) {
-      if (!n[std::string(name)]) return;
-      duration d{};
-      const auto before = problems.size();
-      read_duration(n, name, "supervisor." + std::string(name), d, allow_zero);
-      if (problems.size() == before) out = d;
-    };
-    optional_duration("ws_ping_interval", s.ws_ping_interval, true);
-    optional_duration("app_ping_interval", s.app_ping_interval, true);
-    optional_duration("pong_timeout", s.pong_timeout, false);
-    optional_duration("lifetime", s.lifetime, false);
-    if (auto b = n["backoff"]; b) {
-      if (check_map(b, "supervisor.backoff",
-                    {"initial", "max", "multiplier", "jitter", "jitter_mode", "max_attempts", "reset_after"})) {
-        auto& p = s.backoff;
-        read_duration(b, "initial", "supervisor.backoff.initial", p.initial);
-        read_duration(b, "max", "supervisor.backoff.max", p.max);
-        read_double(b, "multiplier", "supervisor.backoff.multiplier", p.multiplier, 1, 100);
-        read_double(b, "jitter", "supervisor.backoff.jitter", p.jitter_fraction, 0, 1);
-        read_int(b, "max_attempts", "supervisor.backoff.max_attempts", p.max_attempts, -1, 1'000'000);
-        read_duration(b, "reset_after", "supervisor.backoff.reset_after", p.reset_after);
-        if (auto m = b["jitter_mode"]; m) {
-          const std::string mode = scalar(m, "supervisor.backoff.jitter_mode");
-          if (mode == "none") p.jitter = jitter_mode::none;
-          else if (mode == "proportional") p.jitter = jitter_mode::proportional;
-          else if (mode == "full") p.jitter = jitter_mode::full;
-          else problem(m, "supervisor.backoff.jitter_mode",
-                       fmt::format("expected none, proportional or full, got '{}'", mode));
-        }
-      }
-    }
-    for (const auto& why : s.validate()) problem(n, "supervisor", why);
+    return true;
+  }
+
+  void section_read(std::string_view path, const YAML::Node& n, daemon_config& c) {
+    if (path == "supervisor")
+      for (const auto& why : c.supervisor.validate()) problem(n, "supervisor", why);
+    if (path == "sinks.files" && c.files.enabled && c.files.dir.empty())
+      problem(n, "sinks.files.dir", "required");
   }
 
   void feeds(const YAML::Node& n, daemon_config& c) {
@@ -213,44 +236,21 @@ class reader {
     for (std::size_t i = 0; i < n.size(); ++i) {
       const std::string key = fmt::format("feeds[{}]", i);
       const YAML::Node f = n[i];
-      if (!check_map(f, key, {"id", "venue", "symbols", "channels", "redundancy", "endpoints", "lifetime",
-                              "rotation_margin"}))
-        continue;
       feed_config feed;
-      // The supervisor settings, with this feed's own lifetime rules: a venue
-      // whose connections live otherwise than the built-in rule says is
-      // rotated before its cut, not only cut.
+      // The supervisor settings, with this feed's own where it sets them (a
+      // venue whose connections live otherwise than the built-in rule says is
+      // rotated before its cut, not only cut).
       feed.supervisor = c.supervisor;
-      if (f["lifetime"]) {
-        duration d{};
-        const auto before = problems.size();
-        read_duration(f, "lifetime", key + ".lifetime", d);
-        if (problems.size() == before) feed.supervisor.lifetime = d;
-      }
-      read_duration(f, "rotation_margin", key + ".rotation_margin", feed.supervisor.rotation_margin, true);
-      read_string(f, "venue", key + ".venue", feed.venue);
-      if (feed.venue.empty()) {
-        problem(f, key + ".venue", "required");
-      } else if (std::find(known_venues().begin(), known_venues().end(), feed.venue) == known_venues().end()) {
-        problem(f["venue"], key + ".venue",
-                fmt::format("unknown venue '{}' (known: {})", feed.venue, join(known_venues())));
-      }
-      feed.symbols = read_list(f, "symbols", key + ".symbols");
-      if (feed.symbols.empty()) problem(f, key + ".symbols", "at least one symbol is required");
-      feed.channels = read_list(f, "channels", key + ".channels");
-      if (feed.channels.empty()) feed.channels = {"trades", "book"};
-      for (std::size_t j = 0; j < feed.channels.size(); ++j)
-        if (feed.channels[j] != "trades" && feed.channels[j] != "book")
-          problem(f["channels"], fmt::format("{}.channels[{}]", key, j),
-                  fmt::format("unknown channel '{}' (known: trades, book)", feed.channels[j]));
+      if (!read_section(f, "feeds[]", key, c, feed)) continue;
+      if (feed.channels.empty()) feed.channels = find_config_key("feeds[].channels")->choices;
       // Each symbol in the venue's own spelling: a wrong one would subscribe
       // to nothing, silently.
-      const auto adapter = feed.venue.empty() ? nullptr : make_venue_adapter(feed.venue);
+      const auto adapter = is_venue(feed.venue) ? make_venue_adapter(feed.venue) : nullptr;
       for (std::size_t j = 0; j < feed.symbols.size(); ++j) {
         const std::string item = fmt::format("{}.symbols[{}]", key, j);
         const YAML::Node list = f["symbols"];
         const YAML::Node at = list.IsSequence() ? list[j] : list;  // a lone symbol may be a plain scalar
-        if (!adapter) {  // an unknown venue, reported above
+        if (!adapter) {  // an unknown venue, reported already
           if (feed.symbols[j].empty()) problem(at, item, "an empty symbol");
           continue;
         }
@@ -282,20 +282,6 @@ class reader {
                                 "same files; list it in one feed (use redundancy for more connections)",
                                 feed.venue, feed.symbols[j], it->second));
         }
-      read_int(f, "redundancy", key + ".redundancy", feed.redundancy, 1, 8);
-      if (auto e = f["endpoints"]; e) {
-        if (check_map(e, key + ".endpoints", {"ws", "rest"})) {
-          read_string(e, "ws", key + ".endpoints.ws", feed.ws_url);
-          read_string(e, "rest", key + ".endpoints.rest", feed.rest_url);
-          if (!feed.ws_url.empty() && feed.ws_url.rfind("ws://", 0) != 0 && feed.ws_url.rfind("wss://", 0) != 0)
-            problem(e["ws"], key + ".endpoints.ws", fmt::format("'{}' is not a ws:// or wss:// URL", feed.ws_url));
-          if (!feed.rest_url.empty() && feed.rest_url.rfind("http://", 0) != 0 &&
-              feed.rest_url.rfind("https://", 0) != 0)
-            problem(e["rest"], key + ".endpoints.rest",
-                    fmt::format("'{}' is not an http:// or https:// URL", feed.rest_url));
-        }
-      }
-      read_string(f, "id", key + ".id", feed.id);
       if (feed.id.empty() && !feed.venue.empty()) {
         const int k = venue_count[feed.venue]++;
         feed.id = k == 0 ? feed.venue : fmt::format("{}-{}", feed.venue, k + 1);
@@ -306,33 +292,8 @@ class reader {
     }
   }
 
-  void sinks(const YAML::Node& n, daemon_config& c) {
-    if (!check_map(n, "sinks", {"files", "stdout"})) return;
-    if (auto f = n["files"]; f && check_map(f, "sinks.files", {"enabled", "dir", "flush_interval", "compression_level", "fsync"})) {
-      read_bool(f, "enabled", "sinks.files.enabled", c.files.enabled);
-      read_string(f, "dir", "sinks.files.dir", c.files.dir);
-      read_duration(f, "flush_interval", "sinks.files.flush_interval", c.files.flush_interval);
-      read_int(f, "compression_level", "sinks.files.compression_level", c.files.compression_level, 1, 19);
-      read_bool(f, "fsync", "sinks.files.fsync", c.files.fsync);
-      if (c.files.enabled && c.files.dir.empty()) problem(f, "sinks.files.dir", "required");
-    }
-    if (auto s = n["stdout"]; s && check_map(s, "sinks.stdout", {"enabled"}))
-      read_bool(s, "enabled", "sinks.stdout.enabled", c.stdout_sink.enabled);
-  }
-
-  void api(const YAML::Node& n, daemon_config& c) {
-    if (!check_map(n, "api", {"enabled", "listen", "token"})) return;
-    read_bool(n, "enabled", "api.enabled", c.api.enabled);
-    read_string(n, "listen", "api.listen", c.api.listen);
-    read_string(n, "token", "api.token", c.api.token);
-    const auto colon = c.api.listen.rfind(':');
-    int port = 0;
-    if (colon == std::string::npos ||
-        std::from_chars(c.api.listen.data() + colon + 1, c.api.listen.data() + c.api.listen.size(), port).ec !=
-            std::errc{} ||
-        port < 0 || port > 65535)
-      problem(n["listen"] ? n["listen"] : n, "api.listen",
-              fmt::format("expected HOST:PORT, got '{}'", c.api.listen));
+  static bool is_venue(const std::string& venue) {
+    return std::find(known_venues().begin(), known_venues().end(), venue) != known_venues().end();
   }
 };
 
@@ -412,16 +373,9 @@ daemon_config parse_config(std::string_view yaml, std::string_view source) {
   // Any YAML shape the reader did not foresee is a problem with a line, never
   // an abort.
   try {
-    if (r.check_map(root, "", {"workers", "supervisor", "feeds", "sinks", "api"})) {
-      r.read_int(root, "workers", "workers", c.workers, 1, 256);
-      if (auto s = root["supervisor"]; s) r.supervisor(s, c);
-      if (auto f = root["feeds"]; f) r.feeds(f, c);
-      else r.problem(root, "feeds", "required: at least one feed");
-      if (auto s = root["sinks"]; s) r.sinks(s, c);
-      if (auto a = root["api"]; a) r.api(a, c);
-      if (!c.files.enabled && !c.stdout_sink.enabled)
-        r.problem(root, "sinks", "no sink is enabled: records would go nowhere");
-    }
+    feed_config no_feed;  // keys outside feeds[] never touch it
+    if (r.read_section(root, "", "", c, no_feed) && !c.files.enabled && !c.stdout_sink.enabled)
+      r.problem(root, "sinks", "no sink is enabled: records would go nowhere");
   } catch (const YAML::Exception& e) {
     r.problems.push_back({e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "unexpected YAML: " + e.msg});
   }
@@ -440,69 +394,91 @@ daemon_config load_config(const std::filesystem::path& file) {
   return parse_config(text.str(), file.string());
 }
 
-std::string to_yaml(const daemon_config& c) {
-  YAML::Emitter out;
-  const auto& s = c.supervisor;
-  out << YAML::BeginMap;
-  if (c.workers != 0) out << YAML::Key << "workers" << YAML::Value << c.workers;
-  out << YAML::Key << "supervisor" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "profile" << YAML::Value << c.profile;
-  out << YAML::Key << "connect_timeout" << YAML::Value << format_duration(s.connect_timeout);
-  out << YAML::Key << "idle_timeout" << YAML::Value << format_duration(s.idle_timeout);
-  out << YAML::Key << "rotation_margin" << YAML::Value << format_duration(s.rotation_margin);
-  if (s.lifetime) out << YAML::Key << "lifetime" << YAML::Value << format_duration(*s.lifetime);
-  out << YAML::Key << "overlap_timeout" << YAML::Value << format_duration(s.overlap_timeout);
-  out << YAML::Key << "ack_timeout" << YAML::Value << format_duration(s.ack_timeout);
-  out << YAML::Key << "stale_min" << YAML::Value << format_duration(s.stale_min);
-  out << YAML::Key << "stale_max" << YAML::Value << format_duration(s.stale_max);
-  out << YAML::Key << "stale_factor" << YAML::Value << s.stale_factor;
-  out << YAML::Key << "journal_capacity" << YAML::Value << s.journal_capacity;
-  out << YAML::Key << "backoff" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "initial" << YAML::Value << format_duration(s.backoff.initial);
-  out << YAML::Key << "max" << YAML::Value << format_duration(s.backoff.max);
-  out << YAML::Key << "multiplier" << YAML::Value << s.backoff.multiplier;
-  out << YAML::Key << "jitter" << YAML::Value << s.backoff.jitter_fraction;
-  out << YAML::Key << "jitter_mode" << YAML::Value
-      << (s.backoff.jitter == jitter_mode::none ? "none"
-          : s.backoff.jitter == jitter_mode::full ? "full" : "proportional");
-  out << YAML::Key << "max_attempts" << YAML::Value << s.backoff.max_attempts;
-  out << YAML::Key << "reset_after" << YAML::Value << format_duration(s.backoff.reset_after);
-  out << YAML::EndMap << YAML::EndMap;
-  out << YAML::Key << "feeds" << YAML::Value << YAML::BeginSeq;
-  for (const auto& f : c.feeds) {
-    out << YAML::BeginMap;
-    out << YAML::Key << "id" << YAML::Value << f.id;
-    out << YAML::Key << "venue" << YAML::Value << f.venue;
-    out << YAML::Key << "symbols" << YAML::Value << YAML::Flow << f.symbols;
-    out << YAML::Key << "channels" << YAML::Value << YAML::Flow << f.channels;
-    out << YAML::Key << "redundancy" << YAML::Value << f.redundancy;
-    if (f.supervisor.lifetime) out << YAML::Key << "lifetime" << YAML::Value << format_duration(*f.supervisor.lifetime);
-    out << YAML::Key << "rotation_margin" << YAML::Value << format_duration(f.supervisor.rotation_margin);
-    out << YAML::Key << "endpoints" << YAML::Value << YAML::BeginMap;
-    // Resolved: the venue's production endpoints unless the file names others.
-    const auto adapter = make_venue_adapter(f.venue, {f.ws_url, f.rest_url});
-    out << YAML::Key << "ws" << YAML::Value << (adapter ? adapter->ws_url() : f.ws_url);
-    out << YAML::Key << "rest" << YAML::Value << (adapter ? adapter->rest_url() : f.rest_url);
-    out << YAML::EndMap << YAML::EndMap;
+namespace {
+
+// One key's line of check-config's output, without its indent. A setting
+// the file leaves to the venue (or to the machine) is a comment saying the
+// value that applies: the configuration read back is the same, and
+// uncommenting the line pins that value.
+std::string key_line(const config_key& key, const daemon_config& c, const feed_config& f,
+                     const venue_adapter* venue) {
+  const std::string name(key.name());
+  const config_value value = key.get(c, f);
+  if (key.secret) {
+    const auto& secret = std::get<std::string>(value);
+    return fmt::format("{}: {}", name,
+                       secret.empty() ? format_value(secret) : std::string(hidden_value));
   }
-  out << YAML::EndSeq;
-  out << YAML::Key << "sinks" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "files" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "enabled" << YAML::Value << c.files.enabled;
-  out << YAML::Key << "dir" << YAML::Value << c.files.dir;
-  out << YAML::Key << "flush_interval" << YAML::Value << format_duration(c.files.flush_interval);
-  out << YAML::Key << "compression_level" << YAML::Value << c.files.compression_level;
-  out << YAML::Key << "fsync" << YAML::Value << c.files.fsync;
-  out << YAML::EndMap;
-  out << YAML::Key << "stdout" << YAML::Value << YAML::BeginMap << YAML::Key << "enabled" << YAML::Value
-      << c.stdout_sink.enabled << YAML::EndMap;
-  out << YAML::EndMap;
-  out << YAML::Key << "api" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "enabled" << YAML::Value << c.api.enabled;
-  out << YAML::Key << "listen" << YAML::Value << c.api.listen;
-  out << YAML::Key << "token" << YAML::Value << (c.api.token.empty() ? "" : "(set)");
-  out << YAML::EndMap << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
+  // Endpoints: the adapter's, resolved.
+  if (venue && key.venue_value && key.type == key_type::string)
+    return fmt::format("{}: {}", name, format_value(key.venue_value(*venue)));
+  if (std::holds_alternative<std::monostate>(value)) {
+    if (venue && key.venue_value)
+      return fmt::format("# {}: {} ({}'s own)", name,
+                         format_venue_value(key, key.venue_value(*venue)), venue->name());
+    std::string said = describe_default(key);
+    if (key.venue_value) {
+      std::string each;
+      for (const auto v : known_venues())
+        if (const auto adapter = make_venue_adapter(v))
+          each += fmt::format("{}{}: {}", each.empty() ? "" : ", ", v,
+                              format_venue_value(key, key.venue_value(*adapter)));
+      said += " (" + each + ")";
+    }
+    return fmt::format("# {}: {}", name, said);
+  }
+  std::string line = fmt::format("{}: {}", name, format_value(value));
+  if (venue && key.used_by && !key.used_by(*venue))
+    line += fmt::format("  # {} does not use it", venue->name());
+  return line;
+}
+
+// Prints `keys` (all of them under `base`), each section's header before its
+// first key; `indent` spaces in front of everything.
+std::string key_lines(std::span<const config_key> keys, std::string_view base, std::size_t indent,
+                      const daemon_config& c, const feed_config& f, const venue_adapter* venue) {
+  std::string out;
+  std::vector<std::string_view> open;  // the sections of the key printed last
+  for (const auto& key : keys) {
+    std::string_view section = key.section();
+    section.remove_prefix(std::min(section.size(), base.empty() ? 0 : base.size() + 1));
+    std::vector<std::string_view> parts;
+    while (!section.empty()) {
+      const auto dot = section.find('.');
+      parts.push_back(section.substr(0, dot));
+      section.remove_prefix(dot == std::string_view::npos ? section.size() : dot + 1);
+    }
+    std::size_t same = 0;
+    while (same < parts.size() && same < open.size() && parts[same] == open[same]) ++same;
+    for (std::size_t i = same; i < parts.size(); ++i)
+      out += fmt::format("{:{}}{}:\n", "", indent + 2 * i, parts[i]);
+    out += fmt::format("{:{}}{}\n", "", indent + 2 * parts.size(), key_line(key, c, f, venue));
+    open = std::move(parts);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string to_yaml(const daemon_config& c) {
+  const auto& keys = config_keys();
+  const auto first_feed_key =
+      std::find_if(keys.begin(), keys.end(), [](const config_key& k) { return k.per_feed(); });
+  const auto past_feed_keys =
+      std::find_if(first_feed_key, keys.end(), [](const config_key& k) { return !k.per_feed(); });
+  const feed_config no_feed;
+  std::string out = key_lines({keys.begin(), first_feed_key}, "", 0, c, no_feed, nullptr);
+  out += c.feeds.empty() ? "feeds: []\n" : "feeds:\n";
+  for (const auto& f : c.feeds) {
+    // Resolved: the venue's production endpoints unless the file names others.
+    const auto venue = make_venue_adapter(f.venue, {f.ws_url, f.rest_url});
+    std::string lines =
+        key_lines({first_feed_key, past_feed_keys}, "feeds[]", 4, c, f, venue.get());
+    lines.replace(2, 2, "- ");
+    out += lines;
+  }
+  out += key_lines({past_feed_keys, keys.end()}, "", 0, c, no_feed, nullptr);
+  return out;
 }
 
 }  // namespace sf::daemon

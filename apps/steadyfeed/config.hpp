@@ -17,6 +17,10 @@
 //     stdout: {enabled: false}
 //   api: {listen: 127.0.0.1:8080, token: ""}
 //
+// Every key, its type, default and meaning: config_key.hpp's table, published
+// as docs/configuration.md. The loader reads the keys that table lists and
+// no others.
+//
 // Loading reports every problem at once, each with its file, line and key
 // ("steadyfeed.yaml:7: feeds[0].redundancy: expected an integer from 1 to 8,
 // got 'two'"); unknown keys are errors, because a misspelt key silently
@@ -92,7 +96,10 @@ class config_error : public std::runtime_error {
 daemon_config parse_config(std::string_view yaml, std::string_view source = "config");
 daemon_config load_config(const std::filesystem::path& file);
 
-// The resolved configuration as YAML (what check-config prints).
+// The resolved configuration as YAML (what check-config prints): every key
+// of the table, profile values filled in, endpoints resolved. A setting left
+// to the venue is a comment giving the venue's value, so that the text loads
+// back to the same configuration; the API token is shown as hidden_value.
 std::string to_yaml(const daemon_config& config);
 
 // "250ms", "30s", "5m", "24h", "1h30m"; nullopt if malformed.

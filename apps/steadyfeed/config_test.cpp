@@ -1,6 +1,9 @@
 #include "config.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "config_key.hpp"
 
 namespace sf::daemon {
 namespace {
@@ -123,6 +126,65 @@ TEST(Config, ResolvedConfigRoundTrips) {
   EXPECT_NE(yaml.find("profile: production"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("idle_timeout: 1m"), std::string::npos) << yaml;
   EXPECT_NO_THROW(parse_config(yaml.substr(0, yaml.find("feeds:")) + "feeds:\n  - {venue: okx, symbols: [A-B]}\n"));
+
+  // Everything set otherwise than by default, globally and per feed, reads
+  // back to the same value of every key of every feed, and prints the same.
+  const auto rich = parse_config(R"(
+workers: 3
+supervisor:
+  profile: high-load
+  pong_timeout: 7s
+  app_ping_interval: 20s
+  backoff: {jitter_mode: full, max_attempts: 12}
+feeds:
+  - {venue: okx, symbols: [btcusdt], channels: [book], redundancy: 2, lifetime: 2h, ws_ping_interval: 15s}
+  - {id: spot, venue: binance-spot, symbols: [ETHUSDT], rotation_margin: 0, pong_timeout: 3s,
+     endpoints: {ws: "ws://127.0.0.1:9000/binance-spot"}}
+sinks: {files: {dir: "/var/lib/steady feed", fsync: true}, stdout: {enabled: true}}
+api: {enabled: false, listen: "0.0.0.0:9100"}
+)");
+  const std::string printed = to_yaml(rich);
+  const auto again = parse_config(printed, "printed.yaml");
+  EXPECT_EQ(to_yaml(again), printed);
+  ASSERT_EQ(again.feeds.size(), rich.feeds.size());
+  // Endpoints are compared resolved: check-config writes the production ones out.
+  const auto value = [](const config_key& key, const daemon_config& config, const feed_config& f) {
+    if (key.venue_value && key.type == key_type::string)
+      return key.venue_value(*make_venue_adapter(f.venue, {f.ws_url, f.rest_url}));
+    return key.get(config, f);
+  };
+  for (const auto& key : config_keys())
+    for (std::size_t i = 0; i < (key.per_feed() ? rich.feeds.size() : 1); ++i) {
+      const feed_config none;
+      EXPECT_TRUE(value(key, rich, key.per_feed() ? rich.feeds[i] : none) ==
+                  value(key, again, key.per_feed() ? again.feeds[i] : none))
+          << key.path << " of feed " << i << "\n"
+          << printed;
+    }
+  // The settings a feed leaves to its venue are printed as the venue's own,
+  // in comments: read back, they are still the venue's.
+  const auto okx = make_venue_adapter("okx");
+  // The global one, printed with each feed.
+  EXPECT_NE(printed.find("    pong_timeout: 7s\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("    pong_timeout: 3s\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("    lifetime: 2h\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find(fmt::format(
+                "    # lifetime: {} (binance-spot's own)\n",
+                format_duration(make_venue_adapter("binance-spot")->limits().lifetime))),
+            std::string::npos)
+      << printed;
+  EXPECT_NE(printed.find("    app_ping_interval: 20s  # binance-spot does not use it\n"),
+            std::string::npos)
+      << printed;
+  EXPECT_EQ(printed.find("workers: 3\n"), 0u) << printed;
+  EXPECT_FALSE(again.supervisor.lifetime);
+  EXPECT_FALSE(again.feeds[1].supervisor.lifetime);
+  EXPECT_FALSE(again.feeds[1].supervisor.ws_ping_interval);
+  EXPECT_EQ(again.feeds[0].supervisor.ws_ping_interval, seconds{15});
+  EXPECT_EQ(again.feeds[1].supervisor.pong_timeout, seconds{3});
+  EXPECT_EQ(again.feeds[1].ws_url, "ws://127.0.0.1:9000/binance-spot");
+  // Resolved: the production endpoint, written out.
+  EXPECT_EQ(again.feeds[0].ws_url, okx->ws_url());
 }
 
 }  // namespace

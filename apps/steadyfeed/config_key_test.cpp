@@ -1,0 +1,362 @@
+#include "config_key.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+namespace sf::daemon {
+namespace {
+
+// Valid on its own; stdout is on so that either sink may be switched off.
+constexpr std::string_view base_yaml =
+    "feeds:\n  - venue: binance-spot\n    symbols: [BTCUSDT]\nsinks:\n  stdout: {enabled: true}\n";
+
+config_value value_in(const config_key& key, const daemon_config& c) {
+  return key.get(c, key.per_feed() ? c.feeds.at(0) : feed_config{});
+}
+
+// A valid value of `key` other than `now`, from the key's own description:
+// its example, another choice, another number in range, a longer duration.
+std::optional<config_value> other_value(const config_key& key, const config_value& now) {
+  if (!key.example.empty()) {
+    const YAML::Node n = YAML::Load(std::string(key.example));
+    switch (key.type) {
+      case key_type::list:
+        return n.as<std::vector<std::string>>();
+      case key_type::integer:
+        return n.as<std::int64_t>();
+      case key_type::number:
+        return n.as<double>();
+      default:
+        return n.Scalar();
+    }
+  }
+  switch (key.type) {
+    case key_type::duration:
+      if (const auto* d = std::get_if<duration>(&now)) return *d + seconds{7};
+      return seconds{90};
+    case key_type::integer:
+      return now == config_value{key.min} ? key.min + 1 : key.min;
+    case key_type::number:
+      return now == config_value{key.low} ? (key.low + key.high) / 2 : key.low;
+    case key_type::boolean:
+      return !std::get<bool>(now);
+    case key_type::choice:
+      for (const auto& c : key.choices)
+        if (now != config_value{c}) return c;
+      break;
+    case key_type::list:
+      for (const auto& c : key.choices)
+        if (now != config_value{std::vector<std::string>{c}}) return std::vector<std::string>{c};
+      break;
+    case key_type::string:
+      break;
+  }
+  return std::nullopt;
+}
+
+// `base_yaml` with `key` set to `value`.
+std::string with(const config_key& key, const config_value& value) {
+  YAML::Node root = YAML::Load(std::string(base_yaml));
+  std::string_view path = key.path;
+  YAML::Node at = root;
+  if (key.per_feed()) {
+    at.reset(root["feeds"][0]);
+    path.remove_prefix(std::string_view("feeds[].").size());
+  }
+  for (auto dot = path.find('.'); dot != std::string_view::npos; dot = path.find('.')) {
+    YAML::Node next = at[std::string(path.substr(0, dot))];
+    at.reset(next);
+    path.remove_prefix(dot + 1);
+  }
+  at[std::string(path)] = YAML::Load(format_value(value));
+  YAML::Emitter out;
+  out << root;
+  return out.c_str();
+}
+
+// Every key of the table is read into its setting and printed by
+// check-config so that it reads back: a key listed but not read, or read but
+// not printed, fails here by name.
+TEST(ConfigKeys, EveryKeyIsReadIntoItsSettingAndPrintedSoThatItReadsBack) {
+  const daemon_config base = parse_config(base_yaml, "base.yaml");
+  for (const auto& key : config_keys()) {
+    if (key.secret) continue;  // never printed; see ASecretIsNeverPrinted...
+    SCOPED_TRACE(std::string(key.path));
+    const config_value before = value_in(key, base);
+    const auto value = other_value(key, before);
+    ASSERT_TRUE(value)
+        << "give the key an example: no other valid value can be told from its description";
+    ASSERT_TRUE(*value != before);
+    const std::string yaml = with(key, *value);
+    daemon_config read;
+    ASSERT_NO_THROW(read = parse_config(yaml, "set.yaml")) << yaml;
+    EXPECT_EQ(format_value(value_in(key, read)), format_value(*value)) << yaml;
+    EXPECT_TRUE(value_in(key, read) == *value) << yaml;
+    const std::string printed = to_yaml(read);
+    daemon_config again;
+    ASSERT_NO_THROW(again = parse_config(printed, "printed.yaml")) << printed;
+    EXPECT_TRUE(value_in(key, again) == *value) << printed;
+    EXPECT_EQ(to_yaml(again), printed);
+  }
+}
+
+// The table's functions reach the fields they name: each key is set here to
+// a value of its own and the field itself is read, so that two keys sharing a
+// field, or a key writing a field nothing uses, fail. The file sets every key
+// of the table, so that a new key is added here too.
+TEST(ConfigKeys, EveryKeyReachesTheFieldItNames) {
+  const std::string yaml = R"(workers: 5
+supervisor:
+  connect_timeout: 11s
+  idle_timeout: 12s
+  rotation_margin: 13s
+  lifetime: 14h
+  ws_ping_interval: 15s
+  app_ping_interval: 16s
+  pong_timeout: 17s
+  overlap_timeout: 18s
+  ack_timeout: 19s
+  stale_min: 20s
+  stale_max: 21m
+  stale_factor: 22
+  journal_capacity: 23
+  backoff: {initial: 24ms, max: 25s, multiplier: 2.6, jitter: 0.27, jitter_mode: none, max_attempts: 28,
+            reset_after: 29s}
+  profile: development  # last, and still the base the keys above override
+feeds:
+  - id: f30
+    venue: okx
+    symbols: [BTC-USDT, ETH-USDT]
+    channels: [book]
+    redundancy: 3
+    lifetime: 31m
+    rotation_margin: 32s
+    ws_ping_interval: 33s
+    app_ping_interval: 34s
+    pong_timeout: 35s
+    endpoints: {ws: "ws://127.0.0.1:36/okx", rest: "http://127.0.0.1:37/okx"}
+sinks:
+  files: {enabled: false, dir: d38, flush_interval: 39ms, compression_level: 4, fsync: true}
+  stdout: {enabled: true}
+api: {enabled: false, listen: "10.0.0.1:41", token: t42}
+)";
+  std::set<std::string> written;
+  const auto walk = [&](auto&& self, const YAML::Node& n, const std::string& at) -> void {
+    for (const auto& kv : n) {
+      const std::string path = (at.empty() ? "" : at + ".") + kv.first.Scalar();
+      if (kv.second.IsMap())
+        self(self, kv.second, path);
+      else if (path == "feeds")
+        self(self, kv.second[0], "feeds[]");
+      else
+        written.insert(path);
+    }
+  };
+  walk(walk, YAML::Load(yaml), "");
+  for (const auto& key : config_keys())
+    EXPECT_TRUE(written.contains(std::string(key.path))) << key.path;
+  EXPECT_EQ(written.size(), config_keys().size());
+
+  const auto c = parse_config(yaml, "all.yaml");
+  EXPECT_EQ(c.workers, 5u);
+  EXPECT_EQ(c.profile, "development");
+  const auto& s = c.supervisor;
+  EXPECT_EQ(s.connect_timeout, seconds{11});
+  EXPECT_EQ(s.idle_timeout, seconds{12});
+  EXPECT_EQ(s.rotation_margin, seconds{13});
+  EXPECT_EQ(s.lifetime, hours{14});
+  EXPECT_EQ(s.ws_ping_interval, seconds{15});
+  EXPECT_EQ(s.app_ping_interval, seconds{16});
+  EXPECT_EQ(s.pong_timeout, seconds{17});
+  EXPECT_EQ(s.overlap_timeout, seconds{18});
+  EXPECT_EQ(s.ack_timeout, seconds{19});
+  EXPECT_EQ(s.stale_min, seconds{20});
+  EXPECT_EQ(s.stale_max, minutes{21});
+  EXPECT_EQ(s.stale_factor, 22);
+  EXPECT_EQ(s.journal_capacity, 23u);
+  EXPECT_EQ(s.backoff.initial, milliseconds{24});
+  EXPECT_EQ(s.backoff.max, seconds{25});
+  EXPECT_EQ(s.backoff.multiplier, 2.6);
+  EXPECT_EQ(s.backoff.jitter_fraction, 0.27);
+  EXPECT_EQ(s.backoff.jitter, jitter_mode::none);
+  EXPECT_EQ(s.backoff.max_attempts, 28);
+  EXPECT_EQ(s.backoff.reset_after, seconds{29});
+  // The profile's own settings that no key overrides came along.
+  EXPECT_EQ(s.overlap_buffer_messages,
+            supervisor_config::profile("development")->overlap_buffer_messages);
+  ASSERT_EQ(c.feeds.size(), 1u);
+  const auto& f = c.feeds[0];
+  EXPECT_EQ(f.id, "f30");
+  EXPECT_EQ(f.venue, "okx");
+  EXPECT_EQ(f.symbols, (std::vector<std::string>{"BTC-USDT", "ETH-USDT"}));
+  EXPECT_EQ(f.channels, std::vector<std::string>{"book"});
+  EXPECT_EQ(f.redundancy, 3);
+  EXPECT_EQ(f.supervisor.lifetime, minutes{31});
+  EXPECT_EQ(f.supervisor.rotation_margin, seconds{32});
+  EXPECT_EQ(f.supervisor.ws_ping_interval, seconds{33});
+  EXPECT_EQ(f.supervisor.app_ping_interval, seconds{34});
+  EXPECT_EQ(f.supervisor.pong_timeout, seconds{35});
+  EXPECT_EQ(f.supervisor.connect_timeout, seconds{11});  // the rest from the supervisor section
+  EXPECT_EQ(f.ws_url, "ws://127.0.0.1:36/okx");
+  EXPECT_EQ(f.rest_url, "http://127.0.0.1:37/okx");
+  EXPECT_FALSE(c.files.enabled);
+  EXPECT_EQ(c.files.dir, "d38");
+  EXPECT_EQ(c.files.flush_interval, milliseconds{39});
+  EXPECT_EQ(c.files.compression_level, 4);
+  EXPECT_TRUE(c.files.fsync);
+  EXPECT_TRUE(c.stdout_sink.enabled);
+  EXPECT_FALSE(c.api.enabled);
+  EXPECT_EQ(c.api.listen, "10.0.0.1:41");
+  EXPECT_EQ(c.api.token, "t42");
+}
+
+// The loader's known keys are the table's: anything else, in any mapping, is
+// refused naming what is known there.
+TEST(ConfigKeys, EveryMappingRefusesAKeyTheTableDoesNotHave) {
+  std::set<std::string_view> sections;
+  for (const auto& key : config_keys()) sections.insert(key.section());
+  ASSERT_TRUE(sections.contains("supervisor.backoff"));
+  ASSERT_TRUE(sections.contains("feeds[].endpoints"));
+  for (const auto section : sections) {
+    SCOPED_TRACE(std::string(section));
+    YAML::Node root = YAML::Load(std::string(base_yaml));
+    std::string_view path = section;
+    std::string shown;
+    YAML::Node at = root;
+    if (path.starts_with("feeds[]")) {
+      at.reset(root["feeds"][0]);
+      path.remove_prefix(std::min(path.size(), std::string_view("feeds[].").size()));
+      shown = "feeds[0]";
+    }
+    while (!path.empty()) {
+      const auto dot = std::min(path.find('.'), path.size());
+      const std::string name(path.substr(0, dot));
+      YAML::Node next = at[name];
+      at.reset(next);
+      shown += (shown.empty() ? "" : ".") + name;
+      path.remove_prefix(std::min(path.size(), dot + 1));
+    }
+    at["bogus"] = "1";
+    YAML::Emitter out;
+    out << root;
+    std::string known;
+    for (const auto name : section_names(section))
+      known += (known.empty() ? "" : ", ") + std::string(name);
+    const std::string expected =
+        (shown.empty() ? "" : shown + ".") + "bogus: unknown key (known: " + known + ")";
+    try {
+      parse_config(out.c_str(), "t.yaml");
+      ADD_FAILURE() << "accepted:\n" << out.c_str();
+    } catch (const config_error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos)
+          << e.what() << "\nexpected: " << expected;
+    }
+  }
+}
+
+// check-config never prints the API token, and what it prints in its place
+// is refused when read back: a printed configuration fed back in never runs
+// without its token unnoticed.
+TEST(ConfigKeys, ASecretIsNeverPrintedAndItsPlaceholderIsRefused) {
+  const auto c = parse_config(std::string(base_yaml) + "api: {token: s3cret}\n", "t.yaml");
+  EXPECT_EQ(c.api.token, "s3cret");
+  const std::string printed = to_yaml(c);
+  EXPECT_EQ(printed.find("s3cret"), std::string::npos) << printed;
+  EXPECT_NE(printed.find(fmt::format("  token: {}\n", hidden_value)), std::string::npos) << printed;
+  try {
+    parse_config(printed, "printed.yaml");
+    FAIL() << "the placeholder was taken for a token";
+  } catch (const config_error& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("api.token: '<hidden>' stands where check-config hid the token"),
+        std::string::npos)
+        << e.what();
+  }
+  // No token: nothing hidden, and it reads back as none.
+  const std::string open = to_yaml(parse_config(base_yaml, "t.yaml"));
+  EXPECT_NE(open.find("  token: \"\"\n"), std::string::npos) << open;
+  EXPECT_EQ(parse_config(open, "again.yaml").api.token, "");
+}
+
+TEST(ConfigKeys, EveryKeyIsDescribedOnceWithAMeaningADefaultAndItsBounds) {
+  std::set<std::string_view> paths;
+  for (const auto& key : config_keys()) {
+    SCOPED_TRACE(std::string(key.path));
+    EXPECT_TRUE(paths.insert(key.path).second) << "listed twice";
+    EXPECT_FALSE(key.meaning.empty());
+    EXPECT_FALSE(describe_default(key).empty());
+    EXPECT_TRUE(key.get && key.set);
+    if (key.type == key_type::duration || key.type == key_type::integer ||
+        key.type == key_type::number) {
+      EXPECT_FALSE(key.unit.empty());
+    }
+    if (key.type == key_type::integer) {
+      EXPECT_LT(key.min, key.max);
+    }
+    if (key.type == key_type::number) {
+      EXPECT_LT(key.low, key.high);
+    }
+    if (key.type == key_type::choice) {
+      EXPECT_GE(key.choices.size(), 2u);
+    }
+    // A default the loader would refuse is no default.
+    const config_value d = key.get(daemon_config{}, feed_config{});
+    if (const auto* i = std::get_if<std::int64_t>(&d)) {
+      EXPECT_GE(*i, key.min);
+      EXPECT_LE(*i, key.max);
+    }
+    if (const auto* x = std::get_if<double>(&d)) {
+      EXPECT_GE(*x, key.low);
+      EXPECT_LE(*x, key.high);
+    }
+    if (key.type == key_type::choice && key.required.empty()) {
+      EXPECT_NE(std::find(key.choices.begin(), key.choices.end(), std::get<std::string>(d)),
+                key.choices.end());
+    }
+  }
+}
+
+TEST(ConfigKeys, TheDefaultsShownAreTheStructsDefaults) {
+  EXPECT_EQ(describe_default(*find_config_key("supervisor.backoff.initial")),
+            format_duration(backoff_policy{}.initial));
+  EXPECT_EQ(describe_default(*find_config_key("supervisor.idle_timeout")),
+            format_duration(supervisor_config{}.idle_timeout));
+  EXPECT_EQ(describe_default(*find_config_key("sinks.files.dir")), files_sink_settings{}.dir);
+  EXPECT_EQ(describe_default(*find_config_key("api.listen")), api_settings{}.listen);
+  EXPECT_EQ(describe_default(*find_config_key("supervisor.profile")), daemon_config{}.profile);
+  EXPECT_EQ(describe_default(*find_config_key("supervisor.pong_timeout")), "the venue's own");
+  EXPECT_EQ(describe_default(*find_config_key("feeds[].venue")), "required");
+}
+
+TEST(ConfigKeys, SectionNamesListKeysAndSubsectionsInTableOrder) {
+  const auto top = section_names("");
+  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "supervisor", "feeds", "sinks", "api"}));
+  EXPECT_EQ(section_names("feeds[].endpoints"), (std::vector<std::string_view>{"ws", "rest"}));
+  const auto supervisor = section_names("supervisor");
+  EXPECT_EQ(supervisor.front(),
+            "profile");  // read first: it replaces every other supervisor setting
+  EXPECT_NE(std::find(supervisor.begin(), supervisor.end(), "backoff"), supervisor.end());
+  EXPECT_TRUE(section_names("nowhere").empty());
+}
+
+TEST(ConfigKeys, ValuesAreWrittenAsTheLoaderReadsThem) {
+  EXPECT_EQ(format_value(config_value{milliseconds{1500}}), "1500ms");
+  EXPECT_EQ(format_value(config_value{0.25}), "0.25");
+  EXPECT_EQ(format_value(config_value{2.0}), "2");
+  EXPECT_EQ(format_value(config_value{std::int64_t{-1}}), "-1");
+  EXPECT_EQ(format_value(config_value{false}), "false");
+  EXPECT_EQ(format_value(config_value{std::string{}}), "\"\"");
+  EXPECT_EQ(format_value(config_value{std::string{"a: b"}}), "\"a: b\"");
+  EXPECT_EQ(format_value(config_value{std::vector<std::string>{"BTCUSDT", "a,b"}}),
+            "[BTCUSDT, \"a,b\"]");
+  const auto& lifetime = *find_config_key("feeds[].lifetime");
+  EXPECT_EQ(format_venue_value(lifetime, duration{0}),
+            "none");  // a lifetime cannot be 0: the venue never cuts
+  EXPECT_EQ(format_venue_value(*find_config_key("feeds[].ws_ping_interval"), duration{0}), "0");
+}
+
+}  // namespace
+}  // namespace sf::daemon
