@@ -262,7 +262,8 @@ std::vector<config_key> make_table() {
   add(field(
       {.path = "supervisor.stale_max",
        .unit = "time",
-       .meaning = "... and never later than this; at least stale_min"},
+       .meaning =
+           "a stream is stale no later than this, however seldom it usually speaks; at least stale_min"},
       [](auto& c, auto&) -> auto& { return c.supervisor.stale_max; }));
   add(field(
       {.path = "supervisor.stale_factor",

@@ -5,6 +5,7 @@
 
 #include "check_config_command.hpp"
 #include "config.hpp"
+#include "config_reference.hpp"
 #include "demo_command.hpp"
 #include "normalize_command.hpp"
 #include "run_command.hpp"
@@ -18,6 +19,9 @@ int main(int argc, char** argv) {
   std::string config_file;
   auto* check = app.add_subcommand("check-config", "Validate a configuration and print it resolved");
   check->add_option("-c,--config", config_file, "YAML configuration file")->required();
+
+  auto* reference = app.add_subcommand(
+      "config-reference", "Print every configuration key with its default (docs/configuration.md)");
 
   auto* run = app.add_subcommand("run", "Record the configured feeds until SIGINT/SIGTERM");
   run->add_option("-c,--config", config_file, "YAML configuration file")->required();
@@ -53,6 +57,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (check->parsed()) return sf::daemon::check_config_command(config_file, std::cout, std::cerr);
+  if (reference->parsed()) return sf::daemon::config_reference_command(std::cout);
   if (run->parsed()) return sf::daemon::run_command(config_file);
   if (normalize->parsed()) return sf::daemon::normalize_command(venue, std::cin, std::cout, std::cerr);
   if (demo->parsed()) {
