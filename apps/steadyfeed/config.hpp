@@ -41,8 +41,9 @@
 namespace sf::daemon {
 
 // A feed as the runtime takes it. The loader fills id (default: venue, or
-// venue-N when repeated), venue, symbols, channels, redundancy and the
-// endpoints; the recorder adds the supervisor settings.
+// venue-N when repeated), venue, symbols, channels, redundancy, the
+// endpoints, and the supervisor settings with the feed's own overrides
+// (lifetime, rotation margin, ping and pong).
 using feed_config = sf::feed_config;
 
 struct files_sink_settings {
