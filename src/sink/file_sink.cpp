@@ -227,17 +227,30 @@ std::error_code file_sink::failed(stream_file& f, std::error_code ec) {
   return ec;
 }
 
-void file_sink::drop_pending(stream_file& f, std::error_code why) {
-  if (f.pending_records == 0) return;
+void file_sink::add_loss(stream_file& f, std::string_view from, std::string_view to, wall_us received,
+                         std::uint64_t count, std::string why) {
+  // One gap record owed per stream: a loss before the one owed widens it
+  // backwards, a later one forwards.
+  const bool before_owed = f.lost && f.lost->received > received;
   if (!f.lost) {
     f.lost.emplace();
-    f.lost->from = f.first_id;
-    f.lost->received = f.first_received;
+    f.lost->from = from;
+    f.lost->to = to;
+    f.lost->received = received;
+  } else if (before_owed) {
+    f.lost->from = from;
+    f.lost->received = received;
+  } else {
+    f.lost->to = to;
   }
-  f.lost->to = f.last_id;
-  f.lost->count += f.pending_records;
-  f.lost->why = why.message();
-  stats_.records_lost += f.pending_records;
+  f.lost->count += count;
+  f.lost->why = std::move(why);
+  stats_.records_lost += count;
+}
+
+void file_sink::drop_pending(stream_file& f, std::error_code why) {
+  if (f.pending_records == 0) return;
+  add_loss(f, f.first_id, f.last_id, f.first_received, f.pending_records, why.message());
   f.pending.clear();
   f.pending_records = 0;
 }
@@ -254,15 +267,8 @@ std::error_code file_sink::flush_stream(stream_file& f) {
     f.fd = -1;
     --stats_.open_files;
     if (f.file_records > 0) {
-      if (!f.lost) {
-        f.lost.emplace();
-        f.lost->to = f.file_last_id;
-      }
-      f.lost->from = f.file_first_id;
-      f.lost->received = f.file_first_received;
-      f.lost->count += f.file_records;
-      f.lost->why = fmt::format("{} was removed while being written", f.path.string());
-      stats_.records_lost += f.file_records;
+      add_loss(f, f.file_first_id, f.file_last_id, f.file_first_received, f.file_records,
+               fmt::format("{} was removed while being written", f.path.string()));
       f.file_records = 0;
     }
   }

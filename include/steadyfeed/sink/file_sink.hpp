@@ -112,6 +112,9 @@ class file_sink final : public sink {
   std::error_code open_stream(stream_file& f);
   std::error_code failed(stream_file& f, std::error_code ec);
   void drop_pending(stream_file& f, std::error_code why);
+  // Records from..to (the first received at `received`) are lost: the gap record owed says so.
+  void add_loss(stream_file& f, std::string_view from, std::string_view to, wall_us received, std::uint64_t count,
+                std::string why);
 
   file_sink_config config_;
   struct compressor;
