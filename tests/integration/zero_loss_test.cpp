@@ -56,11 +56,17 @@ struct scenario {
   // its copies of what connection 1 lost arrive after connection 1 has
   // moved on: the hole must wait for them instead of breaking the book.
   duration lag{0};
+  // When set, the venue's REST answers this status (503, or 429 with
+  // Retry-After) from just before the fault for `rest_outage`: the hole the
+  // fault leaves must wait for the history, not become a gap record.
+  int rest_status = 0;
+  duration rest_outage{0};
 };
 
 struct outcome {
   daemon::verify_report report;
   std::uint64_t reconnects = 0, rotations = 0, gaps = 0, resyncs = 0, bridged = 0, invalid_frames = 0;
+  std::uint64_t rest_failures = 0;
   // From the simulator's fault log: the connections the scenario's fault hit
   // (empty: it hit none, and the scenario proves nothing).
   std::vector<std::string> fault_hits;
@@ -105,6 +111,15 @@ outcome run_scenario(const scenario& s, const fs::path& dir) {
   f.count = 3;
   if (s.one_connection) f.connection = 1;
   sc.chaos.push_back(f);
+  if (s.rest_outage.count() > 0) {
+    sim::fault_spec rest;
+    rest.at = f.at - milliseconds{100};
+    rest.kind = s.rest_status == 429 ? sim::fault_kind::rest_429 : sim::fault_kind::rest_error;
+    rest.status = s.rest_status;
+    rest.venue = s.venue;
+    rest.length = s.rest_outage;
+    sc.chaos.push_back(rest);
+  }
   if (s.lag.count() > 0) {
     sim::fault_spec stall;
     stall.at = f.at;
@@ -151,6 +166,7 @@ sinks:
       out.gaps += feed.gaps;
       out.resyncs += feed.resyncs;
       out.bridged += feed.book_holes_bridged;
+      out.rest_failures += feed.rest_failures;
       for (const auto& c : feed.connections) {
         out.reconnects += c.counters.reconnect_successes;
         out.rotations += c.counters.rotations;
@@ -211,6 +227,11 @@ TEST_P(ZeroLoss, RecordingMatchesTheTruth) {
       EXPECT_EQ(result.gaps, 0u);  // a broken chain always leaves one
       break;
     case scenario::effect::none: break;
+  }
+  // The REST outage was met (requests failed) and waited out: no gap record.
+  if (s.rest_outage.count() > 0) {
+    EXPECT_GE(result.rest_failures, 1u);
+    EXPECT_EQ(result.gaps, 0u);
   }
   // A short lifetime rotates before the venue's cut.
   if (s.lifetime.count() > 0) {
@@ -275,7 +296,13 @@ INSTANTIATE_TEST_SUITE_P(
         scenario{"okx_sequence_gap_one_of_two", 115, 2, "okx", fault_kind::sequence_gap, {}, true, {}, true,
                  scenario::effect::bridged, sim::okx_ws::checksum_mode::crc32, milliseconds{200}},
         scenario{"binance_sequence_gap_one_of_two", 116, 2, "binance-spot", fault_kind::sequence_gap, {}, true, {},
-                 true, scenario::effect::bridged, sim::okx_ws::checksum_mode::crc32, milliseconds{500}}),
+                 true, scenario::effect::bridged, sim::okx_ws::checksum_mode::crc32, milliseconds{500}},
+        // A reconnect hole while REST is down for 2 s (503, then 429 with
+        // Retry-After): the backfill waits for REST and fills it; no gap.
+        scenario{"binance_reset_rest_503_r1", 117, 1, "binance-spot", fault_kind::reset, {}, false, {}, true,
+                 scenario::effect::reconnect, sim::okx_ws::checksum_mode::crc32, {}, 503, seconds{2}},
+        scenario{"okx_reset_rest_429_r1", 118, 1, "okx", fault_kind::reset, {}, false, {}, true,
+                 scenario::effect::reconnect, sim::okx_ws::checksum_mode::crc32, {}, 429, seconds{2}}),
     [](const ::testing::TestParamInfo<scenario>& p) { return p.param.name; });
 
 }  // namespace
