@@ -18,12 +18,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "sim/binance_spot_dialect.hpp"
 #include "sim/depth_window.hpp"
 #include "sim/fault.hpp"
+#include "sim/frame_cache.hpp"
 #include "sim/market_registry.hpp"
 #include "sim/okx_dialect.hpp"
 #include "sim/server_config.hpp"
@@ -35,20 +35,6 @@ namespace sf::sim {
 struct outbound_frame {
   std::shared_ptr<const std::string> data;
   bool binary = false;
-};
-
-// Frames of one market event, built at most once per shape.
-class frame_cache {
- public:
-  template <class Make>
-  std::shared_ptr<const std::string> get(const std::string& key, Make&& make) {
-    auto& slot = frames_[key];
-    if (!slot) slot = std::make_shared<const std::string>(make());
-    return slot;
-  }
-
- private:
-  std::unordered_map<std::string, std::shared_ptr<const std::string>> frames_;
 };
 
 // What connections share with the server.

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "sim/fault.hpp"
-#include "sim/rest_api.hpp"
+#include "sim/http_reply.hpp"
 
 namespace sf::sim {
 

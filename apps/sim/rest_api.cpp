@@ -1,8 +1,6 @@
 #include "sim/rest_api.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <map>
 
 #include "sim/binance_spot_dialect.hpp"
 #include "sim/okx_dialect.hpp"
@@ -11,33 +9,6 @@
 namespace sf::sim {
 
 namespace {
-
-std::map<std::string, std::string, std::less<>> query_params(std::string_view query) {
-  std::map<std::string, std::string, std::less<>> out;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto part = query.substr(0, amp);
-    const auto eq = part.find('=');
-    out.emplace(std::string(part.substr(0, eq)), eq == std::string_view::npos ? "" : std::string(part.substr(eq + 1)));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return out;
-}
-
-std::optional<std::int64_t> to_int(const std::map<std::string, std::string, std::less<>>& q, std::string_view key) {
-  const auto it = q.find(key);
-  if (it == q.end() || it->second.empty()) return std::nullopt;
-  std::int64_t v = 0;
-  const auto r = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-  if (r.ec != std::errc{} || r.ptr != it->second.data() + it->second.size()) return std::nullopt;
-  return v;
-}
-
-bool malformed_int(const std::map<std::string, std::string, std::less<>>& q, std::string_view key) {
-  const auto it = q.find(key);
-  return it != q.end() && !it->second.empty() && !to_int(q, key);
-}
 
 http_reply binance_error(int status, int code, std::string_view msg) {
   return {status, R"({"code":)" + std::to_string(code) + R"(,"msg":")" + std::string(msg) + "\"}", {}};
@@ -85,36 +56,36 @@ std::optional<http_reply> rest_api::handle(std::string_view venue, std::string_v
     }
     return r;
   }
-  return is_binance ? binance_endpoint(path, query) : okx_endpoint(path, query, wall);
+  const rest_query params(query);
+  return is_binance ? binance_endpoint(path, params) : okx_endpoint(path, params, wall);
 }
 
-http_reply rest_api::binance_endpoint(std::string_view path, std::string_view query) {
-  const auto q = query_params(query);
-  const auto sym = q.find("symbol");
+http_reply rest_api::binance_endpoint(std::string_view path, const rest_query& q) {
+  const auto* sym = q.find("symbol");
   if (path != "/api/v3/depth" && path != "/api/v3/trades" && path != "/api/v3/historicalTrades" &&
       path != "/api/v3/aggTrades")
     return binance_error(404, -1000, "An unknown error occurred while processing the request.");
-  if (sym == q.end() || sym->second.empty())
+  if (!sym || sym->empty())
     return binance_error(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
   for (const auto key : {"limit", "fromId", "startTime", "endTime"}) {
-    if (malformed_int(q, key))
+    if (q.malformed_integer(key))
       return binance_error(400, -1100, "Illegal characters found in parameter '" + std::string(key) +
                                            "'; legal range is '^[0-9]{1,20}$'.");
   }
-  const market_stream* s = markets_.find(binance_spot, sym->second);
+  const market_stream* s = markets_.find(binance_spot, *sym);
   if (!s) return binance_error(400, -1121, "Invalid symbol.");
 
   if (path == "/api/v3/depth") {
-    const auto limit = std::clamp<std::int64_t>(to_int(q, "limit").value_or(100), 1, 5000);
+    const auto limit = std::clamp<std::int64_t>(q.integer("limit").value_or(100), 1, 5000);
     return {200, binance::depth_snapshot(*s, static_cast<std::size_t>(limit)), {}};
   }
   const auto& history = s->trades();
   const std::int64_t max_limit = 1000;
-  const auto limit = static_cast<std::size_t>(std::clamp<std::int64_t>(to_int(q, "limit").value_or(500), 1, max_limit));
+  const auto limit = static_cast<std::size_t>(std::clamp<std::int64_t>(q.integer("limit").value_or(500), 1, max_limit));
   std::vector<const trade_event*> picked;
-  const auto from_id = to_int(q, "fromId");
-  const auto start = to_int(q, "startTime");
-  const auto end = to_int(q, "endTime");
+  const auto from_id = q.integer("fromId");
+  const auto start = q.integer("startTime");
+  const auto end = q.integer("endTime");
   if (from_id && path != "/api/v3/trades") {
     for (const auto& t : history) {
       if (static_cast<std::int64_t>(t.id) < *from_id) continue;
@@ -142,32 +113,31 @@ http_reply rest_api::binance_endpoint(std::string_view path, std::string_view qu
   return {200, json_array(picked, binance::historical_trade_item), {}};
 }
 
-http_reply rest_api::okx_endpoint(std::string_view path, std::string_view query, wall_us wall) {
-  const auto q = query_params(query);
+http_reply rest_api::okx_endpoint(std::string_view path, const rest_query& q, wall_us wall) {
   if (path != "/api/v5/market/books" && path != "/api/v5/market/trades" && path != "/api/v5/market/history-trades")
     return okx_error(404, "50000", "Body can not be empty");
-  const auto inst = q.find("instId");
-  if (inst == q.end() || inst->second.empty()) return okx_error(400, "50014", "Parameter instId can not be empty.");
+  const auto* inst = q.find("instId");
+  if (!inst || inst->empty()) return okx_error(400, "50014", "Parameter instId can not be empty.");
   for (const auto key : {"sz", "limit", "after", "before", "type"}) {
-    if (malformed_int(q, key)) return okx_error(400, "51000", "Parameter " + std::string(key) + " error");
+    if (q.malformed_integer(key)) return okx_error(400, "51000", "Parameter " + std::string(key) + " error");
   }
-  const market_stream* s = markets_.find(okx, inst->second);
+  const market_stream* s = markets_.find(okx, *inst);
   if (!s) return okx_error(400, "51001", "Instrument ID does not exist");
 
   if (path == "/api/v5/market/books") {
-    const auto sz = std::clamp<std::int64_t>(to_int(q, "sz").value_or(1), 1, 400);
+    const auto sz = std::clamp<std::int64_t>(q.integer("sz").value_or(1), 1, 400);
     return {200, okx_ws::rest_books(*s, static_cast<std::size_t>(sz), wall), {}};
   }
   const auto& history = s->trades();
   const std::int64_t max_limit = path == "/api/v5/market/trades" ? 500 : 100;
   const auto limit = static_cast<std::size_t>(
-      std::clamp<std::int64_t>(to_int(q, "limit").value_or(100), 1, max_limit));
-  const bool by_time = path == "/api/v5/market/history-trades" && to_int(q, "type").value_or(1) == 2;
+      std::clamp<std::int64_t>(q.integer("limit").value_or(100), 1, max_limit));
+  const bool by_time = path == "/api/v5/market/history-trades" && q.integer("type").value_or(1) == 2;
   const auto key_of = [by_time](const trade_event& t) {
     return by_time ? t.ts / 1000 : static_cast<std::int64_t>(t.id);
   };
-  const auto after = path == "/api/v5/market/history-trades" ? to_int(q, "after") : std::nullopt;
-  const auto before = path == "/api/v5/market/history-trades" && !by_time ? to_int(q, "before") : std::nullopt;
+  const auto after = path == "/api/v5/market/history-trades" ? q.integer("after") : std::nullopt;
+  const auto before = path == "/api/v5/market/history-trades" && !by_time ? q.integer("before") : std::nullopt;
 
   // Newest first, as the venue pages: `after` = older than, `before` = newer than.
   std::vector<const trade_event*> picked;

@@ -8,21 +8,15 @@
 // Thread safety: none; used from the server's I/O thread.
 #pragma once
 
-#include <string>
+#include <optional>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "sim/fault_injector.hpp"
+#include "sim/http_reply.hpp"
 #include "sim/market_registry.hpp"
+#include "sim/rest_query.hpp"
 
 namespace sf::sim {
-
-struct http_reply {
-  int status = 200;
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type: application/json
-};
 
 class rest_api {
  public:
@@ -33,8 +27,8 @@ class rest_api {
   std::optional<http_reply> handle(std::string_view venue, std::string_view target, time_point now, wall_us wall);
 
  private:
-  http_reply binance_endpoint(std::string_view path, std::string_view query);
-  http_reply okx_endpoint(std::string_view path, std::string_view query, wall_us wall);
+  http_reply binance_endpoint(std::string_view path, const rest_query& q);
+  http_reply okx_endpoint(std::string_view path, const rest_query& q, wall_us wall);
 
   market_registry& markets_;
   const fault_injector& faults_;
