@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "sim/binance_spot_session.hpp"
 #include "sim/duration_text.hpp"
+#include "sim/okx_session.hpp"
 #include "sim/venue.hpp"
 
 namespace sf::sim {
@@ -35,78 +37,62 @@ std::string json_quote(std::string_view s) {
 
 }  // namespace
 
+// What the session may ask of its connection, at the time of the call.
+class connection::link final : public session_link {
+ public:
+  link(connection& c, time_point now) : c_(c), now_(now) {}
+
+  void push(std::shared_ptr<const std::string> frame) override { c_.send(std::move(frame), now_); }
+  bool count_inbound() override { return c_.rules_.on_inbound(now_); }
+  void close(int code, const std::string& reason, std::string_view why) override { c_.close(code, reason, why); }
+  bool take_gap(const market_stream& s) override { return c_.gap_hit(s); }
+  bool take_bad_checksum() override {
+    if (c_.bad_checksums_ == 0) return false;
+    --c_.bad_checksums_;
+    return true;
+  }
+
+ private:
+  connection& c_;
+  time_point now_;
+};
+
+namespace {
+
+std::unique_ptr<dialect_session> open_session(const std::string& venue, const std::string& target,
+                                              const venue_rules& rules, connection_context& ctx, sf::rng& rng) {
+  if (venue == binance_spot) return binance_spot_session::open(target, rules.limits.max_topics);
+  if (venue == okx && target.substr(0, target.find('?')) == "/ws/v5/public")
+    return std::make_unique<okx_session>(std::string(okx), hex8(rng.next()), ctx.markets, ctx.okx_checksum,
+                                         rules.limits.max_topics);
+  return nullptr;
+}
+
+}  // namespace
+
 connection::connection(std::uint64_t id, std::string venue, std::string target, const venue_rules& rules,
                        connection_context& ctx, time_point now)
     : id_(id), venue_(std::move(venue)), target_(std::move(target)), rules_(rules.limits, now), ctx_(ctx),
       opened_(now), rng_(stable_hash(std::to_string(id), ctx.seed)) {
-  if (venue_ == binance_spot) {
-    if (const auto url = binance::parse_url(target_)) {
-      micro_ = url->micro;
-      binance_.emplace(url->combined, rules.limits.max_topics, url->streams);
-      refresh_binance_streams();
-      valid_ = rules.limits.max_topics == 0 || url->streams.size() <= rules.limits.max_topics;
-    }
-  } else if (venue_ == okx) {
-    const auto path = target_.substr(0, target_.find('?'));
-    if (path == "/ws/v5/public") {
-      okx_conn_id_ = hex8(rng_.next());
-      okx_.emplace(
-          okx_conn_id_, [this](std::string_view inst) { return ctx_.markets.find(okx, inst) != nullptr; },
-          rules.limits.max_topics);
-      valid_ = true;
-    }
-  }
-}
-
-void connection::refresh_binance_streams() {
-  binance_streams_.clear();
-  for (const auto& s : binance_->streams())
-    if (auto parsed = binance::parse_stream(s)) binance_streams_.push_back(std::move(*parsed));
+  session_ = open_session(venue_, target_, rules, ctx_, rng_);
+  valid_ = session_ != nullptr;
 }
 
 void connection::on_text(std::string_view text, time_point now) {
   if (state_ != state::open) return;
-  if (binance_) {
-    on_binance_text(text, now);
-  } else if (okx_) {
-    on_okx_text(text, now);
-  }
-}
-
-void connection::on_binance_text(std::string_view text, time_point now) {
-  if (!rules_.on_inbound(now)) {
-    close(1008, "Too many requests", "inbound message rate exceeded");
-    return;
-  }
-  const auto r = binance_->handle(text);
-  if (r.changed) refresh_binance_streams();
-  if (!r.reply.empty()) send_text(r.reply, now);
-}
-
-void connection::on_okx_text(std::string_view text, time_point now) {
-  if (text == "ping") {
-    send_text("pong", now);
-    return;
-  }
-  const bool allowed = rules_.on_inbound(now);
-  auto r = okx_->handle(text, allowed);
-  for (auto& reply : r.replies) send_text(std::move(reply), now);
-  for (const auto& t : r.subscribed) {
-    if (t.channel != "books") continue;
-    if (const auto* s = ctx_.markets.find(okx, t.inst_id))
-      send_text(okx_ws::books_snapshot_frame(*s, okx_ws::book_checksum(*s, ctx_.okx_checksum)), now);
-  }
-  if (r.close) close(r.close->first, r.close->second, "too many channels");
+  link l(*this, now);
+  session_->on_text(text, l);
 }
 
 void connection::on_ping_frame(time_point now) {
-  if (binance_ && state_ == state::open && !rules_.on_inbound(now))
-    close(1008, "Too many requests", "inbound message rate exceeded");
+  if (state_ != state::open) return;
+  link l(*this, now);
+  session_->on_control_frame(l);
 }
 
 void connection::on_pong_frame(time_point now) {
   rules_.on_pong(now);
-  on_ping_frame(now);  // pongs count toward Binance's inbound rate too
+  on_ping_frame(now);
 }
 
 bool connection::gap_hit(const market_stream& s) {
@@ -122,113 +108,21 @@ bool connection::gap_hit(const market_stream& s) {
 
 void connection::on_trade(const market_stream& s, const trade_event& t, frame_cache& cache, time_point now) {
   if (state_ == state::closed || s.venue() != venue_) return;
-  if (binance_) {
-    const auto symbol = s.inst().binance_stream_symbol();
-    const bool combined = binance_->combined();
-    for (const auto& stream : binance_streams_) {
-      if (stream.symbol != symbol) continue;
-      if (stream.kind != binance::stream_kind::trade && stream.kind != binance::stream_kind::agg_trade) continue;
-      const std::string key = stream.text + (combined ? "|c" : "|r") + (micro_ ? "|u" : "|m");
-      send(cache.get(key,
-                     [&] {
-                       auto payload = stream.kind == binance::stream_kind::trade
-                                          ? binance::trade_payload(s, t, t.ts, micro_)
-                                          : binance::agg_trade_payload(s, t, t.ts, micro_);
-                       return combined ? binance::wrap_combined(stream.text, payload) : payload;
-                     }),
-           now);
-    }
-  } else if (okx_) {
-    for (const auto& topic : okx_->topics()) {
-      if (topic.channel == "trades" && topic.inst_id == s.venue_symbol())
-        send(cache.get("trades", [&] { return okx_ws::trades_frame(s, t); }), now);
-    }
-  }
+  link l(*this, now);
+  session_->on_trade(s, t, cache, l);
 }
 
 void connection::on_book_update(const market_stream& s, const book_update& u, frame_cache& cache, time_point now) {
   if (state_ == state::closed || s.venue() != venue_) return;
-  bool gap_checked = false;
-  bool drop = false;
-  const auto dropped = [&] {
-    if (!gap_checked) {
-      gap_checked = true;
-      drop = gap_hit(s);
-    }
-    return drop;
-  };
-  if (binance_) {
-    // Diff and partial depth are pushed per window (on_depth_window); the
-    // book ticker is real-time.
-    const auto symbol = s.inst().binance_stream_symbol();
-    const bool combined = binance_->combined();
-    for (const auto& stream : binance_streams_) {
-      if (stream.symbol != symbol || stream.kind != binance::stream_kind::book_ticker) continue;
-      const std::string key = stream.text + (combined ? "|c" : "|r");
-      send(cache.get(key,
-                     [&] {
-                       const auto payload = binance::book_ticker_payload(s);
-                       return combined ? binance::wrap_combined(stream.text, payload) : payload;
-                     }),
-           now);
-    }
-  } else if (okx_) {
-    for (const auto& topic : okx_->topics()) {
-      if (topic.inst_id != s.venue_symbol()) continue;
-      if (topic.channel == "books") {
-        if (dropped()) continue;
-        if (bad_checksums_ > 0 && ctx_.okx_checksum == okx_ws::checksum_mode::crc32) {
-          --bad_checksums_;
-          const auto good = cache.get("checksum", [&] {
-            return std::to_string(okx_ws::book_checksum(s, ctx_.okx_checksum));
-          });
-          send_text(okx_ws::books_update_frame(s, u, static_cast<std::int32_t>(std::stol(*good)) ^ 0x5a5a), now);
-          continue;
-        }
-        send(cache.get("books",
-                       [&] {
-                         const auto sum = cache.get("checksum", [&] {
-                           return std::to_string(okx_ws::book_checksum(s, ctx_.okx_checksum));
-                         });
-                         return okx_ws::books_update_frame(s, u, static_cast<std::int32_t>(std::stol(*sum)));
-                       }),
-             now);
-      } else if (topic.channel == "books5") {
-        send(cache.get("books5", [&] { return okx_ws::books5_frame(s); }), now);
-      } else if (topic.channel == "bbo-tbt") {
-        send(cache.get("bbo-tbt", [&] { return okx_ws::bbo_frame(s); }), now);
-      }
-    }
-  }
+  link l(*this, now);
+  session_->on_book_update(s, u, cache, l);
 }
 
-void connection::on_depth_window(const market_stream& s, const depth_window::closed& w, bool fast,
-                                 frame_cache& cache, time_point now) {
-  if (state_ == state::closed || !binance_ || s.venue() != venue_) return;
-  const auto symbol = s.inst().binance_stream_symbol();
-  const bool combined = binance_->combined();
-  for (const auto& stream : binance_streams_) {
-    if (stream.symbol != symbol || stream.fast != fast) continue;
-    std::string payload_key = stream.text + (combined ? "|c" : "|r") + (micro_ ? "|u" : "|m");
-    if (stream.kind == binance::stream_kind::depth) {
-      if (!w.merged) continue;
-      // A sequence gap drops whole events: the next one's U jumps past u + 1.
-      if (gap_hit(s)) continue;
-      send(cache.get(payload_key,
-                     [&] {
-                       const auto payload = binance::depth_update_payload(s, *w.merged, micro_);
-                       return combined ? binance::wrap_combined(stream.text, payload) : payload;
-                     }),
-           now);
-    } else if (stream.kind == binance::stream_kind::partial_depth) {
-      send(cache.get(payload_key,
-                     [&] {
-                       const auto payload = binance::partial_depth_payload(s, stream.levels);
-                       return combined ? binance::wrap_combined(stream.text, payload) : payload;
-                     }),
-           now);
-    }
-  }
+void connection::on_book_window(const market_stream& s, const depth_window::closed& w, duration length,
+                                frame_cache& cache, time_point now) {
+  if (state_ == state::closed || s.venue() != venue_) return;
+  link l(*this, now);
+  session_->on_book_window(s, w, length, cache, l);
 }
 
 void connection::send(std::shared_ptr<const std::string> frame, time_point now, bool binary) {
@@ -236,8 +130,8 @@ void connection::send(std::shared_ptr<const std::string> frame, time_point now, 
   queued_bytes_ += frame->size();
   queue_.push_back({std::move(frame), binary});
   if (queued_bytes_ > ctx_.max_queued_bytes) {
-    if (okx_) {
-      close(4005, "Buffer full", "slow client: send queue over limit");
+    if (const auto c = session_->slow_client_close()) {
+      close(c->code, c->reason, "slow client: send queue over limit");
     } else {
       reset("slow client: send queue over limit");
     }
@@ -299,7 +193,11 @@ void connection::on_tick(time_point now) {
       switch (*v.close) {
         case close_cause::lifetime: close(1000, "", "connection lifetime reached"); return;
         case close_cause::pong_timeout: reset("no pong in time"); return;
-        case close_cause::idle: close(4004, "No data received in 30s.", "idle: nothing pushed"); return;
+        case close_cause::idle: {
+          const auto c = session_->idle_close();
+          close(c.code, c.reason, "idle: nothing pushed");
+          return;
+        }
       }
     }
     if (v.send_ping) io_ping();
@@ -370,22 +268,16 @@ void connection::apply_fault(const fault_spec& f, time_point now) {
     }
     case fault_kind::malformed_json:
       for (std::uint32_t i = 0; i < f.count; ++i)
-        send_text(okx_ ? R"({"arg":{"channel":"trades","instId":)" : R"({"e":"trade","E":17000000,"s":"BTCU)", now);
+        send_text(session_->malformed_frame(), now);
       break;
-    case fault_kind::maintenance: {
-      if (binance_) {
-        const auto payload = binance::server_shutdown_payload(ctx_.wall_now(), micro_);
-        send_text(binance_->combined() ? binance::wrap_combined("!serverShutdown", payload) : payload, now);
-      } else if (okx_) {
-        send_text(okx_ws::notice_frame(okx_conn_id_), now);
-      }
+    case fault_kind::maintenance:
+      send_text(session_->maintenance_notice(ctx_.wall_now()), now);
       maintenance_close_at_ = now + f.length;
       break;
-    }
     case fault_kind::sequence_gap: {
       // The symbol may be given in the canonical form; gaps are kept by the venue's.
       std::string key = f.symbol;
-      if (okx_ && !key.empty() && !ctx_.markets.find(okx, key))
+      if (venue_ == okx && !key.empty() && !ctx_.markets.find(okx, key))
         if (const auto inst = make_instrument(key)) key = inst->okx_inst_id();
       gaps_[key] += f.count;
       break;
@@ -400,7 +292,7 @@ std::string connection::describe(time_point now) const {
   std::string out = R"({"id":)" + std::to_string(id_) + R"(,"venue":")" + venue_ + R"(","target":)" +
                     json_quote(target_) + R"(,"state":")" + st + R"(","age_ms":)" +
                     std::to_string(std::chrono::duration_cast<milliseconds>(now - opened_).count());
-  if (okx_) out += R"(,"connId":")" + okx_conn_id_ + "\"";
+  out += session_->describe_fields();
   out += R"(,"topics":[)";
   bool first = true;
   const auto add = [&](const std::string& t) {
@@ -408,11 +300,7 @@ std::string connection::describe(time_point now) const {
     first = false;
     out += json_quote(t);
   };
-  if (binance_) {
-    for (const auto& s : binance_->streams()) add(s);
-  } else if (okx_) {
-    for (const auto& t : okx_->topics()) add(t.channel + ":" + t.inst_id);
-  }
+  for (const auto& t : session_->topics()) add(t);
   out += R"(],"frames_sent":)" + std::to_string(frames_sent_) + R"(,"queued_bytes":)" + std::to_string(queued_bytes_);
   out += R"(,"faults":[)";
   for (std::size_t i = 0; i < active_faults_.size(); ++i) {

@@ -1,8 +1,9 @@
-// One client WebSocket connection, minus the sockets: the venue dialect it
-// speaks, its subscriptions, the venue rules it lives under, the faults acting
-// on it, and its outbound queue. The Beast layer (server.cpp) derives from it
-// and implements the five `io_*` primitives; everything else is decided here,
-// so the behaviour under rules and faults is the same with or without TLS.
+// One client WebSocket connection, minus the sockets: the rules it lives
+// under, the faults acting on it, and its outbound queue, for a venue whose
+// protocol its dialect_session speaks. The Beast layer (server.cpp) derives
+// from it and implements the five `io_*` primitives; everything else is
+// decided here or in the session, so the behaviour under rules and faults is
+// the same with or without TLS, and the same machinery serves every venue.
 //
 // Frames are shared, immutable strings: an event is serialized once per
 // distinct shape (frame_cache) and queued to every subscriber.
@@ -20,12 +21,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/binance_spot_dialect.hpp"
 #include "sim/depth_window.hpp"
+#include "sim/dialect_session.hpp"
 #include "sim/fault.hpp"
 #include "sim/frame_cache.hpp"
 #include "sim/market_registry.hpp"
-#include "sim/okx_dialect.hpp"
 #include "sim/server_config.hpp"
 #include "sim/session_rules.hpp"
 #include "steadyfeed/core/random.hpp"
@@ -63,7 +63,6 @@ class connection : public std::enable_shared_from_this<connection> {
   const std::string& venue() const noexcept { return venue_; }
   bool finished() const noexcept { return state_ == state::closed; }
   bool silent() const noexcept { return state_ == state::silent; }
-  const std::string& conn_id() const noexcept { return okx_conn_id_; }
 
   // Inbound, from the Beast layer.
   void on_text(std::string_view text, time_point now);
@@ -78,12 +77,11 @@ class connection : public std::enable_shared_from_this<connection> {
 
   // Market events, from the server's dispatch.
   void on_trade(const market_stream& s, const trade_event& t, frame_cache& cache, time_point now);
-  // Every generated update: OKX books channels, Binance bookTicker.
+  // Every generated update, in real time.
   void on_book_update(const market_stream& s, const book_update& u, frame_cache& cache, time_point now);
-  // A closed Binance depth window (`fast`: 100 ms, else 1000 ms): the merged
-  // depthUpdate, if anything changed, and the partial-depth push.
-  void on_depth_window(const market_stream& s, const depth_window::closed& w, bool fast, frame_cache& cache,
-                       time_point now);
+  // A book window of `length` closed, for venues that push books per window.
+  void on_book_window(const market_stream& s, const depth_window::closed& w, duration length, frame_cache& cache,
+                      time_point now);
 
   // Rules, fault expiries and paced writes; called every server tick.
   void on_tick(time_point now);
@@ -107,17 +105,14 @@ class connection : public std::enable_shared_from_this<connection> {
 
  private:
   enum class state { open, closing, silent, closed };
+  class link;  // the session_link this connection gives its session
 
   void send(std::shared_ptr<const std::string> frame, time_point now, bool binary = false);
   void send_text(std::string text, time_point now) { send(std::make_shared<const std::string>(std::move(text)), now); }
   void pump(time_point now);
   void close(int code, const std::string& reason, std::string_view why);
   void reset(std::string_view why);
-  void refresh_binance_streams();
-  void on_binance_text(std::string_view text, time_point now);
-  void on_okx_text(std::string_view text, time_point now);
   bool gap_hit(const market_stream& s);
-  bool symbol_matches(const fault_spec& f, const market_stream& s) const;
 
   std::uint64_t id_;
   std::string venue_;
@@ -131,13 +126,7 @@ class connection : public std::enable_shared_from_this<connection> {
   time_point closing_since_{};
   sf::rng rng_;
 
-  // Binance
-  std::optional<binance::control_protocol> binance_;
-  std::vector<binance::stream_name> binance_streams_;
-  bool micro_ = false;
-  // OKX
-  std::optional<okx_ws::control_protocol> okx_;
-  std::string okx_conn_id_;
+  std::unique_ptr<dialect_session> session_;  // null when the target is no endpoint of the venue
 
   // Outbound
   std::deque<outbound_frame> queue_;

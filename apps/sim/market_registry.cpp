@@ -26,9 +26,9 @@ market_stream* market_registry::find(std::string_view venue, std::string_view ve
   return nullptr;
 }
 
-market_stream* market_registry::find_lowercase(std::string_view venue, std::string_view lower_symbol) {
-  for (auto& s : streams_)
-    if (s->venue() == venue && s->inst().binance_stream_symbol() == lower_symbol) return s.get();
+const market_stream* market_registry::find(std::string_view venue, std::string_view venue_symbol) const {
+  for (const auto& s : streams_)
+    if (s->venue() == venue && s->venue_symbol() == venue_symbol) return s.get();
   return nullptr;
 }
 

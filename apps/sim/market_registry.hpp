@@ -23,8 +23,7 @@ class market_registry {
 
   // By venue and the venue's spelling ("BTCUSDT", "BTC-USDT"); nullptr if unknown.
   market_stream* find(std::string_view venue, std::string_view venue_symbol);
-  // Binance stream names use lowercase symbols.
-  market_stream* find_lowercase(std::string_view venue, std::string_view lower_symbol);
+  const market_stream* find(std::string_view venue, std::string_view venue_symbol) const;
 
   std::vector<const market_stream*> all() const;
   const std::vector<std::string>& venues() const noexcept { return venues_; }

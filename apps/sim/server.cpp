@@ -189,10 +189,9 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
 
   void roll_depth_windows(const market_stream& s, duration vnow) {
     for (auto& w : windows_of(s)) {
-      const bool fast = w.length() < seconds{1};
       w.roll(vnow, s, [&](const depth_window::closed& closed) {
         frame_cache cache;
-        for (auto& [id, c] : conns) c->on_depth_window(s, closed, fast, cache, now);
+        for (auto& [id, c] : conns) c->on_book_window(s, closed, w.length(), cache, now);
       });
     }
   }
