@@ -15,7 +15,8 @@ std::string stream_symbol(const market_stream& s) {
 
 }  // namespace
 
-std::unique_ptr<binance_spot_session> binance_spot_session::open(std::string_view target, std::size_t max_streams) {
+std::unique_ptr<binance_spot_session> binance_spot_session::open(std::string_view target,
+                                                                 std::size_t max_streams) {
   const auto url = binance::parse_url(target);
   if (!url || (max_streams != 0 && url->streams.size() > max_streams)) return nullptr;
   return std::make_unique<binance_spot_session>(*url, max_streams);
@@ -32,7 +33,8 @@ void binance_spot_session::refresh_streams() {
     if (auto parsed = binance::parse_stream(s)) streams_.push_back(std::move(*parsed));
 }
 
-std::string binance_spot_session::framed(const binance::stream_name& stream, std::string payload) const {
+std::string binance_spot_session::framed(const binance::stream_name& stream,
+                                         std::string payload) const {
   return control_.combined() ? binance::wrap_combined(stream.text, payload) : payload;
 }
 
@@ -50,23 +52,26 @@ void binance_spot_session::on_control_frame(session_link& link) {
   if (!link.count_inbound()) link.close(1008, "Too many requests", "inbound message rate exceeded");
 }
 
-void binance_spot_session::on_trade(const market_stream& s, const trade_event& t, frame_cache& cache,
-                                    session_link& link) {
+void binance_spot_session::on_trade(const market_stream& s, const trade_event& t,
+                                    frame_cache& cache, session_link& link) {
   const auto symbol = stream_symbol(s);
   const bool combined = control_.combined();
   for (const auto& stream : streams_) {
     if (stream.symbol != symbol) continue;
-    if (stream.kind != binance::stream_kind::trade && stream.kind != binance::stream_kind::agg_trade) continue;
+    if (stream.kind != binance::stream_kind::trade &&
+        stream.kind != binance::stream_kind::agg_trade)
+      continue;
     const std::string key = stream.text + (combined ? "|c" : "|r") + (micro_ ? "|u" : "|m");
     link.push(cache.get(key, [&] {
-      return framed(stream, stream.kind == binance::stream_kind::trade ? binance::trade_payload(s, t, t.ts, micro_)
-                                                                       : binance::agg_trade_payload(s, t, t.ts, micro_));
+      return framed(stream, stream.kind == binance::stream_kind::trade
+                                ? binance::trade_payload(s, t, t.ts, micro_)
+                                : binance::agg_trade_payload(s, t, t.ts, micro_));
     }));
   }
 }
 
-void binance_spot_session::on_book_update(const market_stream& s, const book_update&, frame_cache& cache,
-                                          session_link& link) {
+void binance_spot_session::on_book_update(const market_stream& s, const book_update&,
+                                          frame_cache& cache, session_link& link) {
   // Diff and partial depth are pushed per window (on_book_window); the book
   // ticker is real-time.
   const auto symbol = stream_symbol(s);
@@ -78,8 +83,8 @@ void binance_spot_session::on_book_update(const market_stream& s, const book_upd
   }
 }
 
-void binance_spot_session::on_book_window(const market_stream& s, const depth_window::closed& w, duration length,
-                                          frame_cache& cache, session_link& link) {
+void binance_spot_session::on_book_window(const market_stream& s, const depth_window::closed& w,
+                                          duration length, frame_cache& cache, session_link& link) {
   const bool fast = length < seconds{1};  // @100ms, else the 1000 ms default
   const auto symbol = stream_symbol(s);
   const bool combined = control_.combined();
@@ -90,9 +95,12 @@ void binance_spot_session::on_book_window(const market_stream& s, const depth_wi
       if (!w.merged) continue;
       // A sequence gap drops whole events: the next one's U jumps past u + 1.
       if (link.take_gap(s)) continue;
-      link.push(cache.get(key, [&] { return framed(stream, binance::depth_update_payload(s, *w.merged, micro_)); }));
+      link.push(cache.get(key, [&] {
+        return framed(stream, binance::depth_update_payload(s, *w.merged, micro_));
+      }));
     } else if (stream.kind == binance::stream_kind::partial_depth) {
-      link.push(cache.get(key, [&] { return framed(stream, binance::partial_depth_payload(s, stream.levels)); }));
+      link.push(cache.get(
+          key, [&] { return framed(stream, binance::partial_depth_payload(s, stream.levels)); }));
     }
   }
 }
@@ -102,7 +110,9 @@ std::string binance_spot_session::maintenance_notice(wall_us now) const {
   return control_.combined() ? binance::wrap_combined("!serverShutdown", payload) : payload;
 }
 
-std::string binance_spot_session::malformed_frame() const { return R"({"e":"trade","E":17000000,"s":"BTCU)"; }
+std::string binance_spot_session::malformed_frame() const {
+  return R"({"e":"trade","E":17000000,"s":"BTCU)";
+}
 
 close_request binance_spot_session::idle_close() const {
   // Binance documents no idle close (its server pings instead); one set up

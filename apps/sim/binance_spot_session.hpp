@@ -27,16 +27,19 @@ class binance_spot_session final : public dialect_session {
   // The session for a request target after the venue prefix ("/ws/btcusdt@trade",
   // "/stream?streams=..."); nullptr when the target is no stream endpoint or
   // names more than `max_streams` streams (0: no limit).
-  static std::unique_ptr<binance_spot_session> open(std::string_view target, std::size_t max_streams);
+  static std::unique_ptr<binance_spot_session> open(std::string_view target,
+                                                    std::size_t max_streams);
 
   binance_spot_session(const binance::url_request& url, std::size_t max_streams);
 
   void on_text(std::string_view text, session_link& link) override;
   void on_control_frame(session_link& link) override;
-  void on_trade(const market_stream& s, const trade_event& t, frame_cache& cache, session_link& link) override;
-  void on_book_update(const market_stream& s, const book_update& u, frame_cache& cache, session_link& link) override;
-  void on_book_window(const market_stream& s, const depth_window::closed& w, duration length, frame_cache& cache,
+  void on_trade(const market_stream& s, const trade_event& t, frame_cache& cache,
+                session_link& link) override;
+  void on_book_update(const market_stream& s, const book_update& u, frame_cache& cache,
                       session_link& link) override;
+  void on_book_window(const market_stream& s, const depth_window::closed& w, duration length,
+                      frame_cache& cache, session_link& link) override;
 
   std::string maintenance_notice(wall_us now) const override;
   std::string malformed_frame() const override;

@@ -18,15 +18,22 @@ market_stream market(std::string_view symbol) {
   return market_stream("binance-spot", *make_instrument(symbol), c);
 }
 
-const trade_event trade{.id = 12345, .price = *parse_decimal("43000.1"), .qty = *parse_decimal("0.5"),
-                        .buyer_is_maker = true, .ts = 1700000000123'456};
+const trade_event trade{.id = 12345,
+                        .price = *parse_decimal("43000.1"),
+                        .qty = *parse_decimal("0.5"),
+                        .buyer_is_maker = true,
+                        .ts = 1700000000123'456};
 
 // A window that closed with one merged update.
 depth_window::closed window_with_update(const market_stream& s) {
   depth_window::closed w;
   w.end = milliseconds{100};
-  w.merged = book_update{.first_seq = s.last_seq() - 2, .last_seq = s.last_seq(), .prev_seq = s.last_seq() - 3,
-                         .bids = {{*parse_decimal("42999"), *parse_decimal("1")}}, .asks = {}, .ts = 1700000000100'000};
+  w.merged = book_update{.first_seq = s.last_seq() - 2,
+                         .last_seq = s.last_seq(),
+                         .prev_seq = s.last_seq() - 3,
+                         .bids = {{*parse_decimal("42999"), *parse_decimal("1")}},
+                         .asks = {},
+                         .ts = 1700000000100'000};
   return w;
 }
 
@@ -49,16 +56,19 @@ TEST(BinanceSpotSession, OnlyStreamEndpointsWithinTheStreamLimitOpen) {
 TEST(BinanceSpotSession, TradesGoToTheTradeStreamsOfTheirSymbolAsRawPayloads) {
   const auto btc = market("BTCUSDT");
   const auto eth = market("ETHUSDT");
-  auto session = open("/ws/btcusdt@trade/btcusdt@aggTrade/ethusdt@trade/btcusdt@depth/btcusdt@bookTicker");
+  auto session =
+      open("/ws/btcusdt@trade/btcusdt@aggTrade/ethusdt@trade/btcusdt@depth/btcusdt@bookTicker");
   recording_link link;
   frame_cache cache;
   session->on_trade(btc, trade, cache, link);
-  EXPECT_EQ(link.frames, (std::vector<std::string>{binance::trade_payload(btc, trade, trade.ts, false),
-                                                   binance::agg_trade_payload(btc, trade, trade.ts, false)}));
+  EXPECT_EQ(link.frames,
+            (std::vector<std::string>{binance::trade_payload(btc, trade, trade.ts, false),
+                                      binance::agg_trade_payload(btc, trade, trade.ts, false)}));
   link.clear();
   frame_cache other;
   session->on_trade(eth, trade, other, link);
-  EXPECT_EQ(link.frames, std::vector<std::string>{binance::trade_payload(eth, trade, trade.ts, false)});
+  EXPECT_EQ(link.frames,
+            std::vector<std::string>{binance::trade_payload(eth, trade, trade.ts, false)});
 }
 
 TEST(BinanceSpotSession, TheUrlChoosesTheCombinedWrapperAndMicroseconds) {
@@ -68,7 +78,9 @@ TEST(BinanceSpotSession, TheUrlChoosesTheCombinedWrapperAndMicroseconds) {
   frame_cache cache;
   session->on_trade(btc, trade, cache, link);
   ASSERT_EQ(link.frames.size(), 1u);
-  EXPECT_EQ(link.frames[0], binance::wrap_combined("btcusdt@trade", binance::trade_payload(btc, trade, trade.ts, true)));
+  EXPECT_EQ(
+      link.frames[0],
+      binance::wrap_combined("btcusdt@trade", binance::trade_payload(btc, trade, trade.ts, true)));
   EXPECT_NE(link.frames[0].find(R"("T":1700000000123456)"), std::string::npos);
 }
 
@@ -106,14 +118,16 @@ TEST(BinanceSpotSession, SubscribedStreamsReceiveAndSetPropertyChangesTheWrapper
   link.clear();
   frame_cache c2;
   session->on_trade(btc, trade, c2, link);
-  EXPECT_EQ(link.frames, std::vector<std::string>{binance::trade_payload(btc, trade, trade.ts, false)});
+  EXPECT_EQ(link.frames,
+            std::vector<std::string>{binance::trade_payload(btc, trade, trade.ts, false)});
 
   session->on_text(R"({"method":"SET_PROPERTY","params":["combined",true],"id":2})", link);
   link.clear();
   frame_cache c3;
   session->on_trade(btc, trade, c3, link);
-  EXPECT_EQ(link.frames, std::vector<std::string>{binance::wrap_combined(
-                             "btcusdt@trade", binance::trade_payload(btc, trade, trade.ts, false))});
+  EXPECT_EQ(link.frames,
+            std::vector<std::string>{binance::wrap_combined(
+                "btcusdt@trade", binance::trade_payload(btc, trade, trade.ts, false))});
   EXPECT_EQ(session->maintenance_notice(1700000000999'000),
             R"({"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1700000000999}})");
 }
@@ -138,23 +152,28 @@ TEST(BinanceSpotSession, EveryMessagePingAndPongCountsAndTheFirstOverTheRateClos
 
 TEST(BinanceSpotSession, DepthIsPushedPerWindowOfItsOwnLengthAndTheBookTickerInRealTime) {
   const auto btc = market("BTCUSDT");
-  auto session = open("/ws/btcusdt@depth@100ms/btcusdt@depth/btcusdt@depth5@100ms/btcusdt@bookTicker");
+  auto session =
+      open("/ws/btcusdt@depth@100ms/btcusdt@depth/btcusdt@depth5@100ms/btcusdt@bookTicker");
   const auto w = window_with_update(btc);
   recording_link link;
   frame_cache fast;
   session->on_book_window(btc, w, milliseconds{100}, fast, link);
-  EXPECT_EQ(link.frames, (std::vector<std::string>{binance::depth_update_payload(btc, *w.merged, false),
-                                                   binance::partial_depth_payload(btc, 5)}));
+  EXPECT_EQ(link.frames,
+            (std::vector<std::string>{binance::depth_update_payload(btc, *w.merged, false),
+                                      binance::partial_depth_payload(btc, 5)}));
   link.clear();
   frame_cache slow;
   session->on_book_window(btc, w, seconds{1}, slow, link);
-  EXPECT_EQ(link.frames, std::vector<std::string>{binance::depth_update_payload(btc, *w.merged, false)});
+  EXPECT_EQ(link.frames,
+            std::vector<std::string>{binance::depth_update_payload(btc, *w.merged, false)});
 
   link.clear();
   frame_cache quiet;
-  session->on_book_window(btc, depth_window::closed{.end = milliseconds{200}, .merged = std::nullopt},
+  session->on_book_window(btc,
+                          depth_window::closed{.end = milliseconds{200}, .merged = std::nullopt},
                           milliseconds{100}, quiet, link);
-  EXPECT_EQ(link.frames, std::vector<std::string>{binance::partial_depth_payload(btc, 5)});  // no change, no diff
+  EXPECT_EQ(link.frames, std::vector<std::string>{
+                             binance::partial_depth_payload(btc, 5)});  // no change, no diff
 
   link.clear();
   frame_cache realtime;
@@ -184,7 +203,8 @@ TEST(BinanceSpotSession, ASequenceGapDropsAWholeDiffEventAndNothingElse) {
 
 TEST(BinanceSpotSession, NoticesAndClosesAreTheVenues) {
   auto session = open("/ws/btcusdt@trade?timeUnit=MICROSECOND");
-  EXPECT_EQ(session->maintenance_notice(1700000000999'123), R"({"e":"serverShutdown","E":1700000000999123})");
+  EXPECT_EQ(session->maintenance_notice(1700000000999'123),
+            R"({"e":"serverShutdown","E":1700000000999123})");
   EXPECT_FALSE(session->slow_client_close());  // reset, no close frame
   boost::system::error_code ec;
   boost::json::parse(session->malformed_frame(), ec);

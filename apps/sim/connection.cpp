@@ -2,20 +2,9 @@
 
 #include <cstdio>
 
-#include "sim/binance_spot_session.hpp"
-#include "sim/duration_text.hpp"
-#include "sim/okx_session.hpp"
-#include "sim/venue.hpp"
-
 namespace sf::sim {
 
 namespace {
-
-std::string hex8(std::uint64_t v) {
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(v & 0xffffffffu));
-  return buf;
-}
 
 std::string json_quote(std::string_view s) {
   std::string out = "\"";
@@ -57,24 +46,13 @@ class connection::link final : public session_link {
   time_point now_;
 };
 
-namespace {
-
-std::unique_ptr<dialect_session> open_session(const std::string& venue, const std::string& target,
-                                              const venue_rules& rules, connection_context& ctx, sf::rng& rng) {
-  if (venue == binance_spot) return binance_spot_session::open(target, rules.limits.max_topics);
-  if (venue == okx && target.substr(0, target.find('?')) == "/ws/v5/public")
-    return std::make_unique<okx_session>(std::string(okx), hex8(rng.next()), ctx.markets, ctx.okx_checksum,
-                                         rules.limits.max_topics);
-  return nullptr;
-}
-
-}  // namespace
-
-connection::connection(std::uint64_t id, std::string venue, std::string target, const venue_rules& rules,
-                       connection_context& ctx, time_point now)
-    : id_(id), venue_(std::move(venue)), target_(std::move(target)), rules_(rules.limits, now), ctx_(ctx),
-      opened_(now), rng_(stable_hash(std::to_string(id), ctx.seed)) {
-  session_ = open_session(venue_, target_, rules, ctx_, rng_);
+connection::connection(std::uint64_t id, const dialect& venue_dialect, std::string target,
+                       const venue_settings& settings, connection_context& ctx, time_point now)
+    : id_(id), dialect_(venue_dialect), venue_(venue_dialect.name()), target_(std::move(target)),
+      rules_(settings.rules.limits, now), ctx_(ctx), opened_(now), rng_(stable_hash(std::to_string(id), ctx.seed)) {
+  // After rng_: what the venue draws per connection (OKX's connId) is the
+  // first thing drawn, so later draws (garbage faults) stay as they were.
+  session_ = dialect_.open_session(target_, session_setup{settings, ctx_.markets, rng_});
   valid_ = session_ != nullptr;
 }
 
@@ -277,8 +255,8 @@ void connection::apply_fault(const fault_spec& f, time_point now) {
     case fault_kind::sequence_gap: {
       // The symbol may be given in the canonical form; gaps are kept by the venue's.
       std::string key = f.symbol;
-      if (venue_ == okx && !key.empty() && !ctx_.markets.find(okx, key))
-        if (const auto inst = make_instrument(key)) key = inst->okx_inst_id();
+      if (!key.empty() && !ctx_.markets.find(venue_, key))
+        if (const auto inst = make_instrument(key)) key = dialect_.symbol_of(*inst);
       gaps_[key] += f.count;
       break;
     }

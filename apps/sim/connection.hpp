@@ -22,12 +22,13 @@
 #include <vector>
 
 #include "sim/depth_window.hpp"
+#include "sim/dialect.hpp"
 #include "sim/dialect_session.hpp"
 #include "sim/fault.hpp"
 #include "sim/frame_cache.hpp"
 #include "sim/market_registry.hpp"
-#include "sim/server_config.hpp"
 #include "sim/session_rules.hpp"
+#include "sim/venue_settings.hpp"
 #include "steadyfeed/core/random.hpp"
 
 namespace sf::sim {
@@ -40,7 +41,6 @@ struct outbound_frame {
 // What connections share with the server.
 struct connection_context {
   market_registry& markets;
-  okx_ws::checksum_mode okx_checksum = okx_ws::checksum_mode::crc32;
   std::size_t max_queued_bytes = 64u << 20;
   std::uint64_t seed = 1;
   std::function<wall_us()> wall_now;
@@ -50,10 +50,11 @@ struct connection_context {
 
 class connection : public std::enable_shared_from_this<connection> {
  public:
-  // `target` is the request target after the venue prefix ("/ws/btcusdt@trade").
-  // Check `valid()` before accepting the upgrade.
-  connection(std::uint64_t id, std::string venue, std::string target, const venue_rules& rules,
-             connection_context& ctx, time_point now);
+  // `target` is the request target after the venue prefix ("/ws/btcusdt@trade");
+  // `settings` are the venue's as the server runs it. Check `valid()` before
+  // accepting the upgrade.
+  connection(std::uint64_t id, const dialect& venue_dialect, std::string target,
+             const venue_settings& settings, connection_context& ctx, time_point now);
   virtual ~connection() = default;
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -115,6 +116,7 @@ class connection : public std::enable_shared_from_this<connection> {
   bool gap_hit(const market_stream& s);
 
   std::uint64_t id_;
+  const dialect& dialect_;
   std::string venue_;
   std::string target_;
   bool valid_ = false;

@@ -1,8 +1,9 @@
-// Binance's diff-depth streams push one `depthUpdate` per time window
-// (`<symbol>@depth`: 1000 ms, `<symbol>@depth@100ms`: 100 ms) covering every
-// change of the window: U = first update id, u = final update id, and each
-// level's last size (venues.md §1.6). This merges the generated updates of one
-// market into those windows, sans-I/O.
+// Some venues push book changes per time window rather than one by one
+// (dialect::book_windows). Binance's diff-depth streams, for one, push one
+// `depthUpdate` per window (`<symbol>@depth`: 1000 ms, `<symbol>@depth@100ms`:
+// 100 ms) covering every change of the window: U = first update id, u = final
+// update id, and each level's last size (venues.md §1.6). This merges the
+// generated updates of one market into those windows, sans-I/O.
 //
 // Windows are aligned to virtual time (k·length .. (k+1)·length), so every
 // connection subscribed to the same stream sees the same events with the same

@@ -65,14 +65,15 @@ class dialect_session {
   virtual void on_control_frame(session_link&) {}
 
   // A trade of `s` (a market of this session's venue).
-  virtual void on_trade(const market_stream& s, const trade_event& t, frame_cache& cache, session_link& link) = 0;
+  virtual void on_trade(const market_stream& s, const trade_event& t, frame_cache& cache,
+                        session_link& link) = 0;
   // Every book update of `s` as generated, in real time.
   virtual void on_book_update(const market_stream& s, const book_update& u, frame_cache& cache,
                               session_link& link) = 0;
   // A book window of `length` closed (see dialect::book_windows); only venues
   // that push books per window listen.
-  virtual void on_book_window(const market_stream&, const depth_window::closed&, duration, frame_cache&,
-                              session_link&) {}
+  virtual void on_book_window(const market_stream&, const depth_window::closed&, duration,
+                              frame_cache&, session_link&) {}
 
   // The venue's warning before a maintenance close, sent at wall time `now`.
   virtual std::string maintenance_notice(wall_us now) const = 0;

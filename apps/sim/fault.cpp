@@ -4,8 +4,9 @@
 #include <charconv>
 #include <utility>
 
+#include "sim/dialect_registry.hpp"
 #include "sim/duration_text.hpp"
-#include "sim/venue.hpp"
+#include "sim/word_list.hpp"
 
 namespace sf::sim {
 
@@ -37,10 +38,15 @@ std::optional<T> parse_number(std::string_view text) {
   return value;
 }
 
-bool known_venue(std::string_view v) {
-  for (const auto known : known_venues)
-    if (known == v) return true;
-  return false;
+bool known_venue(std::string_view v) { return find_dialect(v) != nullptr; }
+
+// The venues a fault that needs `has` applies to.
+template <class Has>
+std::vector<std::string> venues_that(Has has) {
+  std::vector<std::string> out;
+  for (const auto* d : all_dialects())
+    if (has(*d)) out.emplace_back(d->name());
+  return out;
 }
 
 }  // namespace
@@ -137,14 +143,14 @@ std::optional<fault_spec> parse_fault(const std::map<std::string, std::string>& 
     } else if (const auto id = parse_number<std::uint64_t>(t)) {
       f.connection = *id;
     } else {
-      fail("target", "'" + t + "' is neither 'all', a venue (binance-spot, okx) nor a connection id");
+      fail("target", "'" + t + "' is neither 'all', a venue (" + word_list(dialect_names()) + ") nor a connection id");
     }
   }
   if (const auto it = fields.find("venue"); it != fields.end()) {
     if (known_venue(it->second)) {
       f.venue = it->second;
     } else {
-      fail("venue", "unknown venue '" + it->second + "'; expected binance-spot or okx");
+      fail("venue", "unknown venue '" + it->second + "'; expected " + word_list(dialect_names(), " or "));
     }
   }
   if (const auto it = fields.find("connection"); it != fields.end()) {
@@ -161,10 +167,15 @@ std::optional<fault_spec> parse_fault(const std::map<std::string, std::string>& 
                        f.kind == fault_kind::slow_drip || f.kind == fault_kind::rest_error ||
                        f.kind == fault_kind::rest_429 || f.kind == fault_kind::refuse_connections;
     if (timed && f.length.count() <= 0) fail("duration", "required and > 0 for fault " + std::string(name_of(f.kind)));
-    if (f.kind == fault_kind::bad_checksum && !f.venue.empty() && f.venue != okx)
-      fail("venue", "bad_checksum applies to okx only");
-    if (f.kind == fault_kind::sequence_reset && f.venue != okx)
-      fail("venue", "sequence_reset applies to okx only; say venue: okx (or target: okx)");
+    if (f.kind == fault_kind::bad_checksum && !f.venue.empty() && !dialect_of(f.venue).has_book_checksums())
+      fail("venue", "bad_checksum applies to " +
+                        word_list(venues_that([](const dialect& d) { return d.has_book_checksums(); })) + " only");
+    if (f.kind == fault_kind::sequence_reset && (f.venue.empty() || !dialect_of(f.venue).restarts_sequences())) {
+      const auto venues = venues_that([](const dialect& d) { return d.restarts_sequences(); });
+      const auto example = venues.empty() ? std::string("none") : venues.front();
+      fail("venue", "sequence_reset applies to " + word_list(venues) + " only; say venue: " + example +
+                        " (or target: " + example + ")");
+    }
   }
   if (errors.size() != errors_before) return std::nullopt;
   return f;

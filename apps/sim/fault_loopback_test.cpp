@@ -431,7 +431,7 @@ TEST(FaultLoopback, RestErrorsAndTooManyRequestsWithRetryAfter) {
 // a refusal for every venue resets right after accept, REST included.
 TEST(FaultLoopback, RefusedConnectionsFailDuringTheWindowOnly) {
   auto cfg = fast_config();
-  cfg.okx.connects_per_window = 0;  // the window is the fault's, not the rate limit's
+  cfg.venue("okx").rules.connects_per_window = 0;  // the window is the fault's, not the rate limit's
   running_server srv(cfg);
   const auto t0 = wall_now();
   post_fault(srv.port(), R"({"fault":"refuse_connections","target":"okx","duration":"400ms"})");

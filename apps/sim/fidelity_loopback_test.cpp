@@ -101,8 +101,8 @@ TEST(FidelityLoopback, OkxKeepAliveUpdateWhenTheBookIsQuiet) {
   std::filesystem::remove_all(dir);
   auto cfg = fast_config();
   cfg.market.rate = 0;  // nothing changes
-  cfg.okx_keepalive = milliseconds{150};
-  cfg.okx.limits.idle_timeout = milliseconds{400};  // keep-alives count as pushes
+  cfg.venue("okx").options["keepalive"] = "150ms";
+  cfg.venue("okx").rules.limits.idle_timeout = milliseconds{400};  // keep-alives count as pushes
   cfg.truth_dir = dir;
   running_server srv(cfg);
   ws_client c;

@@ -1,7 +1,6 @@
 #include "sim/instrument.hpp"
 
 #include <array>
-#include <cctype>
 
 namespace sf::sim {
 
@@ -28,12 +27,6 @@ constexpr std::array<std::string_view, 10> quotes{"FDUSD", "USDT", "USDC", "BUSD
                                                   "ETH",   "BNB",  "EUR",  "USD",  "TRY"};
 
 }  // namespace
-
-std::string instrument::binance_stream_symbol() const {
-  std::string out = symbol;
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::optional<instrument> make_instrument(std::string_view symbol) {
   if (symbol.empty()) return std::nullopt;

@@ -1,7 +1,7 @@
 // The simulated instruments: a symbol given once on the command line
-// ("BTCUSDT") and its spelling on each venue (Binance "BTCUSDT" and the
-// lowercase "btcusdt" of its stream names, OKX "BTC-USDT"), plus the price grid
-// the market generator walks on.
+// ("BTCUSDT") split into base and quote, from which each venue's dialect
+// spells it its own way (dialect::symbol_of), plus the price grid the market
+// generator walks on.
 //
 // Thread safety: plain values.
 #pragma once
@@ -20,10 +20,6 @@ struct instrument {
   std::int64_t tick = 0;         // price step, in units of 10^-8
   std::int64_t lot = 0;          // quantity step, in units of 10^-8
   std::int64_t start_price = 0;  // mid price at virtual time zero
-
-  std::string binance_symbol() const { return symbol; }
-  std::string binance_stream_symbol() const;  // lowercase
-  std::string okx_inst_id() const { return base + "-" + quote; }
 };
 
 // Splits a canonical symbol at a known quote currency (USDT, USDC, FDUSD, BUSD,

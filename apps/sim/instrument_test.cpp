@@ -5,16 +5,15 @@
 namespace sf::sim {
 namespace {
 
-TEST(Instrument, MapsOneSymbolToEachVenuesForm) {
+TEST(Instrument, SplitsASymbolAtItsQuoteCurrency) {
   const auto btc = make_instrument("BTCUSDT");
   ASSERT_TRUE(btc);
+  EXPECT_EQ(btc->symbol, "BTCUSDT");
   EXPECT_EQ(btc->base, "BTC");
   EXPECT_EQ(btc->quote, "USDT");
-  EXPECT_EQ(btc->binance_symbol(), "BTCUSDT");
-  EXPECT_EQ(btc->binance_stream_symbol(), "btcusdt");
-  EXPECT_EQ(btc->okx_inst_id(), "BTC-USDT");
-  EXPECT_EQ(make_instrument("ETHBTC")->okx_inst_id(), "ETH-BTC");
-  EXPECT_EQ(make_instrument("BTCFDUSD")->okx_inst_id(), "BTC-FDUSD");
+  EXPECT_EQ(make_instrument("ETHBTC")->base, "ETH");
+  EXPECT_EQ(make_instrument("ETHBTC")->quote, "BTC");
+  EXPECT_EQ(make_instrument("BTCFDUSD")->quote, "FDUSD");  // not BTCFD + USD
 }
 
 TEST(Instrument, RejectsUnknownQuoteAndBadCharacters) {

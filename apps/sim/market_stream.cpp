@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/dialect_registry.hpp"
+
 namespace sf::sim {
 
 std::uint64_t stable_hash(std::string_view text, std::uint64_t seed) noexcept {
@@ -16,10 +18,6 @@ std::uint64_t stable_hash(std::string_view text, std::uint64_t seed) noexcept {
 
 namespace {
 
-std::string venue_symbol_of(const std::string& venue, const instrument& inst) {
-  return venue == "okx" ? inst.okx_inst_id() : inst.binance_symbol();
-}
-
 duration period_of(double rate) {
   if (rate <= 0) return duration::max();
   return duration{std::max<duration::rep>(1, static_cast<duration::rep>(1e9 / rate))};
@@ -30,7 +28,8 @@ duration period_of(double rate) {
 market_stream::market_stream(std::string venue, instrument inst, const market_config& config)
     : venue_(std::move(venue)),
       inst_(std::move(inst)),
-      venue_symbol_(venue_symbol_of(venue_, inst_)),
+      venue_symbol_(dialect_of(venue_).symbol_of(inst_)),
+      numbers_(dialect_of(venue_).numbers()),
       config_(config),
       rng_(stable_hash(inst_.symbol, stable_hash(venue_, config.seed))),
       period_(period_of(config.rate)),

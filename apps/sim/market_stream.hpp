@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/decimal.hpp"
 #include "sim/instrument.hpp"
 #include "sim/order_book.hpp"
 #include "steadyfeed/core/clock.hpp"
@@ -72,6 +73,7 @@ class market_stream {
     virtual void on_book_update(const market_stream& stream, const book_update& update) = 0;
   };
 
+  // `venue` names a dialect (dialect_registry.hpp); throws std::invalid_argument for another name.
   market_stream(std::string venue, instrument inst, const market_config& config);
 
   // Generates every event due at or before virtual time `t` (since start).
@@ -81,6 +83,8 @@ class market_stream {
   const instrument& inst() const noexcept { return inst_; }
   // The venue's spelling of the symbol (BTCUSDT, BTC-USDT).
   const std::string& venue_symbol() const noexcept { return venue_symbol_; }
+  // How the venue prints this market's prices and sizes.
+  number_style numbers() const noexcept { return numbers_; }
   const order_book& book() const noexcept { return book_; }
   std::uint64_t last_seq() const noexcept { return last_seq_; }
   std::uint64_t last_trade_id() const noexcept { return next_trade_id_ - 1; }
@@ -102,6 +106,7 @@ class market_stream {
   std::string venue_;
   instrument inst_;
   std::string venue_symbol_;
+  number_style numbers_;
   market_config config_;
   sf::rng rng_;
   order_book book_;

@@ -27,14 +27,17 @@ class okx_session final : public dialect_session {
  public:
   // `venue` names the markets of this venue in `markets`; `conn_id` is the
   // connection id echoed in every ack; `max_topics` 0 = unlimited.
-  okx_session(std::string venue, std::string conn_id, const market_registry& markets, okx_ws::checksum_mode checksum,
-              std::size_t max_topics);
-  okx_session(const okx_session&) = delete;  // the control protocol's instrument check refers to this session
+  okx_session(std::string venue, std::string conn_id, const market_registry& markets,
+              okx_ws::checksum_mode checksum, std::size_t max_topics);
+  okx_session(const okx_session&) =
+      delete;  // the control protocol's instrument check refers to this session
   okx_session& operator=(const okx_session&) = delete;
 
   void on_text(std::string_view text, session_link& link) override;
-  void on_trade(const market_stream& s, const trade_event& t, frame_cache& cache, session_link& link) override;
-  void on_book_update(const market_stream& s, const book_update& u, frame_cache& cache, session_link& link) override;
+  void on_trade(const market_stream& s, const trade_event& t, frame_cache& cache,
+                session_link& link) override;
+  void on_book_update(const market_stream& s, const book_update& u, frame_cache& cache,
+                      session_link& link) override;
 
   std::string maintenance_notice(wall_us now) const override;
   std::string malformed_frame() const override;

@@ -31,7 +31,8 @@ class OkxSession : public ::testing::Test {
     c.rate = 100;
     return c;
   }
-  okx_session session(okx_ws::checksum_mode mode = okx_ws::checksum_mode::crc32, std::size_t max_topics = 0) {
+  okx_session session(okx_ws::checksum_mode mode = okx_ws::checksum_mode::crc32,
+                      std::size_t max_topics = 0) {
     return okx_session("okx", "a4d3ae55", markets_, mode, max_topics);
   }
   const market_stream& btc() const { return *markets_.find("okx", "BTC-USDT"); }
@@ -61,10 +62,12 @@ TEST_F(OkxSession, ABooksSubscriptionIsAckedThenStartsWithASnapshot) {
   for (const auto mode : {okx_ws::checksum_mode::crc32, okx_ws::checksum_mode::zero}) {
     auto s = session(mode);
     recording_link link;
-    s.on_text(R"({"id":"7","op":"subscribe","args":[{"channel":"books","instId":"BTC-USDT"}]})", link);
+    s.on_text(R"({"id":"7","op":"subscribe","args":[{"channel":"books","instId":"BTC-USDT"}]})",
+              link);
     ASSERT_EQ(link.frames.size(), 2u);
-    EXPECT_EQ(link.frames[0],
-              R"({"id":"7","event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"})");
+    EXPECT_EQ(
+        link.frames[0],
+        R"({"id":"7","event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"})");
     const std::int32_t sum = mode == okx_ws::checksum_mode::zero ? 0 : okx_checksum(btc().book());
     EXPECT_NE(sum == 0, mode == okx_ws::checksum_mode::crc32);
     EXPECT_EQ(link.frames[1], okx_ws::books_snapshot_frame(btc(), sum));
@@ -76,7 +79,8 @@ TEST_F(OkxSession, OpsOverTheRateAreRefusedAndTheConnectionStays) {
   auto s = session();
   recording_link link;
   link.inbound_budget = 0;
-  s.on_text(R"({"id":"1","op":"subscribe","args":[{"channel":"trades","instId":"BTC-USDT"}]})", link);
+  s.on_text(R"({"id":"1","op":"subscribe","args":[{"channel":"trades","instId":"BTC-USDT"}]})",
+            link);
   ASSERT_EQ(link.frames.size(), 1u);
   EXPECT_EQ(json::parse(link.frames[0]).at("code"), "60014");
   EXPECT_EQ(link.inbound_counted, 1u);
@@ -87,8 +91,9 @@ TEST_F(OkxSession, OpsOverTheRateAreRefusedAndTheConnectionStays) {
 TEST_F(OkxSession, MoreChannelsThanTheLimitClose) {
   auto s = session(okx_ws::checksum_mode::crc32, 1);
   recording_link link;
-  s.on_text(R"({"op":"subscribe","args":[{"channel":"trades","instId":"BTC-USDT"},{"channel":"trades","instId":"ETH-USDT"}]})",
-            link);
+  s.on_text(
+      R"({"op":"subscribe","args":[{"channel":"trades","instId":"BTC-USDT"},{"channel":"trades","instId":"ETH-USDT"}]})",
+      link);
   ASSERT_EQ(link.closes.size(), 1u);
   EXPECT_EQ(link.closes[0].code, 4008);
   EXPECT_EQ(link.closes[0].reason, "The number of subscribed channels exceeds the maximum limit.");
@@ -106,14 +111,16 @@ TEST_F(OkxSession, EventsGoToEverySubscribedChannelOfTheirInstrument) {
   EXPECT_TRUE(link.frames.empty());
   frame_cache btc_trade;
   s.on_trade(btc(), events_.trades.front(), btc_trade, link);
-  EXPECT_EQ(link.frames, std::vector<std::string>{okx_ws::trades_frame(btc(), events_.trades.front())});
+  EXPECT_EQ(link.frames,
+            std::vector<std::string>{okx_ws::trades_frame(btc(), events_.trades.front())});
 
   link.clear();
   const auto& u = events_.updates.front();
   frame_cache update;
   s.on_book_update(btc(), u, update, link);
-  EXPECT_EQ(link.frames, (std::vector<std::string>{okx_ws::books_update_frame(btc(), u, okx_checksum(btc().book())),
-                                                   okx_ws::books5_frame(btc()), okx_ws::bbo_frame(btc())}));
+  EXPECT_EQ(link.frames, (std::vector<std::string>{
+                             okx_ws::books_update_frame(btc(), u, okx_checksum(btc().book())),
+                             okx_ws::books5_frame(btc()), okx_ws::bbo_frame(btc())}));
 }
 
 TEST_F(OkxSession, ASequenceGapDropsOnlyTheBooksUpdate) {
@@ -125,7 +132,8 @@ TEST_F(OkxSession, ASequenceGapDropsOnlyTheBooksUpdate) {
   const auto& u = events_.updates.front();
   frame_cache first;
   s.on_book_update(btc(), u, first, link);
-  EXPECT_EQ(link.frames, (std::vector<std::string>{okx_ws::books5_frame(btc()), okx_ws::bbo_frame(btc())}));
+  EXPECT_EQ(link.frames,
+            (std::vector<std::string>{okx_ws::books5_frame(btc()), okx_ws::bbo_frame(btc())}));
   EXPECT_EQ(link.gap_asks, std::vector<std::string>{"BTC-USDT"});
   link.clear();
   frame_cache second;
@@ -146,8 +154,9 @@ TEST_F(OkxSession, ABadChecksumCorruptsOneFrameAndOnlyWhenChecksumsAreComputed) 
     s.on_book_update(btc(), u, first, link);
     frame_cache second;
     s.on_book_update(btc(), u, second, link);
-    EXPECT_EQ(link.frames, (std::vector<std::string>{okx_ws::books_update_frame(btc(), u, good ^ 0x5a5a),
-                                                     okx_ws::books_update_frame(btc(), u, good)}));
+    EXPECT_EQ(link.frames,
+              (std::vector<std::string>{okx_ws::books_update_frame(btc(), u, good ^ 0x5a5a),
+                                        okx_ws::books_update_frame(btc(), u, good)}));
   }
   {
     auto s = session(okx_ws::checksum_mode::zero);

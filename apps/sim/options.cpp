@@ -3,13 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <cmath>
+#include <deque>
 
 #include <fmt/format.h>
 
 #include "sim/chaos_schedule.hpp"
+#include "sim/dialect_registry.hpp"
 #include "sim/duration_text.hpp"
 #include "sim/instrument.hpp"
-#include "sim/venue.hpp"
+#include "sim/word_list.hpp"
 
 namespace sf::sim {
 
@@ -28,37 +30,59 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
+// "(BTCUSDT → OKX BTC-USDT)": how the first venue that respells a canonical
+// symbol writes it.
+std::string spelling_example() {
+  const auto btc = *make_instrument("BTCUSDT");
+  for (const auto* d : all_dialects())
+    if (const auto spelt = d->symbol_of(btc); spelt != btc.symbol)
+      return "(BTCUSDT → " + std::string(d->title()) + " " + spelt + ")";
+  return "(BTCUSDT)";
+}
+
+// A venue's flag as given on the command line, or its default.
+struct given_flag {
+  std::string venue;
+  venue_flag flag;
+  std::string text;
+};
+
 }  // namespace
 
 parsed_options parse_options(int argc, const char* const* argv, wall_us default_epoch) {
-  CLI::App app{"steadyfeed-sim: a deterministic exchange simulator (Binance Spot and OKX dialects)"};
-  std::string listen = "127.0.0.1:0", venues = "binance-spot,okx", symbols = "BTCUSDT,ETHUSDT";
+  std::vector<std::string> titles;
+  for (const auto* d : all_dialects()) titles.emplace_back(d->title());
+  CLI::App app{"steadyfeed-sim: a deterministic exchange simulator (" + word_list(titles, " and ") + " dialects)"};
+  const auto names = dialect_names();
+  std::string listen = "127.0.0.1:0", venues, symbols = "BTCUSDT,ETHUSDT";
+  for (const auto& name : names) venues += (venues.empty() ? "" : ",") + name;
   double rate = 10;
   std::uint64_t seed = 1;
-  std::string truth, chaos, lifetime = "24h", idle = "30s", ping = "20s", pong = "60s", tls;
-  std::string burst_every = "0s", burst_length = "0s", checksum = "crc32", tick = "5ms", keepalive = "60s";
+  std::string truth, chaos, tls;
+  std::string burst_every = "0s", burst_length = "0s", tick = "5ms";
   double burst_factor = 10;
   std::size_t depth = 200, checkpoint_every = 1000;
   std::int64_t start_time = 0;
   app.add_option("--listen", listen, "HOST:PORT to serve on (PORT 0: any free port)")->capture_default_str();
-  app.add_option("--venues", venues, "comma-separated: binance-spot, okx")->capture_default_str();
-  app.add_option("--symbols", symbols, "comma-separated, canonical form (BTCUSDT → OKX BTC-USDT)")->capture_default_str();
+  app.add_option("--venues", venues, "comma-separated: " + word_list(names))->capture_default_str();
+  app.add_option("--symbols", symbols, "comma-separated, canonical form " + spelling_example())->capture_default_str();
   app.add_option("--rate", rate, "trades/s and book updates/s per (venue, symbol)")->capture_default_str();
   app.add_option("--seed", seed, "market seed: same seed, same data")->capture_default_str();
   app.add_option("--truth", truth, "directory for ground-truth NDJSON");
   app.add_option("--chaos", chaos, "YAML fault schedule");
-  app.add_option("--lifetime", lifetime, "Binance connection lifetime")->capture_default_str();
-  app.add_option("--idle-timeout", idle, "OKX close (4004) after this long without a push")->capture_default_str();
-  app.add_option("--ping-interval", ping, "Binance server ping interval")->capture_default_str();
-  app.add_option("--pong-timeout", pong, "Binance drop without a pong for this long")->capture_default_str();
+  // Each venue's own flags, as its dialect declares them.
+  std::deque<given_flag> venue_flags;  // a deque: options bind to the texts' addresses
+  for (const auto* d : all_dialects()) {
+    for (auto& f : d->flags()) {
+      auto& given = venue_flags.emplace_back(given_flag{std::string(d->name()), std::move(f), {}});
+      given.text = given.flag.default_text;
+      app.add_option(given.flag.name, given.text, given.flag.help)->capture_default_str();
+    }
+  }
   app.add_option("--tls", tls, "CERT,KEY (PEM): serve wss:// and https://");
   app.add_option("--burst-every", burst_every, "start a burst this often (0: never)")->capture_default_str();
   app.add_option("--burst-length", burst_length, "burst length")->capture_default_str();
   app.add_option("--burst-factor", burst_factor, "rate multiplier inside a burst")->capture_default_str();
-  app.add_option("--okx-checksum", checksum, "crc32 (legacy, computed) or zero (production since 2026-06-23)")
-      ->capture_default_str();
-  app.add_option("--okx-keepalive", keepalive, "OKX books: empty update after this long without a change (0s: never)")
-      ->capture_default_str();
   app.add_option("--depth", depth, "book levels per side")->capture_default_str();
   app.add_option("--start-time", start_time, "wall time of virtual time 0, µs since the epoch (default: now)");
   app.add_option("--checkpoint-every", checkpoint_every, "full-book truth checkpoint every N updates")
@@ -87,7 +111,7 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   }
   c.venues = split_list(venues);
   for (const auto& v : c.venues)
-    if (v != binance_spot && v != okx) errors.push_back("--venues: unknown venue '" + v + "' (binance-spot, okx)");
+    if (!find_dialect(v)) errors.push_back("--venues: unknown venue '" + v + "' (" + word_list(names) + ")");
   if (c.venues.empty()) errors.push_back("--venues: at least one venue");
   c.symbols = split_list(symbols);
   for (const auto& s : c.symbols)
@@ -114,22 +138,13 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
       errors.push_back(flag + ": '" + text + "' is not a duration (e.g. 500ms, 30s, 24h)");
     }
   };
-  dur("--lifetime", lifetime, c.binance.limits.lifetime);
-  dur("--idle-timeout", idle, c.okx.limits.idle_timeout);
-  dur("--ping-interval", ping, c.binance.limits.ping_interval);
-  dur("--pong-timeout", pong, c.binance.limits.pong_timeout);
+  for (const auto& given : venue_flags)
+    if (const auto problem = given.flag.apply(given.text, c.venue(given.venue)))
+      errors.push_back(given.flag.name + ": " + *problem);
   dur("--burst-every", burst_every, c.market.burst_every);
   dur("--burst-length", burst_length, c.market.burst_length);
   dur("--tick", tick, c.tick);
-  dur("--okx-keepalive", keepalive, c.okx_keepalive);
   if (c.tick.count() <= 0) errors.push_back("--tick: must be > 0");
-  if (checksum == "crc32") {
-    c.okx_checksum = okx_ws::checksum_mode::crc32;
-  } else if (checksum == "zero") {
-    c.okx_checksum = okx_ws::checksum_mode::zero;
-  } else {
-    errors.push_back("--okx-checksum: '" + checksum + "' is neither crc32 nor zero");
-  }
   if (depth < 10 || depth > 5000) errors.push_back(fmt::format("--depth: {} is not from 10 to 5000 levels", depth));
   c.market.rate = rate;
   c.market.seed = seed;

@@ -1,10 +1,10 @@
 // steadyfeed-sim's command line, turned into a server_config.
 //
-//   steadyfeed-sim --listen 127.0.0.1:PORT --venues binance-spot,okx --symbols BTCUSDT,ETHUSDT
-//                  --rate N --seed N --truth DIR --chaos FILE --lifetime DUR --idle-timeout DUR
-//                  [--tls CERT,KEY] [--ping-interval DUR] [--pong-timeout DUR]
+//   steadyfeed-sim --listen 127.0.0.1:PORT --venues NAME,... --symbols BTCUSDT,ETHUSDT
+//                  --rate N --seed N --truth DIR --chaos FILE [--tls CERT,KEY]
 //                  [--burst-every DUR --burst-length DUR --burst-factor X]
-//                  [--okx-checksum crc32|zero] [--depth N] [--start-time US] [--checkpoint-every N]
+//                  [--depth N] [--start-time US] [--checkpoint-every N] [--tick DUR]
+//                  plus each venue's own flags (dialect::flags), such as --lifetime DUR
 //
 // Every problem is reported at once, naming the flag.
 #pragma once

@@ -1,9 +1,8 @@
 // The venues' REST market-data endpoints a feed handler needs for snapshots
-// and backfill, answered from the same generated history as the streams:
-//   /binance-spot/api/v3/depth, /api/v3/trades, /api/v3/historicalTrades, /api/v3/aggTrades
-//   /okx/api/v5/market/books, /api/v5/market/trades, /api/v5/market/history-trades
-// Errors use each venue's own codes and bodies; REST faults (5xx, 429 with
-// Retry-After) come from the fault injector.
+// and backfill, answered from the same generated history as the streams
+// under each venue's prefix (/<venue>/api/...). Routes, parameters and error
+// bodies are the venue's dialect's; this adds the REST faults (5xx, 429 with
+// Retry-After) from the fault injector, in the venue's own error bodies.
 //
 // Thread safety: none; used from the server's I/O thread.
 #pragma once
@@ -11,10 +10,10 @@
 #include <optional>
 #include <string_view>
 
+#include "sim/dialect.hpp"
 #include "sim/fault_injector.hpp"
 #include "sim/http_reply.hpp"
 #include "sim/market_registry.hpp"
-#include "sim/rest_query.hpp"
 
 namespace sf::sim {
 
@@ -22,14 +21,12 @@ class rest_api {
  public:
   rest_api(market_registry& markets, const fault_injector& faults) : markets_(markets), faults_(faults) {}
 
-  // `venue` is the URL prefix, `target` the rest of the request target
-  // ("/api/v3/depth?symbol=BTCUSDT&limit=5"). nullopt: no such endpoint (404).
-  std::optional<http_reply> handle(std::string_view venue, std::string_view target, time_point now, wall_us wall);
+  // `target` is the request target after the venue prefix
+  // ("/api/v3/depth?symbol=BTCUSDT&limit=5"). nullopt: not under the venue's
+  // REST API (404).
+  std::optional<http_reply> handle(const dialect& venue, std::string_view target, time_point now, wall_us wall);
 
  private:
-  http_reply binance_endpoint(std::string_view path, const rest_query& q);
-  http_reply okx_endpoint(std::string_view path, const rest_query& q, wall_us wall);
-
   market_registry& markets_;
   const fault_injector& faults_;
 };

@@ -20,11 +20,11 @@
 #include "sim/connection.hpp"
 #include "sim/control_api.hpp"
 #include "sim/depth_window.hpp"
+#include "sim/dialect_registry.hpp"
 #include "sim/fault_injector.hpp"
 #include "sim/market_registry.hpp"
 #include "sim/rest_api.hpp"
 #include "sim/truth_writer.hpp"
-#include "sim/venue.hpp"
 #include "steadyfeed/core/token_bucket.hpp"
 
 namespace sf::sim {
@@ -61,19 +61,55 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
         faults(config.chaos, c.now(),
                [this](const std::string& line) { log_line(line); }),
         rest(markets, faults),
-        ctx{markets, config.okx_checksum, config.max_queued_bytes, config.market.seed,
+        ctx{markets, config.max_queued_bytes, config.market.seed,
             [this] { return clock.wall_now(); }, [this] { return clock.now(); },
             [this](const std::string& fields) { faults.note(clock.now(), clock.wall_now(), fields); }},
         tick_timer(io), start(c.now()) {
     for (const auto& v : config.venues) {
-      const auto& r = rules_for(v);
-      connect_limits.emplace(v, r.connects_per_window > 0
-                                    ? token_bucket(r.connects_per_window, r.connect_window, r.connects_per_window, start)
-                                    : token_bucket::unlimited());
+      const auto& d = dialect_of(v);
+      const auto it = config.per_venue.find(v);
+      auto settings = it != config.per_venue.end() ? it->second : d.defaults();
+      if (const auto problems = d.check(settings); !problems.empty()) {
+        std::string message = v + ":";
+        for (std::size_t i = 0; i < problems.size(); ++i) message += (i == 0 ? " " : "; ") + problems[i];
+        throw std::invalid_argument(message);
+      }
+      const auto& r = settings.rules;
+      auto connects = r.connects_per_window > 0
+                          ? token_bucket(r.connects_per_window, r.connect_window, r.connects_per_window, start)
+                          : token_bucket::unlimited();
+      const auto keepalive = d.book_keepalive(settings);
+      venues.push_back(std::make_unique<served_venue>(served_venue{d, std::move(settings), connects, keepalive}));
+    }
+    for (const auto* s : markets.all()) {
+      auto& p = pacing[s];
+      p.venue = venue_named(s->venue());
+      for (const auto length : p.venue->d.book_windows()) p.windows.emplace_back(length);
     }
   }
 
-  const venue_rules& rules_for(std::string_view venue) const { return venue == okx ? config.okx : config.binance; }
+  // A venue being served: its dialect, its settings as run, its
+  // connection-rate bucket.
+  struct served_venue {
+    const dialect& d;  // the venue's dialect
+    venue_settings settings;
+    token_bucket connects;
+    duration keepalive;  // dialect::book_keepalive
+  };
+
+  // What the server does for one market's books besides passing updates on:
+  // the venue's push windows and keep-alive updates.
+  struct market_pacing {
+    served_venue* venue = nullptr;
+    std::vector<depth_window> windows;
+    duration last_change{0};  // virtual time of the last update
+  };
+
+  served_venue* venue_named(std::string_view name) {
+    for (auto& v : venues)
+      if (v->d.name() == name) return v.get();
+    return nullptr;
+  }
 
   void log_line(const std::string& line) {
     if (config.log_to_stderr) std::cerr << line << '\n';
@@ -144,11 +180,8 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
     const duration vnow = now - start;
     markets.advance_to(vnow, *this);
     for (const auto* s : markets.all()) {
-      if (s->venue() == binance_spot) {
-        roll_depth_windows(*s, vnow);
-      } else if (s->venue() == okx) {
-        okx_keepalive(*s, vnow);
-      }
+      roll_book_windows(*s, vnow);
+      book_keepalive(*s, vnow);
     }
     for (const auto& f : faults.take_due(now)) inject(f);
     for (auto it = conns.begin(); it != conns.end();) {
@@ -171,24 +204,16 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
     if (truth) truth->on_book_update(s, u);
     frame_cache cache;
     for (auto& [id, c] : conns) c->on_book_update(s, u, cache, now);
-    if (s.venue() == binance_spot) {
-      roll_depth_windows(s, s.now());
-      for (auto& w : windows_of(s)) w.add(s.now(), u);
-    } else {
-      last_book_change[&s] = s.now();
-    }
+    auto& p = pacing.at(&s);
+    roll_book_windows(s, s.now());
+    for (auto& w : p.windows) w.add(s.now(), u);
+    p.last_change = s.now();
   }
 
-  // Binance diff/partial depth: one push per 100 ms and per 1000 ms window.
-  std::array<depth_window, 2>& windows_of(const market_stream& s) {
-    auto it = depth_windows.find(&s);
-    if (it == depth_windows.end())
-      it = depth_windows.emplace(&s, std::array{depth_window(milliseconds{100}), depth_window(seconds{1})}).first;
-    return it->second;
-  }
-
-  void roll_depth_windows(const market_stream& s, duration vnow) {
-    for (auto& w : windows_of(s)) {
+  // Books pushed per window (dialect::book_windows): each window that
+  // closed goes to every connection.
+  void roll_book_windows(const market_stream& s, duration vnow) {
+    for (auto& w : pacing.at(&s).windows) {
       w.roll(vnow, s, [&](const depth_window::closed& closed) {
         frame_cache cache;
         for (auto& [id, c] : conns) c->on_book_window(s, closed, w.length(), cache, now);
@@ -196,14 +221,15 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
     }
   }
 
-  // OKX books: a keep-alive update (no levels, seqId == prevSeqId) after
-  // `okx_keepalive` without a change; it is part of what the venue
-  // publishes, so it goes to the truth as well.
-  void okx_keepalive(const market_stream& s, duration vnow) {
-    if (config.okx_keepalive.count() <= 0) return;
-    auto& last = last_book_change[&s];
-    if (vnow - last < config.okx_keepalive) return;
-    last = vnow;
+  // A keep-alive update (no levels, seq == prev_seq) after the venue's
+  // keep-alive period without a change (dialect::book_keepalive); it is part
+  // of what the venue publishes, so it goes to the truth as well.
+  void book_keepalive(const market_stream& s, duration vnow) {
+    auto& p = pacing.at(&s);
+    const auto every = p.venue->keepalive;
+    if (every.count() <= 0) return;
+    if (vnow - p.last_change < every) return;
+    p.last_change = vnow;
     book_update u;
     u.first_seq = u.last_seq = u.prev_seq = s.last_seq();
     u.ts = s.wall_at(vnow);
@@ -233,10 +259,13 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
       for (const auto& sym : config.symbols) {
         const auto inst = make_instrument(sym);
         if (!inst) continue;
-        auto* s = markets.find(okx, inst->okx_inst_id());
-        if (!s || (!f.symbol.empty() && f.symbol != sym && f.symbol != s->venue_symbol())) continue;
-        s->restart_sequence(1);
-        detail += (detail.empty() ? "markets " : ",") + s->venue_symbol();
+        for (const auto& v : venues) {
+          if (!v->d.restarts_sequences() || (!f.venue.empty() && f.venue != v->d.name())) continue;
+          auto* s = markets.find(v->d.name(), v->d.symbol_of(*inst));
+          if (!s || (!f.symbol.empty() && f.symbol != sym && f.symbol != s->venue_symbol())) continue;
+          s->restart_sequence(1);
+          detail += (detail.empty() ? "markets " : ",") + s->venue_symbol();
+        }
       }
       if (detail.empty()) detail = "no matching market";
     } else if (is_connection_fault(f.kind)) {
@@ -268,11 +297,11 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
     const std::string_view target = req.target();
     const std::string_view path = target.substr(0, target.find('?'));
     if (auto r = handle_control(*this, req.method_string(), path, req.body())) return *r;
-    for (const auto& v : config.venues) {
-      const std::string prefix = "/" + v;
+    for (const auto& v : venues) {
+      const std::string prefix = "/" + std::string(v->d.name());
       if (!target.starts_with(prefix + "/")) continue;
       if (req.method() != http::verb::get) break;
-      if (auto r = rest.handle(v, target.substr(prefix.size()), clock.now(), clock.wall_now())) return *r;
+      if (auto r = rest.handle(v->d, target.substr(prefix.size()), clock.now(), clock.wall_now())) return *r;
     }
     return {404, R"({"error":"not found"})", {}};
   }
@@ -301,9 +330,8 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
   asio::basic_waitable_timer<mono_clock> tick_timer;
   time_point start;
   time_point now{};
-  std::map<std::string, token_bucket, std::less<>> connect_limits;
-  std::map<const market_stream*, std::array<depth_window, 2>> depth_windows;
-  std::map<const market_stream*, duration> last_book_change;
+  std::vector<std::unique_ptr<served_venue>> venues;  // in config.venues order
+  std::map<const market_stream*, market_pacing> pacing;
   // Blast blocks by combined stream name ("" for raw payloads), built on first use.
   std::map<std::string, std::shared_ptr<const blast_block>> blasts;
   bool stopped = false;
@@ -315,9 +343,9 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
 template <class Stream>
 class ws_connection final : public connection {
  public:
-  ws_connection(Stream&& stream, std::uint64_t id, std::string venue, std::string target, const venue_rules& rules,
+  ws_connection(Stream&& stream, std::uint64_t id, const server::impl::served_venue& venue, std::string target,
                 std::shared_ptr<server::impl> srv)
-      : connection(id, std::move(venue), std::move(target), rules, srv->ctx, srv->clock.now()),
+      : connection(id, venue.d, std::move(target), venue.settings, srv->ctx, srv->clock.now()),
         ws_(std::move(stream)), srv_(std::move(srv)) {}
 
   void start(request req) {
@@ -517,7 +545,8 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       blast(target);
       return;
     }
-    for (const auto& v : srv.config.venues) {
+    for (auto& venue : srv.venues) {
+      const std::string v(venue->d.name());
       const std::string prefix = "/" + v;
       if (!target.starts_with(prefix + "/")) continue;
       const auto now = srv.clock.now();
@@ -526,14 +555,14 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
         reset_socket(stream_);
         return;
       }
-      if (!srv.connect_limits.find(v)->second.try_take(now)) {
+      if (!venue->connects.try_take(now)) {
         srv.faults.note(now, srv.clock.wall_now(), R"("event":"connect_rate_limited","venue":")" + v + "\"");
-        reply(http::status::too_many_requests, R"({"code":-1003,"msg":"Too many new connections."})",
-              {{"Retry-After", "1"}});
+        auto refusal = venue->d.too_many_connections();
+        reply(static_cast<http::status>(refusal.status), std::move(refusal.body), std::move(refusal.headers));
         return;
       }
-      auto conn = std::make_shared<ws_connection<Stream>>(std::move(stream_), srv.next_id, v,
-                                                          target.substr(prefix.size()), srv.rules_for(v), srv_);
+      auto conn = std::make_shared<ws_connection<Stream>>(std::move(stream_), srv.next_id, *venue,
+                                                          target.substr(prefix.size()), srv_);
       if (!conn->valid()) {
         reply(http::status::not_found, R"({"error":"no such stream endpoint"})");
         return;
@@ -604,16 +633,8 @@ std::vector<std::string> server::impl::urls() const {
   const std::string ws = (ssl_ctx ? "wss://" : "ws://") + host;
   const std::string http_base = (ssl_ctx ? "https://" : "http://") + host;
   std::vector<std::string> out;
-  for (const auto& v : config.venues) {
-    if (v == binance_spot) {
-      out.push_back("binance-spot ws      " + ws + "/binance-spot/ws/<stream>[/<stream>...]");
-      out.push_back("binance-spot stream  " + ws + "/binance-spot/stream?streams=<stream>/<stream>");
-      out.push_back("binance-spot rest    " + http_base + "/binance-spot/api/v3/{depth,trades,historicalTrades,aggTrades}");
-    } else if (v == okx) {
-      out.push_back("okx ws               " + ws + "/okx/ws/v5/public");
-      out.push_back("okx rest             " + http_base + "/okx/api/v5/market/{books,trades,history-trades}");
-    }
-  }
+  for (const auto& v : venues)
+    for (auto& line : v->d.urls(ws, http_base)) out.push_back(std::move(line));
   out.push_back("control              " + http_base + "/_sim/connections  " + http_base + "/_sim/faults");
   out.push_back("blast                " + ws + "/_sim/blast?frames=N");
   out.push_back("blast (combined)     " + ws + "/_sim/blast/N/stream?streams=btcusdt@trade");

@@ -207,10 +207,37 @@ TEST(ServerLoopback, OkxBooksSnapshotUpdatesAndChecksums) {
   EXPECT_EQ(err.at("code").as_string(), "60018");
 }
 
+TEST(ServerLoopback, NoServerForAnUnknownVenueOrOptionsItsDialectRefuses) {
+  asio::io_context ioc;
+  const auto make = [&](const server_config& cfg) { server s(ioc, system_clock_source::instance(), cfg); };
+  auto cfg = fast_config();
+  cfg.venues = {"okx", "kraken"};
+  EXPECT_THROW(make(cfg), std::invalid_argument);
+  EXPECT_THROW(cfg.venue("kraken"), std::invalid_argument);
+
+  cfg = fast_config();
+  cfg.venue("okx").options["checksum"] = "sha";
+  cfg.venue("okx").options["keepalive"] = "never";
+  try {
+    make(cfg);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "okx: checksum: 'sha' is neither crc32 nor zero; "
+                           "keepalive: 'never' is not a duration (e.g. 500ms, 30s, 24h)");
+  }
+  cfg = fast_config();
+  cfg.venue("binance-spot").options["checksum"] = "zero";
+  EXPECT_THROW(make(cfg), std::invalid_argument);
+
+  cfg = fast_config();
+  cfg.per_venue.clear();  // every venue on its defaults
+  EXPECT_NO_THROW(make(cfg));
+}
+
 TEST(ServerLoopback, RulesScaledDownCloseConnections) {
   auto cfg = fast_config();
-  cfg.okx.limits.idle_timeout = milliseconds{150};
-  cfg.binance.limits.lifetime = milliseconds{300};
+  cfg.venue("okx").rules.limits.idle_timeout = milliseconds{150};
+  cfg.venue("binance-spot").rules.limits.lifetime = milliseconds{300};
   running_server srv(cfg);
   client idle(srv.port(), "/okx/ws/v5/public");  // never subscribes: nothing is pushed
   beast::error_code ec;

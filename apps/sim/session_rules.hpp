@@ -27,6 +27,8 @@ struct session_limits {
   double inbound_burst = 0;       // bucket capacity (0: same as the rate)
   duration inbound_window{seconds{1}};  // the window the rate is counted over
   std::size_t max_topics = 0;   // subscriptions per connection (0: unlimited)
+
+  friend bool operator==(const session_limits&, const session_limits&) = default;
 };
 
 // Why the rules end a connection.

@@ -2,8 +2,6 @@
 
 #include <stdexcept>
 
-#include "sim/venue.hpp"
-
 namespace sf::sim {
 
 namespace {
@@ -98,7 +96,7 @@ void truth_writer::close() {
 }
 
 std::string truth_writer::trade_record(const market_stream& stream, const trade_event& trade) {
-  const auto style = style_of(stream.venue());
+  const auto style = stream.numbers();
   std::string out;
   out.reserve(224);
   append_head(out, "trade", stream);
@@ -120,7 +118,7 @@ std::string truth_writer::trade_record(const market_stream& stream, const trade_
 }
 
 std::string truth_writer::book_record(const market_stream& stream, const book_update& update) {
-  const auto style = style_of(stream.venue());
+  const auto style = stream.numbers();
   std::string out;
   out.reserve(256);
   append_head(out, "book", stream);
@@ -141,7 +139,7 @@ std::string truth_writer::book_record(const market_stream& stream, const book_up
 }
 
 std::string truth_writer::checkpoint_record(const market_stream& stream) {
-  const auto style = style_of(stream.venue());
+  const auto style = stream.numbers();
   const auto ts = std::to_string(stream.wall_at(stream.now()));
   std::string out;
   append_head(out, "book", stream);

@@ -74,7 +74,7 @@ int demo_command(const demo_options& options) {
   sc.market.seed = 42;
   sc.truth_dir = options.out / "truth";
   sc.checkpoint_every = 50;  // books compared often over a short run
-  sc.binance.limits.lifetime = seconds{std::max(6, options.seconds / 4)};
+  sc.venue("binance-spot").rules.limits.lifetime = seconds{std::max(6, options.seconds / 4)};
   sc.chaos = fault_schedule(options.seconds);
   sc.log_to_stderr = false;
   boost::asio::io_context sim_ioc{1};
@@ -110,7 +110,7 @@ sinks:
 )",
                                                   base, (options.out / "data").string()),
                                       "demo");
-  for (auto& f : config.feeds) f.supervisor.lifetime = sc.binance.limits.lifetime;
+  for (auto& f : config.feeds) f.supervisor.lifetime = sc.venue("binance-spot").rules.limits.lifetime;
   config.api.enabled = false;
 
   std::cout << fmt::format("demo: simulator on {}; recording to {}; {} s with faults\n", base,

@@ -84,7 +84,7 @@ struct simulator {
                      std::vector<sim::fault_spec> chaos = {}) {
     sim::server_config sc;
     sc.chaos = std::move(chaos);
-    sc.binance.limits.lifetime = binance_lifetime;
+    sc.venue("binance-spot").rules.limits.lifetime = binance_lifetime;
     sc.symbols = {"BTCUSDT", "ETHUSDT"};
     sc.market.seed = seed;
     sc.market.rate = rate;

@@ -51,7 +51,7 @@ struct scenario {
   // bridged: a book hole on one connection was filled by another's copies,
   // with no gap record (so no resync of a broken chain).
   enum class effect { none, reconnect, rotation, gap, resync, no_resync, bridged, invalid_frames } expect = effect::none;
-  sim::okx_ws::checksum_mode okx_checksum = sim::okx_ws::checksum_mode::crc32;
+  std::string okx_checksum = "crc32";  // the simulator's OKX "checksum" option: crc32 or zero
   // When set, connection 2 is stalled this long from the fault on, so that
   // its copies of what connection 1 lost arrive after connection 1 has
   // moved on: the hole must wait for them instead of breaking the book.
@@ -101,8 +101,8 @@ outcome run_scenario(const scenario& s, const fs::path& dir) {
   sc.truth_dir = dir / "truth";
   sc.checkpoint_every = 20;
   sc.log_to_stderr = false;
-  sc.okx_checksum = s.okx_checksum;
-  if (s.lifetime.count() > 0) sc.binance.limits.lifetime = s.lifetime;
+  sc.venue("okx").options["checksum"] = s.okx_checksum;
+  if (s.lifetime.count() > 0) sc.venue("binance-spot").rules.limits.lifetime = s.lifetime;
   sim::fault_spec f;
   f.at = milliseconds{1500};
   f.kind = s.fault;
@@ -290,19 +290,19 @@ INSTANTIATE_TEST_SUITE_P(
         scenario{"okx_bad_checksum_r1", 113, 1, "okx", fault_kind::bad_checksum, {}, false, {}, true,
                  scenario::effect::resync},
         scenario{"okx_zero_checksum_r1", 114, 1, "okx", fault_kind::bad_checksum, {}, false, {}, true,
-                 scenario::effect::no_resync, sim::okx_ws::checksum_mode::zero},
+                 scenario::effect::no_resync, "zero"},
         // A book hole on one of two connections, whose twin lags: bridged
         // by the twin's copies, with no resync and no gap record.
         scenario{"okx_sequence_gap_one_of_two", 115, 2, "okx", fault_kind::sequence_gap, {}, true, {}, true,
-                 scenario::effect::bridged, sim::okx_ws::checksum_mode::crc32, milliseconds{200}},
+                 scenario::effect::bridged, "crc32", milliseconds{200}},
         scenario{"binance_sequence_gap_one_of_two", 116, 2, "binance-spot", fault_kind::sequence_gap, {}, true, {},
-                 true, scenario::effect::bridged, sim::okx_ws::checksum_mode::crc32, milliseconds{500}},
+                 true, scenario::effect::bridged, "crc32", milliseconds{500}},
         // A reconnect hole while REST is down for 2 s (503, then 429 with
         // Retry-After): the backfill waits for REST and fills it; no gap.
         scenario{"binance_reset_rest_503_r1", 117, 1, "binance-spot", fault_kind::reset, {}, false, {}, true,
-                 scenario::effect::reconnect, sim::okx_ws::checksum_mode::crc32, {}, 503, seconds{2}},
+                 scenario::effect::reconnect, "crc32", {}, 503, seconds{2}},
         scenario{"okx_reset_rest_429_r1", 118, 1, "okx", fault_kind::reset, {}, false, {}, true,
-                 scenario::effect::reconnect, sim::okx_ws::checksum_mode::crc32, {}, 429, seconds{2}}),
+                 scenario::effect::reconnect, "crc32", {}, 429, seconds{2}}),
     [](const ::testing::TestParamInfo<scenario>& p) { return p.param.name; });
 
 }  // namespace
