@@ -57,6 +57,8 @@ std::vector<std::string> binance_spot_venue::urls(std::string_view ws_base,
       "binance-spot stream  " + ws + "/binance-spot/stream?streams=<stream>/<stream>",
       "binance-spot rest    " + http +
           "/binance-spot/api/v3/{depth,trades,historicalTrades,aggTrades}",
+      // What a steadyfeed feed's config needs, as it is written there.
+      "binance-spot config  endpoints: {ws: \"" + ws + "/binance-spot\", rest: \"" + http + "/binance-spot\"}",
   };
 }
 

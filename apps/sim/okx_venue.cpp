@@ -117,6 +117,8 @@ std::vector<std::string> okx_venue::urls(std::string_view ws_base,
   return {
       "okx ws               " + ws + "/okx/ws/v5/public",
       "okx rest             " + http + "/okx/api/v5/market/{books,trades,history-trades}",
+      // What a steadyfeed feed's config needs, as it is written there.
+      "okx config           endpoints: {ws: \"" + ws + "/okx/ws/v5/public\", rest: \"" + http + "/okx\"}",
   };
 }
 

@@ -60,7 +60,9 @@ void read_stream(const std::vector<fs::path>& files, stream_lines& out, std::vec
     if (read_record_text(out.lines[i], out.records[kept], error)) {
       ++kept;
     } else if (bad++ < 20) {
-      errors.push_back(fmt::format("{}: line {}: {}", files.empty() ? "" : files.front().string(), i + 1, error));
+      // Counted over the stream's files in time order: the stream's directory names it.
+      errors.push_back(fmt::format("{}: record {} of the stream: {}",
+                                   files.empty() ? "" : files.front().parent_path().string(), i + 1, error));
     }
   }
   out.records.resize(kept);
