@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/binance_spot_dialect.hpp"
+#include "sim/json_array.hpp"
 
 namespace sf::sim::binance {
 
@@ -11,17 +12,6 @@ namespace {
 http_reply error(int status, int code, std::string_view msg) {
   return {
       status, R"({"code":)" + std::to_string(code) + R"(,"msg":")" + std::string(msg) + "\"}", {}};
-}
-
-template <class Fn>
-std::string json_array(const std::vector<const trade_event*>& items, Fn fn) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += fn(*items[i]);
-  }
-  out += ']';
-  return out;
 }
 
 }  // namespace

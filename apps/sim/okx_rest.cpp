@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/json_array.hpp"
 #include "sim/okx_dialect.hpp"
 
 namespace sf::sim::okx_ws {
@@ -13,17 +14,6 @@ http_reply error(int status, std::string_view code, std::string_view msg) {
       status,
       R"({"code":")" + std::string(code) + R"(","msg":")" + std::string(msg) + R"(","data":[]})",
       {}};
-}
-
-template <class Fn>
-std::string json_array(const std::vector<const trade_event*>& items, Fn fn) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += fn(*items[i]);
-  }
-  out += ']';
-  return out;
 }
 
 }  // namespace
