@@ -27,6 +27,7 @@ void market_pipeline::add_stream(std::string_view symbol, channel ch) {
   if (ch == channel::trades && !s->trades) {
     s->trades = std::make_unique<trade_arbiter>(venue_, s->symbol, config_.arbiter);
     s->duplicates_counted = 0;
+    s->backfilled_counted = 0;
   }
   if (ch == channel::book && !s->book) {
     const book_rules& rules = rest_->book_sync();
@@ -121,9 +122,11 @@ void market_pipeline::drain_arbiter(symbol_state& s) {
   }
   // Only this symbol's arbiter has changed since its last drain: add its new
   // duplicates instead of summing every symbol's on every trade.
-  const std::uint64_t duplicates = s.trades->stats().duplicates;
-  stats_.duplicates_dropped += duplicates - s.duplicates_counted;
-  s.duplicates_counted = duplicates;
+  const trade_arbiter_stats& counts = s.trades->stats();
+  stats_.duplicates_dropped += counts.duplicates - s.duplicates_counted;
+  s.duplicates_counted = counts.duplicates;
+  stats_.backfilled += counts.backfilled - s.backfilled_counted;
+  s.backfilled_counted = counts.backfilled;
   outputs.clear();
   s.spare.swap(outputs);
 }

@@ -167,6 +167,7 @@ TEST(MarketPipeline, TradesFlowAndAHoleIsBackfilledThroughRest) {
   EXPECT_EQ(f.count("\"type\":\"trade\""), 6u);
   EXPECT_EQ(f.count("\"type\":\"gap\""), 0u);
   EXPECT_EQ(f.lines.back().substr(0, 15), "trades/BTCUSDT ");
+  EXPECT_EQ(f.pipeline.stats().backfilled, 3u);  // 3, 4 and 5 came from history
 }
 
 TEST(MarketPipeline, FailedHistoryEndsAsAGapRecord) {

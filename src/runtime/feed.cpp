@@ -67,7 +67,7 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
 
   struct published_counts {
     std::atomic<std::uint64_t> trades{0}, books{0}, gaps{0}, rest_requests{0}, rest_failures{0}, resyncs{0},
-        duplicates{0}, holes_bridged{0};
+        duplicates{0}, holes_bridged{0}, backfilled{0};
   } published;
 
   std::string connection_name(std::size_t index) const { return fmt::format("{}/{}", config.id, index); }
@@ -125,6 +125,7 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
     published.resyncs.store(st.resyncs, std::memory_order_relaxed);
     published.duplicates.store(st.duplicates_dropped, std::memory_order_relaxed);
     published.holes_bridged.store(st.book_holes_bridged, std::memory_order_relaxed);
+    published.backfilled.store(st.backfilled, std::memory_order_relaxed);
     rearm();
   }
 
@@ -459,6 +460,7 @@ feed_stats feed::stats() const {
   st.resyncs = p.resyncs.load(std::memory_order_relaxed);
   st.duplicates_dropped = p.duplicates.load(std::memory_order_relaxed);
   st.book_holes_bridged = p.holes_bridged.load(std::memory_order_relaxed);
+  st.backfilled = p.backfilled.load(std::memory_order_relaxed);
   st.healthy = is_healthy();
   return st;
 }

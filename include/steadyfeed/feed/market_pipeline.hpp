@@ -47,6 +47,7 @@ struct market_pipeline_stats {
   std::uint64_t trades = 0, books = 0, gaps = 0;
   std::uint64_t rest_requests = 0, rest_failures = 0;
   std::uint64_t duplicates_dropped = 0;  // by the arbiters
+  std::uint64_t backfilled = 0;          // trades the arbiters took from the venue's history
   std::uint64_t resyncs = 0;
   std::uint64_t book_holes_bridged = 0;  // book holes another connection's copies filled in time
 };
@@ -113,6 +114,7 @@ class market_pipeline {
     std::unique_ptr<book_sync> book;
     time_point snapshot_retry_at = never;
     std::uint64_t duplicates_counted = 0;  // of the arbiter's, in stats_ already
+    std::uint64_t backfilled_counted = 0;  // likewise
     std::vector<arbiter_output> spare;      // the arbiter's outputs' storage, reused
     time_point deadline = never;            // as of the last next_deadline()
     time_point next_deadline() const;       // its arbiter's, its book's, its snapshot retry's

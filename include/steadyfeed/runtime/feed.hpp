@@ -80,6 +80,7 @@ struct feed_stats {
   std::vector<stream_stats> streams;
   std::uint64_t trades = 0, books = 0, gaps = 0;
   std::uint64_t rest_requests = 0, rest_failures = 0, resyncs = 0, duplicates_dropped = 0;
+  std::uint64_t backfilled = 0;  // trades taken from the venue's history to fill holes
   std::uint64_t book_holes_bridged = 0;  // a book's missing updates came from another connection in time
 };
 
