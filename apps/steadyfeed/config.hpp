@@ -52,6 +52,9 @@ struct files_sink_settings {
   duration flush_interval = seconds{1};
   int compression_level = 3;
   bool fsync = false;
+  // Per stream, what waits in memory while writes fail (a full or read-only
+  // disk); the records beyond it become a gap record.
+  std::int64_t max_pending_bytes = std::int64_t{8} << 20;
 };
 
 struct stdout_sink_settings {
@@ -64,6 +67,12 @@ struct api_settings {
   std::string token;  // bearer token for mutating calls; empty: none required
 };
 
+struct log_settings {
+  // Events at this severity and above are logged as they happen: "info"
+  // shows every state change, "warning" (the default) what needs a look.
+  std::string level = "warning";
+};
+
 struct daemon_config {
   std::string profile = "production";
   std::size_t workers = 0;  // worker threads; 0: one per core
@@ -72,6 +81,7 @@ struct daemon_config {
   files_sink_settings files;
   stdout_sink_settings stdout_sink;
   api_settings api;
+  log_settings log;
   // What the loader changed, to say so ("t.yaml:4: feeds[0].symbols[0]:
   // 'btcusdt' is spelt BTCUSDT on binance-spot").
   std::vector<std::string> notes;

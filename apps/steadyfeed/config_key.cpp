@@ -450,6 +450,14 @@ std::vector<config_key> make_table() {
        .meaning = "fsync after each flush, so a power cut loses no flushed record"},
       [](auto& c, auto&) -> auto& { return c.files.fsync; }));
   add(field(
+      {.path = "sinks.files.max_pending_bytes",
+       .unit = "bytes",
+       .meaning = "per stream, what is held in memory while writes fail (a full or read-only disk) and "
+                  "written when they succeed again; what does not fit becomes a gap record",
+       .min = 4096,
+       .max = std::int64_t{1} << 34},
+      [](auto& c, auto&) -> auto& { return c.files.max_pending_bytes; }));
+  add(field(
       {.path = "sinks.stdout.enabled",
        .meaning = "write records to standard output, one JSON object a line"},
       [](auto& c, auto&) -> auto& { return c.stdout_sink.enabled; }));
@@ -470,6 +478,14 @@ std::vector<config_key> make_table() {
        .example = "s3cret",
        .check = check_token},
       [](auto& c, auto&) -> auto& { return c.api.token; }));
+
+  add(field(
+      {.path = "log.level",
+       .meaning = "events at this level and above are logged when they happen; info shows every "
+                  "state change",
+       .choices = {"info", "notice", "warning", "critical"},
+       .noun = "level"},
+      [](auto& c, auto&) -> auto& { return c.log.level; }));
   return keys;
 }
 

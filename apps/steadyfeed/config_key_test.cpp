@@ -139,9 +139,11 @@ feeds:
     pong_timeout: 35s
     endpoints: {ws: "ws://127.0.0.1:36/okx", rest: "http://127.0.0.1:37/okx"}
 sinks:
-  files: {enabled: false, dir: d38, flush_interval: 39ms, compression_level: 4, fsync: true}
+  files: {enabled: false, dir: d38, flush_interval: 39ms, compression_level: 4, fsync: true,
+          max_pending_bytes: 40000}
   stdout: {enabled: true}
 api: {enabled: false, listen: "10.0.0.1:41", token: t42}
+log: {level: notice}
 )";
   std::set<std::string> written;
   const auto walk = [&](auto&& self, const YAML::Node& n, const std::string& at) -> void {
@@ -207,10 +209,12 @@ api: {enabled: false, listen: "10.0.0.1:41", token: t42}
   EXPECT_EQ(c.files.flush_interval, milliseconds{39});
   EXPECT_EQ(c.files.compression_level, 4);
   EXPECT_TRUE(c.files.fsync);
+  EXPECT_EQ(c.files.max_pending_bytes, 40000);
   EXPECT_TRUE(c.stdout_sink.enabled);
   EXPECT_FALSE(c.api.enabled);
   EXPECT_EQ(c.api.listen, "10.0.0.1:41");
   EXPECT_EQ(c.api.token, "t42");
+  EXPECT_EQ(c.log.level, "notice");
 }
 
 // The loader's known keys are the table's: anything else, in any mapping, is
@@ -333,7 +337,7 @@ TEST(ConfigKeys, TheDefaultsShownAreTheStructsDefaults) {
 
 TEST(ConfigKeys, SectionNamesListKeysAndSubsectionsInTableOrder) {
   const auto top = section_names("");
-  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "supervisor", "feeds", "sinks", "api"}));
+  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "supervisor", "feeds", "sinks", "api", "log"}));
   EXPECT_EQ(section_names("feeds[].endpoints"), (std::vector<std::string_view>{"ws", "rest"}));
   const auto supervisor = section_names("supervisor");
   EXPECT_EQ(supervisor.front(),

@@ -41,6 +41,22 @@ api: {listen: "127.0.0.1:9090", token: secret}
   EXPECT_EQ(c.api.token, "secret");
 }
 
+TEST(Config, LogLevelNamesASeverity) {
+  const auto defaults = parse_config("feeds: [{venue: okx, symbols: [BTC-USDT]}]\n");
+  EXPECT_EQ(defaults.log.level, "warning");
+  const auto info = parse_config("feeds: [{venue: okx, symbols: [BTC-USDT]}]\nlog: {level: info}\n");
+  EXPECT_EQ(info.log.level, "info");
+  try {
+    parse_config("feeds: [{venue: okx, symbols: [BTC-USDT]}]\nlog: {level: debug}\n", "s.yaml");
+    FAIL() << "expected a config_error";
+  } catch (const config_error& e) {
+    EXPECT_NE(std::string(e.what()).find("s.yaml:2: log.level: unknown level 'debug' (known: info, notice, warning, "
+                                         "critical)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Config, ReportsEveryProblemWithLineAndKey) {
   try {
     parse_config(R"(supervisor:

@@ -77,6 +77,7 @@ void recorder::start() {
     fc.flush_interval = m.config.files.flush_interval;
     fc.compression_level = m.config.files.compression_level;
     fc.fsync = m.config.files.fsync;
+    fc.max_pending_bytes = static_cast<std::size_t>(m.config.files.max_pending_bytes);
     runtime.add_sink(std::make_unique<file_sink>(fc));
   }
   if (m.config.stdout_sink.enabled) runtime.add_sink(std::make_unique<stdout_sink>());

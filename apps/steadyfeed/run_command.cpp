@@ -31,10 +31,14 @@ int run_command(const std::filesystem::path& config_file) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // Warnings and worse go to stderr as they happen: an offline machine or a
-  // refused connection says so at once, not only in the periodic table.
-  recorder rec(config, system_clock_source::instance(), [](std::string_view connection, const event& e) {
-    if (e.level < severity::warning) return;
+  // Events at log.level and above (warnings by default) go to stderr as they
+  // happen: an offline machine or a refused connection says so at once, not
+  // only in the periodic table.
+  severity least = severity::warning;
+  for (const severity s : {severity::info, severity::notice, severity::warning, severity::critical})
+    if (to_string(s) == config.log.level) least = s;
+  recorder rec(config, system_clock_source::instance(), [least](std::string_view connection, const event& e) {
+    if (e.level < least) return;
     // Stamped with the event's own time: the moment it happened.
     std::cerr << fmt::format("{} steadyfeed: {} {}: {}\n", utc_text(e.time ? e.time : system_clock_source::instance().wall_now()),
                              connection, to_string(e.kind), e.reason);
