@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc)
 RELEASE := build/release
 ASAN := build/asan
 
-.PHONY: all deps build test test-release test-asan bench run demo format clean
+.PHONY: all deps build test test-release test-asan bench chaos run demo format clean
 
 all: build
 
@@ -29,6 +29,11 @@ test-asan: deps
 
 bench: build
 	@scripts/run-benchmarks $(RELEASE)
+
+# Every fault × venue × redundancy through the real binaries, judged against
+# the simulator's truth; writes docs/chaos.md. Network faults need root.
+chaos: build
+	$(RELEASE)/tests/steadyfeed-chaos --out docs/chaos.md
 
 run: build
 	$(RELEASE)/apps/steadyfeed/steadyfeed run -c config/default.yaml
