@@ -5,6 +5,7 @@
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/post.hpp>
 
+#include "steadyfeed/core/armed_timer.hpp"
 #include "steadyfeed/net/tls_context.hpp"
 
 namespace sf {
@@ -176,7 +177,8 @@ void connection_driver_state::execute(arm_timer& a) {
   // system's still waits the interval the supervisor meant.
   const duration wait = std::max(duration{0}, a.at - now());
   timer_.expires_after(wait);
-  timer_.async_wait([weak = weak_from_this(), generation](const boost::system::error_code& ec) {
+  timer_.async_wait([weak = weak_from_this(), generation,
+                     token = armed_timer{}](const boost::system::error_code& ec) {
     if (ec) return;
     auto self = weak.lock();
     if (!self || self->timer_generation_ != generation) return;

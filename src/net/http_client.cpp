@@ -15,6 +15,7 @@
 
 #include "net/retry_after.hpp"
 #include "net/transport_error.hpp"
+#include "steadyfeed/core/armed_timer.hpp"
 #include "steadyfeed/net/tls_context.hpp"
 
 namespace sf {
@@ -69,7 +70,7 @@ class request_op : public std::enable_shared_from_this<request_op> {
 
   void start() {
     timer_.expires_after(options_.timeout);
-    timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+    timer_.async_wait([self = shared_from_this(), token = armed_timer{}](const error_code& ec) {
       if (!ec) self->timed_out();
     });
     resolver_.async_resolve(url_.host, url_.port,

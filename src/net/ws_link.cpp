@@ -25,6 +25,7 @@
 #include "net/ws_frame_reader.hpp"
 #include "net/ws_frame_writer.hpp"
 #include "net/ws_handshake.hpp"
+#include "steadyfeed/core/armed_timer.hpp"
 #include "steadyfeed/net/endpoint.hpp"
 #include "steadyfeed/net/tls_context.hpp"
 
@@ -678,7 +679,7 @@ void ws_link_state::close_after_frame(int code, std::string_view reason) {
 
 void ws_link_state::arm_close_timer() {
   close_timer_.expires_after(options_.close_timeout);
-  close_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+  close_timer_.async_wait([self = shared_from_this(), token = armed_timer{}](const error_code& ec) {
     if (!ec) self->finish_close();
   });
 }

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "steadyfeed/core/armed_timer.hpp"
 #include "steadyfeed/runtime/record_outlet.hpp"
 #include "steadyfeed/sink/record_queue.hpp"
 
@@ -74,7 +75,7 @@ struct engine::impl {
 
   void arm_tick(worker& w) {
     w.tick.expires_at(clk.now() + owed_gaps_interval);
-    w.tick.async_wait([this, &w](const boost::system::error_code& ec) {
+    w.tick.async_wait([this, &w, token = armed_timer{}](const boost::system::error_code& ec) {
       if (ec) return;
       w.outlet.flush();
       arm_tick(w);

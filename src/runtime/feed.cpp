@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/same_text.hpp"
+#include "steadyfeed/core/armed_timer.hpp"
 #include "steadyfeed/feed/market_pipeline.hpp"
 #include "steadyfeed/feed/topic_shards.hpp"
 #include "steadyfeed/net/connection_driver.hpp"
@@ -106,7 +107,7 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
       return;
     }
     timer.expires_at(next);
-    timer.async_wait([self = weak_from_this()](const boost::system::error_code& ec) {
+    timer.async_wait([self = weak_from_this(), token = armed_timer{}](const boost::system::error_code& ec) {
       auto s = self.lock();
       if (!s || ec || s->stopped) return;
       s->armed = never;
