@@ -8,6 +8,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -16,6 +17,7 @@
 #include "steadyfeed/core/armed_timer.hpp"
 #include "steadyfeed/runtime/record_outlet.hpp"
 #include "steadyfeed/sink/record_queue.hpp"
+#include "steadyfeed/venue/venue_adapter.hpp"
 
 namespace sf {
 
@@ -71,6 +73,23 @@ struct engine::impl {
   // Declared after the workers: feeds are destroyed first, while their
   // io_contexts still exist.
   mutable std::mutex feeds_mutex;
+  // A venue's connection-attempt limit is per IP: every feed of the venue at
+  // one host draws from one limiter. Under feeds_mutex.
+  std::map<std::string, std::shared_ptr<connect_limiter>, std::less<>> limiters;
+
+  std::shared_ptr<connect_limiter> limiter_for(const feed_config& c) {
+    const auto scheme = c.ws_url.find("://");
+    const auto host_at = scheme == std::string::npos ? 0 : scheme + 3;
+    const std::string key = c.venue + " " + c.ws_url.substr(host_at, c.ws_url.find('/', host_at) - host_at);
+    auto& limiter = limiters[key];
+    if (!limiter) {
+      const auto adapter = make_venue_adapter(c.venue, {c.ws_url, c.rest_url});
+      if (!adapter) return nullptr;  // the feed names the unknown venue
+      const auto& lim = adapter->limits();
+      limiter = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
+    }
+    return limiter;
+  }
   std::vector<std::unique_ptr<feed>> feeds;
 
   void arm_tick(worker& w) {
@@ -156,16 +175,18 @@ feed& engine::add_feed(feed_config config, feed::callbacks cb) {
   auto& m = *impl_;
   if (m.stopped) throw std::logic_error("engine::add_feed after stop()");
   if (config.id.empty()) config.id = config.venue;
+  std::shared_ptr<connect_limiter> limiter;
   {
     std::lock_guard lock(m.feeds_mutex);
     for (const auto& f : m.feeds)
       if (f->id() == config.id) throw std::invalid_argument(fmt::format("feed {}: the id is taken by another feed", config.id));
+    limiter = m.limiter_for(config);
   }
   auto w = std::min_element(m.workers.begin(), m.workers.end(),
                             [](const auto& a, const auto& b) { return a->load < b->load; });
   impl::worker& worker = **w;
   const std::size_t load = config.symbols.size() * config.channels.size() * static_cast<std::size_t>(std::max(1, config.redundancy));
-  auto f = std::make_unique<feed>(worker.ioc.get_executor(), std::move(config), m.clk);
+  auto f = std::make_unique<feed>(worker.ioc.get_executor(), std::move(config), m.clk, std::move(limiter));
   worker.load += load;
   record_outlet* outlet = &worker.outlet;
   auto user_record = std::move(cb.on_record);

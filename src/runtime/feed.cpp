@@ -437,6 +437,8 @@ bool feed::reconnect(std::size_t index, std::string reason) {
 const std::string& feed::id() const noexcept { return state_->config.id; }
 const std::string& feed::venue() const noexcept { return state_->config.venue; }
 
+const std::shared_ptr<connect_limiter>& feed::limiter() const noexcept { return state_->limiter; }
+
 feed_stats feed::stats() const {
   const auto& s = *state_;
   feed_stats st;

@@ -78,6 +78,8 @@ class engine {
   // Before start().
   void add_sink(std::unique_ptr<sink> s);
   // Builds the feed on the least loaded worker (by topics) and returns it.
+  // Feeds of one venue at one host share that venue's connection-attempt
+  // limit (Binance: 300 per 5 minutes per IP), however many there are.
   // Throws std::invalid_argument as feed's constructor does, or when the id
   // is already taken. `cb.on_record`, when set, sees every record before the
   // sinks do. A feed added after start() starts at once.

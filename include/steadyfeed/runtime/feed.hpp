@@ -134,6 +134,9 @@ class feed {
 
   const std::string& id() const noexcept;
   const std::string& venue() const noexcept;
+  // The connection-attempt limit this feed's connections draw from (an
+  // engine gives every feed of one venue at one host the same one).
+  const std::shared_ptr<connect_limiter>& limiter() const noexcept;
   feed_stats stats() const;
   // True while every shard has at least one live connection: every stream
   // the feed carries can flow. A trading loop pauses while it is false.
