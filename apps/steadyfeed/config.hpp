@@ -76,6 +76,7 @@ struct log_settings {
 struct daemon_config {
   std::string profile = "production";
   std::size_t workers = 0;  // worker threads; 0: one per core
+  std::int64_t queue_bytes = std::int64_t{64} << 20;  // per worker: engine_config::queue_bytes
   supervisor_config supervisor;
   std::vector<feed_config> feeds;
   files_sink_settings files;

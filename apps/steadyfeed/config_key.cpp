@@ -172,6 +172,14 @@ std::vector<config_key> make_table() {
                              ? 0
                              : static_cast<std::size_t>(std::get<std::int64_t>(v));
            }});
+  add(field(
+      {.path = "queue_bytes",
+       .unit = "bytes",
+       .meaning = "per worker, the ring of records on their way to the sinks; it absorbs a slow sink's "
+                  "stalls, and its pages become resident as the first lap fills them",
+       .min = 65536,
+       .max = std::int64_t{1} << 32},
+      [](auto& c, auto&) -> auto& { return c.queue_bytes; }));
 
   // The profile comes first: reading it replaces every supervisor setting,
   // and the keys after it override single ones.

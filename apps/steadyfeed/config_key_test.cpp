@@ -144,6 +144,7 @@ sinks:
   stdout: {enabled: true}
 api: {enabled: false, listen: "10.0.0.1:41", token: t42}
 log: {level: notice}
+queue_bytes: 1048576
 )";
   std::set<std::string> written;
   const auto walk = [&](auto&& self, const YAML::Node& n, const std::string& at) -> void {
@@ -215,6 +216,7 @@ log: {level: notice}
   EXPECT_EQ(c.api.listen, "10.0.0.1:41");
   EXPECT_EQ(c.api.token, "t42");
   EXPECT_EQ(c.log.level, "notice");
+  EXPECT_EQ(c.queue_bytes, 1048576);
 }
 
 // The loader's known keys are the table's: anything else, in any mapping, is
@@ -337,7 +339,7 @@ TEST(ConfigKeys, TheDefaultsShownAreTheStructsDefaults) {
 
 TEST(ConfigKeys, SectionNamesListKeysAndSubsectionsInTableOrder) {
   const auto top = section_names("");
-  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "supervisor", "feeds", "sinks", "api", "log"}));
+  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "queue_bytes", "supervisor", "feeds", "sinks", "api", "log"}));
   EXPECT_EQ(section_names("feeds[].endpoints"), (std::vector<std::string_view>{"ws", "rest"}));
   const auto supervisor = section_names("supervisor");
   EXPECT_EQ(supervisor.front(),

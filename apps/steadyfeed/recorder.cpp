@@ -70,6 +70,7 @@ void recorder::start() {
   }
   engine_config ec;
   ec.workers = m.config.workers;
+  ec.queue_bytes = static_cast<std::size_t>(m.config.queue_bytes);
   auto& runtime = m.runtime.emplace(ec, m.clk);
   if (m.config.files.enabled) {
     file_sink_config fc;
