@@ -3,7 +3,7 @@ JOBS ?= $(shell nproc)
 RELEASE := build/release
 ASAN := build/asan
 
-.PHONY: all deps build test test-release test-asan bench chaos run demo format clean
+.PHONY: all deps build test test-release test-asan bench chaos soak run demo format clean
 
 all: build
 
@@ -34,6 +34,12 @@ bench: build
 # the simulator's truth; writes docs/chaos.md. Network faults need root.
 chaos: build
 	$(RELEASE)/tests/steadyfeed-chaos --out docs/chaos.md
+
+# Connections rotating every second for SOAK_MINUTES while memory,
+# descriptors, threads, timers and journals are sampled; writes docs/soak.md.
+SOAK_MINUTES ?= 10
+soak: build
+	$(RELEASE)/tests/steadyfeed-soak --minutes $(SOAK_MINUTES) --out docs/soak.md
 
 run: build
 	$(RELEASE)/apps/steadyfeed/steadyfeed run -c config/default.yaml
