@@ -70,7 +70,7 @@ void supervisor_access::rearm(time_point now) {
   const time_point next = next_deadline(now);
   if (next != s.armed_) {
     s.armed_ = next;
-    s.actions_.emplace_back(std::in_place_type<arm_timer>, next);
+    s.actions_.emplace_back(arm_timer{next});
   }
 }
 
