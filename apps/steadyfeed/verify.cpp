@@ -410,7 +410,11 @@ void verify_book(const stream_lines& truth, const stream_lines& checkpoint_lines
   }
 
   // Gap records name ids that are absent.
-  for (const auto& [a, b] : gap_ranges) {
+  for (const auto& gap : gap_ranges) {
+    // Plain variables, not a structured binding: clang before 16 cannot
+    // capture a binding in a lambda.
+    const u64 a = gap.first;
+    const u64 b = gap.second;
     const bool claims_recorded = std::any_of(recorded_pos.begin(), recorded_pos.end(),
                                              [&](const book_pos& p) { return p.seq >= a && p.seq <= b; });
     if (claims_recorded) {

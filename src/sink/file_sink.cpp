@@ -233,7 +233,7 @@ void file_sink::add_loss(stream_file& f, std::string_view from, std::string_view
   // backwards, a later one forwards.
   const bool before_owed = f.lost && f.lost->received > received;
   if (!f.lost) {
-    f.lost.emplace();
+    f.lost = stream_file::loss{};
     f.lost->from = from;
     f.lost->to = to;
     f.lost->received = received;

@@ -6,6 +6,7 @@
 #include <array>
 #include <new>
 #include <utility>
+#include <vector>
 
 #include "core/same_text.hpp"
 #include "venue/adapter_results.hpp"
@@ -255,6 +256,18 @@ std::string_view read_payload(ondemand::value& data, payload& p, std::vector<pri
   return read_payload_in_order<'e', 'E', 's', 't', 'p', 'q', 'T', 'm', 'M'>(data, p, levels, js);
 }
 
+// Appends an aggregate built in place from `args`, where the compiler has
+// parenthesized aggregate initialization (GCC 10, clang 16); clang 15, which
+// the fuzz build uses, builds it on the stack and moves it.
+template <class T, class... Args>
+void emplace_aggregate(std::vector<T>& v, Args&&... args) {
+#if defined(__cpp_aggregate_paren_init)
+  v.emplace_back(std::forward<Args>(args)...);
+#else
+  v.push_back(T{std::forward<Args>(args)...});
+#endif
+}
+
 // Fills the batch from a payload already read; returns why not, if invalid.
 std::string_view build_records(const payload& p, record_batch& batch, json_scratch& js) {
   if (p.event == event_type::trade) {
@@ -270,8 +283,8 @@ std::string_view build_records(const payload& p, record_batch& batch, json_scrat
     // smaller ones, which stalls the store buffer; a default-constructed one
     // is first cleared with `rep stos`, which is slow to start.
     // m = "buyer is the maker": the seller took liquidity.
-    batch.trades.emplace_back(p.symbol, p.trade_id, std::uint64_t{0}, p.price, p.qty,
-                              p.buyer_is_maker ? side::sell : side::buy, ts_exchange, wall_us{0});
+    emplace_aggregate(batch.trades, p.symbol, p.trade_id, std::uint64_t{0}, p.price, p.qty,
+                      p.buyer_is_maker ? side::sell : side::buy, ts_exchange, wall_us{0});
     return {};
   }
   // depth
