@@ -14,6 +14,13 @@ if(STEADYFEED_SANITIZE)
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(steadyfeed_options INTERFACE -fsanitize=address,undefined)
 endif()
+# The fuzz build instruments every steadyfeed source for libFuzzer's coverage
+# feedback; only the fuzz targets themselves link libFuzzer's main.
+if(STEADYFEED_FUZZ)
+  target_compile_options(steadyfeed_options INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(steadyfeed_options INTERFACE -fsanitize=address,undefined)
+endif()
 
 # simdjson's On-Demand API picks its kernels at compile time: without these
 # flags it falls back to the portable (several times slower) implementation.
