@@ -2,8 +2,11 @@
 JOBS ?= $(shell nproc)
 RELEASE := build/release
 ASAN := build/asan
+FUZZ := build/fuzz
+# Seconds each fuzz target runs in `make fuzz`.
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-release test-asan bench chaos soak run demo format clean
+.PHONY: all deps build test test-release test-asan fuzz bench chaos soak run demo format clean
 
 all: build
 
@@ -26,6 +29,13 @@ test-asan: deps
 	@cmake --build --preset asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --preset asan -j $(JOBS)
+
+# Every parser of untrusted bytes under libFuzzer (clang, ASan+UBSan), each
+# for FUZZ_SECONDS after replaying the inputs that once crashed it.
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@scripts/run-fuzzers $(FUZZ) $(FUZZ_SECONDS)
 
 bench: build
 	@scripts/run-benchmarks $(RELEASE)
