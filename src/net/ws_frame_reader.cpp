@@ -87,7 +87,12 @@ std::span<char> ws_frame_reader::prepare() {
   const std::size_t pending = end_ - parse_;
   // The frame being received must fit whole (views are contiguous); besides
   // that, a read is worth issuing only with a fair share of the read size.
-  const std::size_t frame_rest = want_ > pending ? want_ - pending : 0;
+  std::size_t frame_rest = want_ > pending ? want_ - pending : 0;
+  // Without a limit a header may announce any length, up to 2^63 bytes: room
+  // for it then grows with the bytes that arrived (at most twice what the
+  // frame already has, or a read size), never on the header's word alone.
+  // With a limit, the limit bounds it.
+  if (max_message_ == 0) frame_rest = std::min(frame_rest, std::max(pending, read_size_));
   const std::size_t wanted_free = std::max(frame_rest, read_size_ / 2);
   const std::size_t usable = capacity_ - padding;
   const std::size_t needed = std::max(read_size_, end_ + wanted_free);

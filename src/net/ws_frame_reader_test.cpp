@@ -446,6 +446,36 @@ TEST(ws_frame_reader, zero_means_no_limit) {
   EXPECT_EQ(read_all(text(big), 0), (std::vector<seen>{message(big)}));
 }
 
+// Found by fuzz/ws_frame_reader_fuzz: with no limit, a header announcing
+// ~516 GB made prepare() allocate it all before a byte of it arrived.
+TEST(ws_frame_reader, without_a_limit_a_header_alone_does_not_grow_the_buffer) {
+  ws_frame_reader reader(0);
+  reader.append(header64(0x81'0000'1000));
+  EXPECT_EQ(reader.next().what, kind::need_more);
+  EXPECT_GE(reader.prepare().size(), ws_frame_reader::initial_read_bytes / 2);
+  EXPECT_LE(reader.capacity(), 64u * 1024);
+}
+
+// Found by fuzz/ws_frame_reader_fuzz: each call to prepare() then doubled the
+// buffer towards the announced length, whether or not bytes had arrived.
+TEST(ws_frame_reader, without_a_limit_the_buffer_grows_with_the_bytes_that_arrive) {
+  ws_frame_reader reader(0);
+  reader.append(header64(0x2e05'0101'057b'2201));
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_EQ(reader.next().what, kind::need_more);
+    const std::span<char> space = reader.prepare();
+    space[0] = 'x';
+    reader.commit(1);
+  }
+  EXPECT_LE(reader.capacity(), 64u * 1024);
+}
+
+TEST(ws_frame_reader, without_a_limit_a_large_message_still_arrives_whole) {
+  ws_frame_reader reader(0);
+  const std::string big(3 << 20, 'n');
+  EXPECT_EQ(read_by_socket(reader, text(big), 64 * 1024), (std::vector<seen>{message(big)}));
+}
+
 // ---- memory --------------------------------------------------------------------------------
 
 TEST(ws_frame_reader, starts_small) {
