@@ -32,7 +32,8 @@ test-asan: deps
 
 # Every parser of untrusted bytes under libFuzzer (clang, ASan+UBSan), each
 # for FUZZ_SECONDS after replaying the inputs that once crashed it.
-fuzz: deps
+fuzz:
+	@scripts/install-deps fuzz
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz -j $(JOBS)
 	@scripts/run-fuzzers $(FUZZ) $(FUZZ_SECONDS)
