@@ -8,13 +8,13 @@
 #include <charconv>
 
 #include "sim/binance_spot_dialect.hpp"
+#include "sim/okx_dialect.hpp"
 
 namespace sf::sim {
 
 namespace {
 
 constexpr std::string_view blast_path = "/_sim/blast";
-constexpr std::string_view default_symbol = "BTCUSDT";
 // Added to the market's ids (9 digits) so that every blast id has 12 and a
 // session can run for hundreds of billions of frames before one needs a 13th.
 constexpr std::uint64_t id_offset = 100'000'000'000ULL;
@@ -82,27 +82,62 @@ struct collector final : market_stream::listener {
 };
 
 // Appends one trade's frame to the block and indexes its numbers.
-bool append_trade(blast_block& block, const market_stream& s, trade_event t,
+bool append_trade(blast_block& block, const market_stream& s, trade_event t, blast_shape shape,
                   std::string_view stream) {
   t.id += id_offset;
-  const std::string payload = binance::trade_payload(s, t, t.ts, false);
-  const std::string text = stream.empty() ? payload : binance::wrap_combined(stream, payload);
-  const std::size_t payload_in_text = stream.empty() ? 0 : text.size() - payload.size() - 1;
+  std::string text;
+  std::size_t payload_in_text = 0;
+  switch (shape) {
+    case blast_shape::binance_raw:
+      text = binance::trade_payload(s, t, t.ts, false);
+      break;
+    case blast_shape::binance_combined: {
+      const std::string payload = binance::trade_payload(s, t, t.ts, false);
+      text = binance::wrap_combined(stream, payload);
+      payload_in_text = text.size() - payload.size() - 1;
+      break;
+    }
+    case blast_shape::okx_trades:
+      text = okx_ws::trades_frame(s, t);
+      break;
+  }
   blast_frame f;
   f.offset = static_cast<std::uint32_t>(block.bytes.size());
   append_ws_frame(block.bytes, text);
   f.payload_offset = static_cast<std::uint32_t>(block.bytes.size() - text.size());
   f.payload_size = static_cast<std::uint32_t>(text.size());
-  const auto id = number_at(text, payload_in_text, R"("t":)", blast_id_digits);
-  const auto event_time = number_at(text, payload_in_text, R"("E":)", blast_time_digits);
-  const auto trade_time = number_at(text, payload_in_text, R"("T":)", blast_time_digits);
-  if (!id || !event_time || !trade_time) return false;
-  f.trade_id_at = f.payload_offset + *id;
-  f.event_time_at = f.payload_offset + *event_time;
-  f.trade_time_at = f.payload_offset + *trade_time;
+  // Every number's key and width, as the venue writes them.
+  struct number {
+    std::string_view key;
+    std::size_t width;
+    std::uint32_t* at;
+  };
+  std::array<number, 3> numbers{};
+  if (shape == blast_shape::okx_trades)
+    numbers = {number{R"("tradeId":")", blast_id_digits, &f.id_at[0]},
+               number{R"("seqId":)", blast_id_digits, &f.id_at[1]},
+               number{R"("ts":")", blast_time_digits, &f.time_at[0]}};
+  else
+    numbers = {number{R"("t":)", blast_id_digits, &f.id_at[0]},
+               number{R"("E":)", blast_time_digits, &f.time_at[0]},
+               number{R"("T":)", blast_time_digits, &f.time_at[1]}};
+  for (const number& n : numbers) {
+    const auto at = number_at(text, payload_in_text, n.key, n.width);
+    if (!at) return false;
+    *n.at = f.payload_offset + *at;
+  }
   block.index.push_back(f);
   ++block.frames;
   return true;
+}
+
+// "btcusdt@trade" → BTCUSDT; "BTC-USDT" → BTCUSDT (OKX); nullopt otherwise.
+std::optional<std::string> block_symbol(blast_shape shape, std::string_view symbol) {
+  if (shape != blast_shape::okx_trades) return trade_stream_symbol(symbol);
+  const auto dash = symbol.find('-');
+  if (dash == std::string_view::npos || symbol.find('-', dash + 1) != std::string_view::npos)
+    return std::nullopt;
+  return std::string(symbol.substr(0, dash)) + std::string(symbol.substr(dash + 1));
 }
 
 }  // namespace
@@ -167,18 +202,36 @@ void append_ws_frame(std::string& out, std::string_view payload) {
   out.append(payload);
 }
 
+std::optional<venue_blast_request> parse_venue_blast_target(std::string_view target) {
+  constexpr std::string_view binance_prefix = "/binance-spot";
+  if (target == "/okx/ws/v5/public") return venue_blast_request{blast_shape::okx_trades, {}};
+  if (!target.starts_with(binance_prefix)) return std::nullopt;
+  const auto url = binance::parse_url(target.substr(binance_prefix.size()));
+  // One trade stream in milliseconds: the layout the block reserves digits for.
+  if (!url || url->micro || url->streams.size() != 1 || !trade_stream_symbol(url->streams.front()))
+    return std::nullopt;
+  return venue_blast_request{url->combined ? blast_shape::binance_combined : blast_shape::binance_raw,
+                             url->streams.front()};
+}
+
 std::optional<blast_block> make_blast_block(std::size_t frames_per_block, std::uint64_t seed,
                                             std::string_view stream) {
-  const auto symbol =
-      stream.empty() ? std::optional<std::string>(default_symbol) : trade_stream_symbol(stream);
-  if (!symbol || frames_per_block == 0) return std::nullopt;
-  const auto inst = make_instrument(*symbol);
+  // Raw payloads are BTCUSDT's.
+  if (stream.empty()) return make_blast_block(blast_shape::binance_raw, frames_per_block, seed, "btcusdt@trade");
+  return make_blast_block(blast_shape::binance_combined, frames_per_block, seed, stream);
+}
+
+std::optional<blast_block> make_blast_block(blast_shape shape, std::size_t frames_per_block,
+                                            std::uint64_t seed, std::string_view symbol) {
+  const auto name = block_symbol(shape, symbol);
+  if (!name || frames_per_block == 0) return std::nullopt;
+  const auto inst = make_instrument(*name);
   if (!inst) return std::nullopt;
   market_config c;
   c.seed = seed;
   c.rate = 1000;
   c.depth = 20;
-  market_stream s("binance-spot", *inst, c);
+  market_stream s(shape == blast_shape::okx_trades ? "okx" : "binance-spot", *inst, c);
   std::vector<trade_event> trades;
   collector sink(&trades);
   duration t{0};
@@ -189,10 +242,10 @@ std::optional<blast_block> make_blast_block(std::size_t frames_per_block, std::u
   trades.resize(frames_per_block);
 
   blast_block block;
-  block.bytes.reserve(frames_per_block * (180 + stream.size()));
+  block.bytes.reserve(frames_per_block * (220 + symbol.size()));
   block.index.reserve(frames_per_block);
   for (const auto& trade : trades)
-    if (!append_trade(block, s, trade, stream)) return std::nullopt;
+    if (!append_trade(block, s, trade, shape, symbol)) return std::nullopt;
   block.first_id = trades.front().id + id_offset;
   block.first_ms = static_cast<std::uint64_t>(trades.front().ts / 1000);
   block.last_ms = static_cast<std::uint64_t>(trades.back().ts / 1000);
@@ -204,9 +257,10 @@ std::optional<blast_block> make_blast_block(std::size_t frames_per_block, std::u
 void advance_repetition(const blast_block& block, std::string& copy) noexcept {
   char* bytes = copy.data();
   for (const blast_frame& f : block.index) {
-    add_digits(bytes + f.trade_id_at, blast_id_digits, block.frames);
-    add_digits(bytes + f.event_time_at, blast_time_digits, block.span_ms);
-    add_digits(bytes + f.trade_time_at, blast_time_digits, block.span_ms);
+    for (const std::uint32_t at : f.id_at)
+      if (at != 0) add_digits(bytes + at, blast_id_digits, block.frames);
+    for (const std::uint32_t at : f.time_at)
+      if (at != 0) add_digits(bytes + at, blast_time_digits, block.span_ms);
   }
 }
 

@@ -1,5 +1,5 @@
 // Blast mode: a block of pre-serialized WebSocket frames (server → client,
-// unmasked text frames holding real Binance trade payloads) written to the
+// unmasked text frames holding real trade payloads of a venue) written to the
 // socket back to back, many frames per system call. It measures how fast the
 // simulator can feed one client, and how fast a feed handler can take a
 // realistic feed: the frames are not part of the truth.
@@ -13,6 +13,14 @@
 // ws://host:port/_sim/blast/N) reads the blast as it would read the venue,
 // with the stream in the URL and no subscription to acknowledge.
 //
+// With `steadyfeed-sim --blast` the venues' own trade URLs blast too, for any
+// client that speaks the venue's protocol (parse_venue_blast_target):
+//   /binance-spot/ws/<symbol>@trade                  raw payloads
+//   /binance-spot/stream?streams=<symbol>@trade      combined wrapper
+//   /okx/ws/v5/public                                OKX `trades` pushes, after the
+//                                                    client subscribes to one instId
+// These run until the client goes or the ids would outgrow their digits.
+//
 // The block repeats, but the feed does not: every trade id is written with the
 // same number of digits (the market's ids plus 10^11: twelve digits) and every
 // time in milliseconds (thirteen digits), at offsets the block records. A
@@ -24,6 +32,7 @@
 // Thread safety: a block is immutable once built; sessions renumber copies.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -38,9 +47,10 @@ struct blast_frame {
   std::uint32_t offset = 0;          // first byte of the frame header
   std::uint32_t payload_offset = 0;  // first byte of the message text
   std::uint32_t payload_size = 0;
-  std::uint32_t trade_id_at = 0;    // first digit of "t"
-  std::uint32_t event_time_at = 0;  // first digit of "E"
-  std::uint32_t trade_time_at = 0;  // first digit of "T"
+  // First digits of the numbers a repetition moves; 0 where the venue's
+  // frame holds fewer of them.
+  std::array<std::uint32_t, 2> id_at{};    // Binance "t"; OKX "tradeId" and "seqId"
+  std::array<std::uint32_t, 2> time_at{};  // Binance "E" and "T"; OKX "ts"
 };
 
 inline constexpr std::size_t blast_id_digits = 12;
@@ -64,6 +74,13 @@ struct blast_block {
   std::uint64_t max_frames() const noexcept;
 };
 
+// How a block's frames are written.
+enum class blast_shape {
+  binance_raw,       // Binance trade payloads, as /ws/<stream> pushes them
+  binance_combined,  // the same in the combined wrapper {"stream":…,"data":…}
+  okx_trades,        // OKX `trades` channel pushes
+};
+
 // What a blast URL asks for.
 struct blast_request {
   std::uint64_t frames = 1'000'000;
@@ -74,6 +91,16 @@ struct blast_request {
 // trade stream, a frame count that is a number).
 std::optional<blast_request> parse_blast_target(std::string_view target);
 
+// A venue URL served as a blast under --blast (see above).
+struct venue_blast_request {
+  blast_shape shape = blast_shape::binance_combined;
+  std::string stream;  // Binance: "<symbol>@trade"; OKX: empty until the subscribe names it
+};
+
+// nullopt for a target --blast does not serve: `target` is the whole path,
+// /binance-spot/… or /okx/…; only one trade stream per connection.
+std::optional<venue_blast_request> parse_venue_blast_target(std::string_view target);
+
 // Appends one unmasked final text frame (RFC 6455 §5.2) holding `payload`.
 void append_ws_frame(std::string& out, std::string_view payload);
 
@@ -82,6 +109,11 @@ void append_ws_frame(std::string& out, std::string_view payload);
 // combined wrapper. nullopt when the stream names no instrument.
 std::optional<blast_block> make_blast_block(std::size_t frames_per_block, std::uint64_t seed,
                                             std::string_view stream = {});
+
+// The same for any shape: `symbol` is the venue's spelling ("btcusdt@trade"
+// for Binance's, "BTC-USDT" for OKX's).
+std::optional<blast_block> make_blast_block(blast_shape shape, std::size_t frames_per_block,
+                                            std::uint64_t seed, std::string_view symbol);
 
 // Moves `copy` (a copy of block.bytes, as sent last) on by one repetition:
 // ids by block.frames, times by block.span_ms. The caller keeps within

@@ -92,6 +92,45 @@ TEST(Blast, RepetitionsContinueIdsAndTimes) {
             static_cast<std::int64_t>(5 * b->span_ms));
 }
 
+TEST(Blast, VenueUrlsNameTheirShape) {
+  const auto raw = parse_venue_blast_target("/binance-spot/ws/ethusdt@trade");
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->shape, blast_shape::binance_raw);
+  EXPECT_EQ(raw->stream, "ethusdt@trade");
+  const auto combined = parse_venue_blast_target("/binance-spot/stream?streams=btcusdt@trade");
+  ASSERT_TRUE(combined);
+  EXPECT_EQ(combined->shape, blast_shape::binance_combined);
+  EXPECT_EQ(parse_venue_blast_target("/okx/ws/v5/public")->shape, blast_shape::okx_trades);
+  EXPECT_FALSE(parse_venue_blast_target("/binance-spot/ws/btcusdt@depth"));
+  EXPECT_FALSE(parse_venue_blast_target("/binance-spot/ws"));
+  EXPECT_FALSE(parse_venue_blast_target("/binance-spot/stream?streams=btcusdt@trade&timeUnit=MICROSECOND"));
+  EXPECT_FALSE(parse_venue_blast_target("/okx/ws/v5/business"));
+}
+
+TEST(Blast, OkxRepetitionsContinueTradeIdsSeqIdsAndTimes) {
+  const auto b = make_blast_block(blast_shape::okx_trades, 32, 3, "ETH-USDT");
+  ASSERT_TRUE(b);
+  std::string copy = b->bytes;
+  std::uint64_t next_id = b->first_id;
+  std::string last_ts;
+  for (int rep = 0; rep < 4; ++rep) {
+    for (std::size_t i = 0; i < b->frames; ++i) {
+      const auto o = json::parse(b->payload(copy, i)).as_object();
+      EXPECT_EQ(o.at("arg").as_object().at("instId").as_string(), "ETH-USDT");
+      const auto& t = o.at("data").as_array().at(0).as_object();
+      EXPECT_EQ(std::stoull(std::string(t.at("tradeId").as_string())), next_id);
+      EXPECT_EQ(static_cast<std::uint64_t>(t.at("seqId").as_int64()), next_id);
+      ++next_id;
+      const std::string ts(t.at("ts").as_string());
+      EXPECT_EQ(ts.size(), blast_time_digits);
+      EXPECT_GE(ts, last_ts);
+      last_ts = ts;
+    }
+    advance_repetition(*b, copy);
+  }
+  EXPECT_FALSE(make_blast_block(blast_shape::okx_trades, 4, 1, "BTCUSDT"));
+}
+
 TEST(Blast, CarriesRippleThroughTheDigits) {
   const auto b = make_blast_block(1, 1);
   ASSERT_TRUE(b);

@@ -63,6 +63,7 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   double burst_factor = 10;
   std::size_t depth = 200, checkpoint_every = 1000;
   std::int64_t start_time = 0;
+  bool blast = false;
   app.add_option("--listen", listen, "HOST:PORT to serve on (PORT 0: any free port)")->capture_default_str();
   app.add_option("--venues", venues, "comma-separated: " + word_list(names))->capture_default_str();
   app.add_option("--symbols", symbols, "comma-separated, canonical form " + spelling_example())->capture_default_str();
@@ -88,6 +89,10 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   app.add_option("--checkpoint-every", checkpoint_every, "full-book truth checkpoint every N updates")
       ->capture_default_str();
   app.add_option("--tick", tick, "how often markets and timers are serviced")->capture_default_str();
+  app.add_flag("--blast", blast,
+               "the venues' trade URLs blast pre-serialized trades as fast as the client reads "
+               "(/binance-spot/ws/<symbol>@trade, /binance-spot/stream?streams=<symbol>@trade, "
+               "/okx/ws/v5/public after a trades subscribe)");
 
   parsed_options out;
   try {
@@ -152,6 +157,7 @@ parsed_options parse_options(int argc, const char* const* argv, wall_us default_
   c.market.depth = depth;
   c.market.epoch = start_time > 0 ? start_time : default_epoch;
   c.checkpoint_every = checkpoint_every;
+  c.blast = blast;
   if (!truth.empty()) c.truth_dir = truth;
   if (!tls.empty()) {
     const auto parts = split_list(tls);

@@ -20,6 +20,13 @@ TEST(SimOptions, DefaultsMakeAConfig) {
   EXPECT_EQ(p.config->market.rate, 10);
 }
 
+TEST(SimOptions, BlastIsOffUnlessAsked) {
+  EXPECT_FALSE(parse({}).config->blast);
+  const auto p = parse({"--blast"});
+  ASSERT_TRUE(p.config) << p.message;
+  EXPECT_TRUE(p.config->blast);
+}
+
 TEST(SimOptions, RatesThatWouldSpinTheSimulatorAreRefusedNamingTheFlag) {
   for (const char* rate : {"nan", "inf", "1e12", "-1", "100001"}) {
     SCOPED_TRACE(rate);

@@ -23,6 +23,7 @@
 #include "sim/dialect_registry.hpp"
 #include "sim/fault_injector.hpp"
 #include "sim/market_registry.hpp"
+#include "sim/okx_dialect.hpp"
 #include "sim/rest_api.hpp"
 #include "sim/truth_writer.hpp"
 #include "steadyfeed/core/token_bucket.hpp"
@@ -332,8 +333,18 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
   time_point now{};
   std::vector<std::unique_ptr<served_venue>> venues;  // in config.venues order
   std::map<const market_stream*, market_pacing> pacing;
-  // Blast blocks by combined stream name ("" for raw payloads), built on first use.
-  std::map<std::string, std::shared_ptr<const blast_block>> blasts;
+  // Blast blocks by shape and stream (or instId), built on first use; null
+  // when the symbol names no instrument.
+  std::map<std::pair<blast_shape, std::string>, std::shared_ptr<const blast_block>> blasts;
+  std::shared_ptr<const blast_block> blast_block_for(blast_shape shape, const std::string& symbol) {
+    auto it = blasts.find({shape, symbol});
+    if (it == blasts.end()) {
+      auto built = make_blast_block(shape, 4096, config.market.seed, symbol);
+      if (!built) return nullptr;
+      it = blasts.emplace(std::pair{shape, symbol}, std::make_shared<const blast_block>(std::move(*built))).first;
+    }
+    return it->second;
+  }
   bool stopped = false;
 };
 
@@ -427,15 +438,17 @@ class ws_connection final : public connection {
 
 // Blast mode: pre-serialized frames written straight to the stream, from the
 // session's own copy of the block, renumbered between repetitions so that ids
-// and times run on (blast.hpp).
+// and times run on (blast.hpp). An OKX session first reads the client's
+// subscribe, answers it as the venue does and then blasts that instId's
+// trades; after that it reads nothing (a client's pings go unanswered).
 template <class Stream>
 class blast_session : public std::enable_shared_from_this<blast_session<Stream>> {
  public:
+  // A Binance-shaped blast of `frames` frames of `block`.
   blast_session(Stream&& stream, std::shared_ptr<const blast_block> block, std::uint64_t frames)
-      : ws_(std::move(stream)),
-        block_(std::move(block)),
-        bytes_(block_->bytes),
-        remaining_(frames) {}
+      : ws_(std::move(stream)), block_(std::move(block)), bytes_(block_->bytes), remaining_(frames) {}
+  // An OKX blast: the block comes with the subscription.
+  blast_session(Stream&& stream, std::shared_ptr<server::impl> srv) : ws_(std::move(stream)), srv_(std::move(srv)) {}
 
   void start(request req) {
     beast::get_lowest_layer(ws_).expires_never();
@@ -443,11 +456,57 @@ class blast_session : public std::enable_shared_from_this<blast_session<Stream>>
     // more of its cost on the client's core (blast.hpp).
     limit_unsent_bytes(beast::get_lowest_layer(ws_).socket().native_handle());
     ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
-      if (!ec) self->write_more();
+      if (ec) return;
+      if (self->block_) return self->write_more();
+      self->ws_.text(true);
+      self->read_subscription();
     });
   }
 
  private:
+  void read_subscription() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      self->on_subscription(beast::buffers_to_string(self->buffer_.data()));
+    });
+  }
+
+  void on_subscription(const std::string& text) {
+    buffer_.consume(buffer_.size());
+    // Each attempt on its own: a refused one leaves nothing subscribed.
+    okx_ws::control_protocol protocol("blast", [](std::string_view) { return true; }, 1);
+    auto result = protocol.handle(text);
+    std::shared_ptr<const blast_block> block;
+    if (result.subscribed.size() == 1 && result.subscribed.front().channel == "trades" && !result.close)
+      block = srv_->blast_block_for(blast_shape::okx_trades, result.subscribed.front().inst_id);
+    if (!block) {
+      // The venue's answer to a malformed op; a refusal for anything but
+      // one known instId's trades. Then wait for another subscribe.
+      if (result.subscribed.empty() && !result.close)
+        replies_ = std::move(result.replies);
+      else
+        replies_ = {okx_ws::control_protocol::error_frame("", "60012", "blast mode serves one trades channel",
+                                                          protocol.conn_id())};
+      return write_replies([self = this->shared_from_this()] { self->read_subscription(); });
+    }
+    block_ = std::move(block);
+    bytes_ = block_->bytes;
+    remaining_ = block_->max_frames();
+    replies_ = std::move(result.replies);
+    write_replies([self = this->shared_from_this()] { self->write_more(); });
+  }
+
+  template <class Then>
+  void write_replies(Then then) {
+    if (replies_.empty()) return then();
+    ws_.async_write(asio::buffer(replies_.front()),
+                    [self = this->shared_from_this(), then](beast::error_code ec, std::size_t) {
+                      if (ec) return;
+                      self->replies_.erase(self->replies_.begin());
+                      self->write_replies(then);
+                    });
+  }
+
   void write_more() {
     if (remaining_ == 0) {
       ws_.async_close(websocket::close_code::normal, [self = this->shared_from_this()](beast::error_code) {});
@@ -467,9 +526,12 @@ class blast_session : public std::enable_shared_from_this<blast_session<Stream>>
   }
 
   websocket::stream<Stream> ws_;
+  std::shared_ptr<server::impl> srv_;
+  beast::flat_buffer buffer_;
+  std::vector<std::string> replies_;
   std::shared_ptr<const blast_block> block_;
   std::string bytes_;
-  std::uint64_t remaining_;
+  std::uint64_t remaining_ = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -545,6 +607,10 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       blast(target);
       return;
     }
+    if (srv.config.blast) {
+      venue_blast(target);
+      return;
+    }
     for (auto& venue : srv.venues) {
       const std::string v(venue->d.name());
       const std::string prefix = "/" + v;
@@ -581,18 +647,13 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
       reply(http::status::not_found, R"({"error":"no such blast endpoint"})");
       return;
     }
-    auto it = srv_->blasts.find(what->stream);
-    if (it == srv_->blasts.end()) {
-      auto built = make_blast_block(4096, srv_->config.market.seed, what->stream);
-      if (!built) {
-        reply(http::status::not_found, R"({"error":"no such blast stream"})");
-        return;
-      }
-      it =
-          srv_->blasts.emplace(what->stream, std::make_shared<const blast_block>(std::move(*built)))
-              .first;
+    const auto block = what->stream.empty()
+                           ? srv_->blast_block_for(blast_shape::binance_raw, "btcusdt@trade")
+                           : srv_->blast_block_for(blast_shape::binance_combined, what->stream);
+    if (!block) {
+      reply(http::status::not_found, R"({"error":"no such blast stream"})");
+      return;
     }
-    const auto& block = it->second;
     if (what->frames > block->max_frames()) {
       reply(http::status::bad_request,
             R"({"error":"too many frames: ids would outgrow their digits; at most )" +
@@ -601,6 +662,25 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     }
     std::make_shared<blast_session<Stream>>(std::move(stream_), block, what->frames)
         ->start(std::move(req_));
+  }
+
+  // --blast: a venue's own trade URL, blasted (blast.hpp).
+  void venue_blast(const std::string& target) {
+    const auto what = parse_venue_blast_target(target);
+    if (!what) {
+      reply(http::status::not_found, R"({"error":"blast mode serves one trade stream per connection"})");
+      return;
+    }
+    if (what->shape == blast_shape::okx_trades) {
+      std::make_shared<blast_session<Stream>>(std::move(stream_), srv_)->start(std::move(req_));
+      return;
+    }
+    const auto block = srv_->blast_block_for(what->shape, what->stream);
+    if (!block) {
+      reply(http::status::not_found, R"({"error":"no such blast stream"})");
+      return;
+    }
+    std::make_shared<blast_session<Stream>>(std::move(stream_), block, block->max_frames())->start(std::move(req_));
   }
 
   Stream stream_;
@@ -638,6 +718,9 @@ std::vector<std::string> server::impl::urls() const {
   out.push_back("control              " + http_base + "/_sim/connections  " + http_base + "/_sim/faults");
   out.push_back("blast                " + ws + "/_sim/blast?frames=N");
   out.push_back("blast (combined)     " + ws + "/_sim/blast/N/stream?streams=btcusdt@trade");
+  if (config.blast)
+    out.push_back("blast (--blast)      " + ws + "/binance-spot/ws/btcusdt@trade  " + ws +
+                  "/okx/ws/v5/public (subscribe to one trades instId)");
   return out;
 }
 

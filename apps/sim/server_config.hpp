@@ -40,6 +40,8 @@ struct server_config {
   std::optional<tls_files> tls;
   std::size_t max_queued_bytes = 64u << 20;  // a slower client is cut off (by close or reset, as its venue does)
   bool log_to_stderr = true;
+  // The venues' trade URLs serve blasts instead of the market (blast.hpp).
+  bool blast = false;
 
   // The settings of venue `name`, its dialect's defaults if none were kept;
   // throws std::invalid_argument for a name no dialect has.

@@ -304,6 +304,56 @@ TEST(ServerLoopback, BlastIdsRunOnAcrossRepetitions) {
                boost::system::system_error);
 }
 
+// --blast: each venue's own trade URL blasts, Binance's at once, OKX's after
+// the client's subscribe is acknowledged as the venue acknowledges it.
+TEST(ServerLoopback, BlastModeServesEachVenuesTradeUrl) {
+  auto cfg = fast_config();
+  cfg.blast = true;
+  running_server srv(cfg);
+  constexpr std::int64_t frames = 4096 + 5;  // past one repetition
+
+  client raw(srv.port(), "/binance-spot/ws/ethusdt@trade");
+  std::int64_t first_id = 0;
+  for (std::int64_t i = 0; i < frames; ++i) {
+    const auto t = raw.read_json();
+    ASSERT_EQ(t.at("s").as_string(), "ETHUSDT");
+    if (i == 0) first_id = t.at("t").as_int64();
+    ASSERT_EQ(t.at("t").as_int64(), first_id + i);
+  }
+  client combined(srv.port(), "/binance-spot/stream?streams=btcusdt@trade");
+  EXPECT_EQ(combined.read_json().at("stream").as_string(), "btcusdt@trade");
+
+  client okx(srv.port(), "/okx/ws/v5/public");
+  okx.send(R"({"op":"subscribe","args":[{"channel":"trades","instId":"ETH-USDT"}]})");
+  const auto ack = okx.read_json();
+  EXPECT_EQ(ack.at("event").as_string(), "subscribe");
+  EXPECT_EQ(ack.at("arg").as_object().at("instId").as_string(), "ETH-USDT");
+  std::uint64_t first_trade = 0;
+  std::string last_ts;
+  for (std::int64_t i = 0; i < frames; ++i) {
+    const auto o = okx.read_json();
+    ASSERT_EQ(o.at("arg").as_object().at("channel").as_string(), "trades");
+    const auto& t = o.at("data").as_array().at(0).as_object();
+    ASSERT_EQ(t.at("instId").as_string(), "ETH-USDT");
+    const std::uint64_t id = std::stoull(std::string(t.at("tradeId").as_string()));
+    if (i == 0) first_trade = id;
+    ASSERT_EQ(id, first_trade + static_cast<std::uint64_t>(i));
+    ASSERT_EQ(static_cast<std::uint64_t>(t.at("seqId").as_int64()), id);
+    const std::string ts(t.at("ts").as_string());
+    ASSERT_GE(ts, last_ts);  // 13 digits each: text order is time order
+    last_ts = ts;
+  }
+
+  // More than one trade stream, or another channel, is not a blast.
+  EXPECT_THROW(client(srv.port(), "/binance-spot/stream?streams=btcusdt@trade/ethusdt@trade"),
+               boost::system::system_error);
+  client books(srv.port(), "/okx/ws/v5/public");
+  books.send(R"({"op":"subscribe","args":[{"channel":"books","instId":"BTC-USDT"}]})");
+  bool refused = false;
+  for (int i = 0; i < 3 && !refused; ++i) refused = books.read_json().at("event").as_string() == "error";
+  EXPECT_TRUE(refused);
+}
+
 TEST(ServerLoopback, TruthFilesAreCompleteAfterStop) {
   const auto dir = std::filesystem::path(::testing::TempDir()) / "sim_loopback_truth";
   std::filesystem::remove_all(dir);
