@@ -6,7 +6,7 @@ FUZZ := build/fuzz
 # Seconds each fuzz target runs in `make fuzz`.
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-release test-asan fuzz bench chaos soak run demo format clean
+.PHONY: all deps build test test-release test-asan check-tsan fuzz bench chaos soak run demo format clean
 
 all: build
 
@@ -29,6 +29,14 @@ test-asan: deps
 	@cmake --build --preset asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --preset asan -j $(JOBS)
+
+# Every test under ThreadSanitizer: unit, integration and functional, the
+# daemon and the simulator they start built with TSan too. A data race fails
+# the test that ran into it. Not part of `make test`.
+check-tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS)
 
 # Every parser of untrusted bytes under libFuzzer (clang, ASan+UBSan), each
 # for FUZZ_SECONDS after replaying the inputs that once crashed it.
