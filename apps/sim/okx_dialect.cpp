@@ -64,7 +64,7 @@ std::string book_body(const std::vector<level>& asks, const std::vector<level>& 
   return out;
 }
 
-std::string quoted(std::string_view s) { return json::serialize(json::string_view(s.data(), s.size())); }
+std::string json_string(std::string_view s) { return json::serialize(json::string_view(s.data(), s.size())); }
 
 }  // namespace
 
@@ -185,11 +185,11 @@ control_protocol::control_protocol(std::string conn_id, std::function<bool(std::
 std::string control_protocol::error_frame(std::string_view id, std::string_view code, std::string_view msg,
                                           std::string_view conn_id) {
   std::string out = "{";
-  if (!id.empty()) out += R"("id":)" + quoted(id) + ",";
+  if (!id.empty()) out += R"("id":)" + json_string(id) + ",";
   out += R"("event":"error","code":")";
   out += code;
   out += R"(","msg":)";
-  out += quoted(msg);
+  out += json_string(msg);
   out += R"(,"connId":")";
   out += conn_id;
   out += "\"}";
@@ -262,7 +262,7 @@ control_protocol::result control_protocol::handle(std::string_view text, bool al
       topics_.erase(it);
     }
     std::string ack = "{";
-    if (!id.empty()) ack += R"("id":)" + quoted(id) + ",";
+    if (!id.empty()) ack += R"("id":)" + json_string(id) + ",";
     ack += R"("event":")";
     ack += op_name;
     ack += R"(","arg":)";
