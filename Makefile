@@ -17,8 +17,9 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-# Unit, integration and functional tests on the optimised build, then the unit
-# and integration tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Unit, integration and functional tests on the optimised build, then again
+# under AddressSanitizer and UndefinedBehaviorSanitizer (all but the examples,
+# which build against the installed optimised library).
 test: test-release test-asan
 
 test-release: build
