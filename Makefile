@@ -48,6 +48,7 @@ fuzz:
 	@scripts/run-fuzzers $(FUZZ) $(FUZZ_SECONDS)
 
 bench: build
+	@cmake --build --preset release --target benchmarks -j $(JOBS)
 	@scripts/run-benchmarks $(RELEASE)
 
 # Every fault × venue × redundancy through the real binaries, judged against
