@@ -54,12 +54,14 @@ bench: build
 # Every fault × venue × redundancy through the real binaries, judged against
 # the simulator's truth; writes docs/chaos.md. Network faults need root.
 chaos: build
+	@cmake --build --preset release --target steadyfeed_chaos_runner -j $(JOBS)
 	$(RELEASE)/tests/steadyfeed-chaos --out docs/chaos.md
 
 # Connections rotating every second for SOAK_MINUTES while memory,
 # descriptors, threads, timers and journals are sampled; writes docs/soak.md.
 SOAK_MINUTES ?= 10
 soak: build
+	@cmake --build --preset release --target steadyfeed_soak_runner -j $(JOBS)
 	$(RELEASE)/tests/steadyfeed-soak --minutes $(SOAK_MINUTES) --out docs/soak.md
 
 run: build
