@@ -29,6 +29,8 @@ void supervisor_access::transition(connection_state to, std::string_view reason,
   if (is_live(to) && !is_live(from)) {
     m.quality.set_live(true, now);
     m.connected_since_wall = wall;
+    m.last_connected_wall = wall;
+    m.consecutive_failures = 0;
   } else if (!is_live(to) && is_live(from)) {
     m.quality.set_live(false, now);
     m.connected_since_wall = 0;
@@ -424,6 +426,8 @@ void supervisor::publish(time_point now) {
   st.rotating = impl_ && impl_->turnover.active();
   if (impl_) {
     st.connected_since = impl_->connected_since_wall;
+    st.last_connected = impl_->last_connected_wall;
+    st.consecutive_failures = impl_->consecutive_failures;
     st.last_reconnect = impl_->last_reconnect_wall;
     st.last_reconnect_latency = impl_->last_reconnect_latency;
     st.quality = impl_->quality.report(now);
@@ -433,6 +437,7 @@ void supervisor::publish(time_point now) {
   }
   st.counters = counters_;
   st.topics = registry_.entries();
+  st.url = protocol_->url(registry_.restorable());
   st.events = journal_.entries();
   std::lock_guard lock(published_mutex_);
   published_ = std::move(st);

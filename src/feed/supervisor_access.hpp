@@ -105,7 +105,9 @@ struct supervisor::impl {
   time_point next_housekeeping = never;
   time_point healthy_since = never;
   wall_us connected_since_wall = 0;
+  wall_us last_connected_wall = 0;  // kept while down
   wall_us last_reconnect_wall = 0;
+  int consecutive_failures = 0;  // attempts failed since the connection was last live
   duration last_reconnect_latency{0};
   time_point last_invalid_event = never;
   std::uint64_t invalid_since_event = 0;

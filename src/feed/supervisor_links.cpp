@@ -119,6 +119,7 @@ void supervisor_access::primary_attempt_failed(const failure& why, time_point no
   const link_id id = m.primary ? m.primary->id : 0;
   m.primary.reset();
   ++s.counters_.reconnect_failures;
+  ++m.consecutive_failures;
   m.quality.record_error(now);
   emit(event_kind::reconnect_failed, severity::warning, why.to_string(), wall, id, duration{0},
        m.reconnect_backoff.attempts());

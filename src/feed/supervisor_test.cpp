@@ -111,6 +111,37 @@ TEST(Supervisor, ReconnectsOnTheBackoffSchedule) {
   EXPECT_EQ(e.latency, milliseconds{100 + 200 + 400 + 800 + 1600});
 }
 
+// What the control API shows of a connection: its URL, when it was last
+// live (kept while it is down), its failures in a row and its live time.
+TEST(Supervisor, SnapshotKeepsTheLastConnectionAndCountsFailuresInARow) {
+  harness h(quiet_config(), venue(), {"a"});
+  h.start();
+  h.open_last();
+  auto s = h.sup.snapshot();
+  EXPECT_FALSE(s.url.empty());
+  ASSERT_NE(s.last_connected, 0);
+  EXPECT_EQ(s.connected_since, s.last_connected);
+  const wall_us first = s.last_connected;
+  h.advance(seconds{3});
+  h.close_by_peer(h.last_link());
+  for (auto d : {milliseconds{100}, milliseconds{200}, milliseconds{400}}) {
+    h.advance(d);
+    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+  }
+  h.advance(milliseconds{700});  // past a housekeeping tick, before the next attempt
+  s = h.sup.snapshot();
+  EXPECT_EQ(s.consecutive_failures, 3);
+  EXPECT_EQ(s.connected_since, 0);
+  EXPECT_EQ(s.last_connected, first);
+  EXPECT_EQ(s.quality.live_total, seconds{3});
+  h.advance(milliseconds{100});
+  h.open_last();
+  s = h.sup.snapshot();
+  EXPECT_EQ(s.consecutive_failures, 0);
+  EXPECT_GT(s.last_connected, first);
+  EXPECT_EQ(s.connected_since, s.last_connected);
+}
+
 TEST(Supervisor, ConnectTimeoutCountsAsAFailedAttempt) {
   auto c = quiet_config();
   c.connect_timeout = seconds{3};

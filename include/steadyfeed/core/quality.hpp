@@ -41,6 +41,7 @@ struct quality_report {
   int reconnects_last_hour = 0;
   int late_pongs_last_minute = 0;
   double uptime_percent = 0;         // live time since start
+  duration live_total{0};            // the live time itself
   int score = 0;                     // 0–100
 };
 

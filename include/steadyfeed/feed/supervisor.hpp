@@ -78,8 +78,11 @@ struct supervisor_stats {
   connection_state state = connection_state::disconnected;
   link_id primary = 0;
   bool rotating = false;
+  std::string url;                  // where a new connection goes now (with its topics, for URL venues)
   wall_us connected_since = 0;      // 0 when not live
+  wall_us last_connected = 0;       // when it last became live; 0 when never
   wall_us last_reconnect = 0;       // 0 when never
+  int consecutive_failures = 0;     // connection attempts failed since it was last live
   duration last_reconnect_latency{0};
   quality_report quality;
   supervisor_counters counters;
