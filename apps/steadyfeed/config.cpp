@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -222,6 +223,30 @@ class reader {
       for (const auto& why : c.supervisor.validate()) problem(n, "supervisor", why);
     if (path == "sinks.files" && c.files.enabled && c.files.dir.empty())
       problem(n, "sinks.files.dir", "required");
+    if (path == "api") api_read(n, c.api);
+  }
+
+  // The token may come from the environment; a port open beyond this
+  // machine must have one.
+  void api_read(const YAML::Node& n, api_settings& api) {
+    if (!api.token_env.empty()) {
+      if (!api.token.empty()) {
+        problem(n, "api.token_env", "set api.token or api.token_env, not both");
+      } else {
+        const char* value = std::getenv(api.token_env.c_str());
+        if (!value || !*value)
+          problem(n, "api.token_env", fmt::format("the environment variable {} is not set or empty", api.token_env));
+        else
+          api.token = value;
+      }
+    }
+    const bool listen_read = std::none_of(problems.begin(), problems.end(),
+                                          [](const config_problem& p) { return p.key == "api.listen"; });
+    if (api.enabled && api.token.empty() && listen_read && !is_loopback_listen(api.listen))
+      problem(n, "api.listen",
+              fmt::format("{} is reachable from other machines, and no api.token (or api.token_env) is set: "
+                          "anyone reaching it could reconnect feeds and change subscriptions",
+                          api.listen));
   }
 
   void feeds(const YAML::Node& n, daemon_config& c) {
@@ -386,6 +411,13 @@ daemon_config parse_config(std::string_view yaml, std::string_view source) {
   return c;
 }
 
+bool is_loopback_listen(std::string_view listen) {
+  const auto colon = listen.rfind(':');
+  std::string_view host = colon == std::string_view::npos ? listen : listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 daemon_config load_config(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw config_error(file.string(), {{0, "", "cannot be read"}});
@@ -406,6 +438,9 @@ std::string key_line(const config_key& key, const daemon_config& c, const feed_c
   const config_value value = key.get(c, f);
   if (key.secret) {
     const auto& secret = std::get<std::string>(value);
+    // A token read from the environment stays there: the text says where.
+    if (key.path == "api.token" && !c.api.token_env.empty())
+      return fmt::format("{}: \"\"  # from ${}", name, c.api.token_env);
     return fmt::format("{}: {}", name,
                        secret.empty() ? format_value(secret) : std::string(hidden_value));
   }

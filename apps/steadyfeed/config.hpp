@@ -15,7 +15,7 @@
 //   sinks:
 //     files: {dir: ./data, flush_interval: 1s}
 //     stdout: {enabled: false}
-//   api: {listen: 127.0.0.1:8080, token: ""}
+//   api: {listen: 127.0.0.1:8080, token_env: STEADYFEED_API_TOKEN}
 //
 // Every key, its type, default and meaning: config_key.hpp's table, published
 // as docs/configuration.md. The loader reads the keys that table lists and
@@ -65,7 +65,13 @@ struct api_settings {
   bool enabled = true;
   std::string listen = "127.0.0.1:8080";
   std::string token;  // bearer token for mutating calls; empty: none required
+  std::string token_env;  // where the token comes from instead: an environment variable's name
+  bool metrics_symbol_label = false;
 };
+
+// True when `listen` (HOST:PORT) names a loopback address: 127.0.0.0/8,
+// ::1 or localhost.
+bool is_loopback_listen(std::string_view listen);
 
 struct log_settings {
   // Events at this severity and above are logged as they happen: "info"

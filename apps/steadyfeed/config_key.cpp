@@ -475,8 +475,9 @@ std::vector<config_key> make_table() {
       [](auto& c, auto&) -> auto& { return c.api.enabled; }));
   add(field(
       {.path = "api.listen",
-       .meaning = "HOST:PORT the API listens on",
-       .example = "0.0.0.0:9100",
+       .meaning = "HOST:PORT the API listens on; an address other machines reach needs api.token or "
+                  "api.token_env",
+       .example = "127.0.0.1:9100",
        .check = check_listen},
       [](auto& c, auto&) -> auto& { return c.api.listen; }));
   add(field(
@@ -486,6 +487,17 @@ std::vector<config_key> make_table() {
        .example = "s3cret",
        .check = check_token},
       [](auto& c, auto&) -> auto& { return c.api.token; }));
+  add(field(
+      {.path = "api.token_env",
+       .meaning = "name of an environment variable holding the bearer token, so that the token stays out "
+                  "of the file; used when api.token is empty",
+       .example = "STEADYFEED_API_TOKEN"},
+      [](auto& c, auto&) -> auto& { return c.api.token_env; }));
+  add(field(
+      {.path = "api.metrics_symbol_label",
+       .meaning = "label stream metrics with the symbol too (one series per symbol: mind the "
+                  "cardinality)"},
+      [](auto& c, auto&) -> auto& { return c.api.metrics_symbol_label; }));
 
   add(field(
       {.path = "log.level",

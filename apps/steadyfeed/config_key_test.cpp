@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 #include <yaml-cpp/yaml.h>
 
 #include <set>
@@ -82,6 +84,7 @@ std::string with(const config_key& key, const config_value& value) {
 // not printed, fails here by name.
 TEST(ConfigKeys, EveryKeyIsReadIntoItsSettingAndPrintedSoThatItReadsBack) {
   const daemon_config base = parse_config(base_yaml, "base.yaml");
+  ::setenv("STEADYFEED_API_TOKEN", "from-env", 1);  // api.token_env's example names it
   for (const auto& key : config_keys()) {
     if (key.secret) continue;  // never printed; see ASecretIsNeverPrinted...
     SCOPED_TRACE(std::string(key.path));
@@ -142,7 +145,7 @@ sinks:
   files: {enabled: false, dir: d38, flush_interval: 39ms, compression_level: 4, fsync: true,
           max_pending_bytes: 40000}
   stdout: {enabled: true}
-api: {enabled: false, listen: "10.0.0.1:41", token: t42}
+api: {enabled: false, listen: "10.0.0.1:41", token_env: STEADYFEED_KEY_TEST_T42, metrics_symbol_label: true}
 log: {level: notice}
 queue_bytes: 1048576
 )";
@@ -159,6 +162,10 @@ queue_bytes: 1048576
     }
   };
   walk(walk, YAML::Load(yaml), "");
+  // api.token and api.token_env exclude each other: the token is read from
+  // the variable the second names, into the field the first names.
+  ::setenv("STEADYFEED_KEY_TEST_T42", "t42", 1);
+  written.insert("api.token");
   for (const auto& key : config_keys())
     EXPECT_TRUE(written.contains(std::string(key.path))) << key.path;
   EXPECT_EQ(written.size(), config_keys().size());
@@ -215,6 +222,8 @@ queue_bytes: 1048576
   EXPECT_FALSE(c.api.enabled);
   EXPECT_EQ(c.api.listen, "10.0.0.1:41");
   EXPECT_EQ(c.api.token, "t42");
+  EXPECT_EQ(c.api.token_env, "STEADYFEED_KEY_TEST_T42");
+  EXPECT_TRUE(c.api.metrics_symbol_label);
   EXPECT_EQ(c.log.level, "notice");
   EXPECT_EQ(c.queue_bytes, 1048576);
 }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "config_key.hpp"
 
 namespace sf::daemon {
@@ -316,6 +318,41 @@ TEST(ConfigMistakes, LifetimeAndRotationMarginAreSettableGloballyAndPerFeed) {
   const auto again = parse_config(to_yaml(c), "again.yaml");
   EXPECT_EQ(again.feeds[0].supervisor.lifetime, minutes{10});
   EXPECT_EQ(again.feeds[1].supervisor.rotation_margin, minutes{2});
+}
+
+TEST(ConfigMistakes, AnApiReachableFromOtherMachinesNeedsAToken) {
+  const std::string feeds = "feeds:\n  - {venue: okx, symbols: [BTC-USDT]}\n";
+  std::string e = problems_of(feeds + "api: {listen: \"0.0.0.0:8080\"}\n");
+  EXPECT_NE(e.find("t.yaml:3: api.listen: 0.0.0.0:8080 is reachable from other machines, and no api.token"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(problems_of(feeds + "api: {listen: \"[::]:8080\"}\n").find("reachable from other machines"),
+            std::string::npos);
+  EXPECT_EQ(problems_of(feeds + "api: {listen: \"0.0.0.0:8080\", token: s3cret}\n"), "accepted");
+  EXPECT_EQ(problems_of(feeds + "api: {listen: \"0.0.0.0:8080\", enabled: false}\n"), "accepted");
+  for (const char* loopback : {"127.0.0.1:8080", "[::1]:8080", "localhost:8080", "127.0.0.2:1"})
+    EXPECT_EQ(problems_of(feeds + "api: {listen: \"" + loopback + "\"}\n"), "accepted") << loopback;
+}
+
+TEST(ConfigMistakes, TheTokenMayComeFromTheEnvironment) {
+  const std::string feeds = "feeds:\n  - {venue: okx, symbols: [BTC-USDT]}\n";
+  ::setenv("STEADYFEED_CONFIG_TEST_TOKEN", "from-env", 1);
+  const auto c = parse_config(feeds + "api: {listen: \"0.0.0.0:8080\", token_env: STEADYFEED_CONFIG_TEST_TOKEN}\n",
+                              "t.yaml");
+  EXPECT_EQ(c.api.token, "from-env");
+  // check-config says where the token comes from and never prints it.
+  const std::string printed = to_yaml(c);
+  EXPECT_EQ(printed.find("from-env"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("# from $STEADYFEED_CONFIG_TEST_TOKEN"), std::string::npos) << printed;
+  EXPECT_EQ(parse_config(printed, "printed.yaml").api.token, "from-env");
+
+  ::unsetenv("STEADYFEED_CONFIG_TEST_TOKEN");
+  std::string e = problems_of(feeds + "api: {token_env: STEADYFEED_CONFIG_TEST_TOKEN}\n");
+  EXPECT_NE(e.find("api.token_env: the environment variable STEADYFEED_CONFIG_TEST_TOKEN is not set or empty"),
+            std::string::npos)
+      << e;
+  e = problems_of(feeds + "api: {token: a, token_env: HOME}\n");
+  EXPECT_NE(e.find("api.token_env: set api.token or api.token_env, not both"), std::string::npos) << e;
 }
 
 }  // namespace

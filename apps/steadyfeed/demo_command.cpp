@@ -7,9 +7,11 @@
 #include <boost/asio/post.hpp>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "config.hpp"
+#include "control_plane.hpp"
 #include "recorder.hpp"
 #include "sim/server.hpp"
 #include "status_table.hpp"
@@ -65,8 +67,6 @@ int demo_command(const demo_options& options) {
     return 2;
   }
   std::ofstream(marker) << "made by steadyfeed demo: its data/ and truth/ are replaced on every run\n";
-  if (!options.api.empty())
-    std::cerr << "demo: --api " << options.api << " noted; the control API is not served by this version\n";
 
   // The simulator, on its own thread.
   sim::server_config sc;
@@ -111,11 +111,29 @@ sinks:
                                                   base, (options.out / "data").string()),
                                       "demo");
   for (auto& f : config.feeds) f.supervisor.lifetime = sc.venue("binance-spot").rules.limits.lifetime;
-  config.api.enabled = false;
+  config.api.enabled = !options.api.empty();
+  if (config.api.enabled) config.api.listen = options.api;
 
+  recorder rec(config);
+  std::optional<control_plane> api;
+  if (config.api.enabled) {
+    api.emplace(rec, config.api, system_clock_source::instance());
+    api->observe(rec);
+    try {
+      api->start();
+    } catch (const std::exception& e) {
+      std::cerr << "demo: " << e.what() << '\n';
+      boost::asio::post(sim_ioc, [&] {
+        simulator.stop();
+        sim_ioc.stop();
+      });
+      sim_thread.join();
+      return 2;
+    }
+  }
   std::cout << fmt::format("demo: simulator on {}; recording to {}; {} s with faults\n", base,
                            (options.out / "data").string(), options.seconds);
-  recorder rec(config);
+  if (api) std::cout << fmt::format("demo: control API on http://{}\n", api->address());
   rec.start();
   const bool tty = ::isatty(STDOUT_FILENO);
   for (int s = 1; s <= options.seconds; ++s) {
@@ -127,6 +145,7 @@ sinks:
       std::cout << fmt::format("-- {}/{} s\n", s, options.seconds) << format_status(rec.feeds(), rec.sinks());
     }
   }
+  if (api) api->stop();
   rec.stop();
   // The simulator is stopped on its own thread: its sessions and truth files are that thread's.
   boost::asio::post(sim_ioc, [&] {

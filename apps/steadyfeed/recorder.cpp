@@ -23,6 +23,7 @@ struct recorder::impl {
   daemon_config config;
   const clock& clk;
   event_sink on_event;
+  std::function<record_observer(const feed_config&)> observer_for;
   std::unique_ptr<directory_lock> lock;  // the data directory, while recording
   std::optional<engine> runtime;
 };
@@ -60,6 +61,21 @@ recorder::recorder(daemon_config config, const clock& clock, event_sink on_event
     : impl_(std::make_unique<impl>(std::move(config), clock, std::move(on_event))) {}
 
 recorder::~recorder() { stop(); }
+
+void recorder::observe_records(std::function<record_observer(const feed_config&)> make) {
+  impl_->observer_for = std::move(make);
+}
+
+void recorder::observe_events(event_sink also) {
+  if (!impl_->on_event) {
+    impl_->on_event = std::move(also);
+    return;
+  }
+  impl_->on_event = [first = std::move(impl_->on_event), also = std::move(also)](std::string_view c, const event& e) {
+    first(c, e);
+    also(c, e);
+  };
+}
 
 void recorder::start() {
   auto& m = *impl_;
@@ -102,6 +118,7 @@ void recorder::start() {
   for (auto f : m.config.feeds) {  // each carries its supervisor settings (config.cpp)
     feed::callbacks cb;
     if (m.on_event) cb.on_event = m.on_event;
+    if (m.observer_for) cb.on_record = m.observer_for(f);
     runtime.add_feed(std::move(f), std::move(cb));
   }
   if (m.config.files.enabled) resume_from_files(m.config, runtime);
@@ -116,6 +133,27 @@ std::vector<feed_stats> recorder::feeds() const {
   return impl_->runtime ? impl_->runtime->feeds() : std::vector<feed_stats>{};
 }
 
+bool recorder::reconnect(std::string_view feed_id, std::size_t index, std::string reason) {
+  feed* f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
+  return f && f->reconnect(index, std::move(reason));
+}
+
+bool recorder::subscribe(std::string_view feed_id, std::vector<std::string> symbols,
+                         std::vector<std::string> channels) {
+  feed* f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
+  if (!f) return false;
+  f->subscribe(std::move(symbols), std::move(channels));
+  return true;
+}
+
+bool recorder::unsubscribe(std::string_view feed_id, std::vector<std::string> symbols,
+                           std::vector<std::string> channels) {
+  feed* f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
+  if (!f) return false;
+  f->unsubscribe(std::move(symbols), std::move(channels));
+  return true;
+}
+
 sink_status recorder::sinks() const {
   sink_status s;
   if (!impl_->runtime) return s;
@@ -127,6 +165,7 @@ sink_status recorder::sinks() const {
     s.bytes_written += r.stats.bytes_written;
     s.dropped += r.stats.records_lost;
     s.errors += r.errors;
+    s.each.push_back({r.name, r.stats.records, r.errors});
     if (!r.last_error.empty()) s.last_error = r.last_error;
   }
   s.queue_depth = st.queue_depth;

@@ -6,8 +6,8 @@
 // connections, lets the queues drain into the sinks, flushes and closes the
 // files: a SIGINT or SIGTERM loses nothing already received.
 //
-// Thread safety: start/stop from the controlling thread; feeds() and sinks()
-// from any.
+// Thread safety: start/stop from the controlling thread; the control_target
+// calls from any (between start and stop).
 #pragma once
 
 #include <functional>
@@ -17,21 +17,13 @@
 #include <vector>
 
 #include "config.hpp"
+#include "control_target.hpp"
 #include "steadyfeed/runtime/engine.hpp"
 
 namespace sf::daemon {
 
-struct sink_status {
-  std::uint64_t records = 0, bytes_written = 0;
-  // Records that could not reach the sinks' queue, or that a sink could not
-  // write; each is covered by a gap record in the recording.
-  std::uint64_t dropped = 0;
-  std::uint64_t errors = 0;  // sink calls that failed
-  std::size_t queue_depth = 0;
-  std::string last_error;
-};
 
-class recorder {
+class recorder : public control_target {
  public:
   // `on_event` (optional) receives every connection event, on the feed's
   // worker thread, with the connection's name.
@@ -42,14 +34,27 @@ class recorder {
   recorder(const recorder&) = delete;
   recorder& operator=(const recorder&) = delete;
 
+  // Before start(): for each feed, a callback that sees every record of it
+  // (on the feed's thread, before the sinks), or none.
+  using record_observer = std::function<void(const record_view&)>;
+  void observe_records(std::function<record_observer(const feed_config&)> make);
+  // Before start(): one more receiver of every connection event, after the
+  // constructor's.
+  void observe_events(event_sink also);
+
   // Throws std::invalid_argument when a feed cannot be built, and
   // std::runtime_error when the data directory cannot be created, written or
   // locked (another process records into it): before anything connects.
   void start();
   void stop();
 
-  std::vector<feed_stats> feeds() const;
-  sink_status sinks() const;
+  std::vector<feed_stats> feeds() const override;
+  sink_status sinks() const override;
+  bool reconnect(std::string_view feed_id, std::size_t index, std::string reason) override;
+  bool subscribe(std::string_view feed_id, std::vector<std::string> symbols,
+                 std::vector<std::string> channels) override;
+  bool unsubscribe(std::string_view feed_id, std::vector<std::string> symbols,
+                   std::vector<std::string> channels) override;
 
  private:
   struct impl;

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <ctime>
 #include <iostream>
+#include <optional>
 
 #include "config.hpp"
+#include "control_plane.hpp"
 #include "log_line.hpp"
 #include "recorder.hpp"
 #include "status_table.hpp"
@@ -43,18 +45,28 @@ int run_command(const std::filesystem::path& config_file) {
     std::cerr << fmt::format("{} steadyfeed: {} {}: {}\n", utc_text(e.time ? e.time : system_clock_source::instance().wall_now()),
                              connection, to_string(e.kind), e.reason);
   });
+  // The API binds first: a port already taken stops the start before
+  // anything connects.
+  std::optional<control_plane> api;
+  if (config.api.enabled) {
+    api.emplace(rec, config.api, system_clock_source::instance());
+    api->observe(rec);
+  }
   try {
+    if (api) api->start();
     rec.start();
   } catch (const std::exception& e) {
     std::cerr << log_prefix() << e.what() << '\n';
+    // Whatever started stops before the metrics its observers feed go away.
+    rec.stop();
     return 2;
   }
+  if (api)
+    std::cerr << log_prefix()
+              << fmt::format("control API on http://{} ({})\n", api->address(),
+                             config.api.token.empty() ? "no token: loopback only" : "mutating calls need the token");
   std::cerr << log_prefix() << fmt::format("recording {} feed(s) to {}; Ctrl-C stops\n", config.feeds.size(),
                            config.files.enabled ? config.files.dir : "stdout");
-  if (config.api.enabled)
-    std::cerr << log_prefix() << fmt::format("note: api.listen is {}, but this version serves no control API yet; "
-                             "nothing listens there\n",
-                             config.api.listen);
   int ticks = 0;
   while (true) {
     const timespec one_second{1, 0};
@@ -63,6 +75,7 @@ int run_command(const std::filesystem::path& config_file) {
     if (++ticks % 10 == 0) std::cerr << log_prefix() << "status\n" << format_status(rec.feeds(), rec.sinks());
   }
   std::cerr << log_prefix() << "stopping: closing connections, flushing files\n";
+  if (api) api->stop();
   rec.stop();
   const auto s = rec.sinks();
   std::cerr << log_prefix() << fmt::format("stopped; {} records written, {} dropped (each covered by a gap record), "

@@ -162,6 +162,7 @@ feeds:
     {}
 sinks:
   files: {{dir: "{}", flush_interval: 200ms}}
+api: {{listen: "127.0.0.1:0"}}
 )",
                                        spec.venue, spec.venue == "okx" ? "BTC-USDT" : "BTCUSDT",
                                        spec.redundancy, endpoints, (dir / "data").string());

@@ -56,7 +56,8 @@ TEST(CrashRestart, KillNineThenRestartLosesNoTrade) {
                         << "  - venue: okx\n    symbols: [BTC-USDT]\n    channels: [trades, book]\n"
                         << "    endpoints: {ws: \"ws://" << address << "/okx/ws/v5/public\", rest: \"http://"
                         << address << "/okx\"}\n"
-                        << "sinks:\n  files: {dir: \"" << (dir.path / "data").string() << "\", flush_interval: 200ms}\n";
+                        << "sinks:\n  files: {dir: \"" << (dir.path / "data").string() << "\", flush_interval: 200ms}\n"
+                        << "api: {listen: \"127.0.0.1:0\"}\n";
   const fs::path data = dir.path / "data";
 
   {

@@ -48,7 +48,8 @@ TEST(SimulatorWalkthrough, ThePrintedEndpointsRecordCleanly) {
   std::ofstream(config) << "feeds:\n"
                         << "  - venue: binance-spot\n    symbols: [BTCUSDT]\n    " << binance << "\n"
                         << "  - venue: okx\n    symbols: [BTC-USDT]\n    " << okx << "\n"
-                        << "sinks:\n  files: {dir: \"" << (dir.path / "data").string() << "\"}\n";
+                        << "sinks:\n  files: {dir: \"" << (dir.path / "data").string() << "\"}\n"
+                        << "api: {listen: \"127.0.0.1:0\"}\n";
   child_process run({STEADYFEED_BIN, "run", "-c", config.string()}, dir.path / "run.out", dir.path / "run.err");
   std::this_thread::sleep_for(seconds{5});
   run.signal(SIGTERM);
