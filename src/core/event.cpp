@@ -23,6 +23,7 @@ std::string_view to_string(event_kind k) noexcept {
     case event_kind::subscription_failed: return "subscription_failed";
     case event_kind::stream_stale: return "stream_stale";
     case event_kind::stream_resumed: return "stream_resumed";
+    case event_kind::retries_exhausted: return "retries_exhausted";
   }
   return "unknown";
 }

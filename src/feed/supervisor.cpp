@@ -47,8 +47,9 @@ void supervisor_access::transition(connection_state to, std::string_view reason,
 }
 
 time_point supervisor_access::next_deadline(time_point now) {
-  if (s.state_ == connection_state::failed || s.state_ == connection_state::disconnected)
-    return never;
+  if (s.state_ == connection_state::disconnected) return never;
+  // Failed: only the next probe, when the retries ran out and probing is on.
+  if (s.state_ == connection_state::failed) return m.reconnect_at;
   time_point next = std::min(
       {m.reconnect_at, m.rotation_retry_at, m.turnover.overlap_deadline(), m.next_housekeeping});
   for (link_state* l : {m.primary ? &*m.primary : nullptr, m.candidate ? &*m.candidate : nullptr}) {
@@ -118,6 +119,8 @@ void supervisor::start(time_point now, wall_us wall) {
   if (state_ != connection_state::disconnected && state_ != connection_state::failed) return;
   supervisor_access a{*this, *impl_};
   impl_->reconnect_backoff.reset();
+  impl_->probing = false;
+  impl_->reconnect_at = never;
   impl_->next_housekeeping = now + config_.housekeeping_interval;
   a.transition(connection_state::connecting, "start", now, wall);
   if (!a.open_link_now(false, now)) {
@@ -259,8 +262,7 @@ void supervisor::on_timer(time_point now, wall_us wall) {
   supervisor_access a{*this, *impl_};
   auto& m = *impl_;
   armed_ = never;  // the driver's timer has fired
-  if (state_ == connection_state::failed || state_ == connection_state::disconnected)
-    return a.rearm(now);
+  if (state_ == connection_state::disconnected) return a.rearm(now);
 
   // Connection attempts that took too long.
   if (m.primary && m.primary->phase == link_phase::opening && m.primary->open_deadline <= now) {
@@ -279,7 +281,22 @@ void supervisor::on_timer(time_point now, wall_us wall) {
     a.candidate_failed(failure{make_error_code(errc::connect_timeout), 0, {}, 0, "rotation"}, now,
                        wall);
   }
-  if (state_ == connection_state::failed) return a.rearm(now);
+  if (state_ == connection_state::failed) {
+    // Probing after the retries ran out: one attempt, without resetting the
+    // backoff, so that a failure returns here at once (go_failed).
+    if (m.reconnect_at <= now) {
+      m.reconnect_at = never;
+      m.probing = true;
+      m.next_housekeeping = now + config_.housekeeping_interval;  // go_failed stopped it
+      a.transition(connection_state::connecting, "probing: the retries ran out earlier", now, wall);
+      if (a.open_link_now(false, now)) {
+        ++counters_.reconnect_attempts;
+        a.emit(event_kind::reconnect_attempt, severity::notice, "probe", wall, m.primary->id, duration{0},
+               m.reconnect_backoff.attempts());
+      }
+    }
+    return a.rearm(now);
+  }
 
   // Attempts that were waiting for backoff or the venue's connection budget.
   if (m.reconnect_at <= now && !m.primary) {

@@ -92,6 +92,10 @@ struct supervisor::impl {
   // reconnecting
   time_point reconnect_at = never;
   bool reconnect_slot_reserved = false;
+  // Failed after the retries ran out, and probing once per backoff.max
+  // (supervisor_config::on_retries_exhausted): set from the first probe to
+  // the next live connection, start() or stop().
+  bool probing = false;
   time_point lost_at{};
   std::deque<time_point> reconnect_times;  // for clustering
 

@@ -59,7 +59,7 @@ void supervisor_access::primary_opened(time_point now, wall_us wall) {
   m.healthy_since = now;
   // A stream's silence is measured from the moment it could have spoken again.
   for (auto& [name, st] : m.streams) st.stale = false;
-  if (s.state_ == connection_state::connecting) {
+  if (s.state_ == connection_state::connecting && !m.probing) {
     emit(event_kind::connected, severity::info, "connected", wall, l.id);
     transition(connection_state::connected, "connected", now, wall);
   } else {
@@ -70,9 +70,15 @@ void supervisor_access::primary_opened(time_point now, wall_us wall) {
     emit(event_kind::reconnect_success, severity::info,
          fmt::format("reconnected after {}", describe(latency)), wall, l.id, latency,
          m.reconnect_backoff.attempts());
-    transition(clustered(now) ? connection_state::unstable : connection_state::connected,
-               clustered(now) ? "reconnected, but reconnects are clustering" : "reconnected", now,
-               wall);
+    if (m.probing) {  // the venue is back: the next outage gets its retries again
+      m.probing = false;
+      m.reconnect_backoff.reset();
+    }
+    // From a probe (connecting), only connected is a step the state machine
+    // allows; the quality check judges it unstable later if it is.
+    const bool unstable = clustered(now) && s.state_ != connection_state::connecting;
+    transition(unstable ? connection_state::unstable : connection_state::connected,
+               unstable ? "reconnected, but reconnects are clustering" : "reconnected", now, wall);
   }
   flush(l, now);
 }
@@ -110,7 +116,20 @@ void supervisor_access::go_failed(const failure& why, time_point now, wall_us wa
   end_rotation();
   m.reconnect_at = never;
   m.next_housekeeping = never;
-  emit(event_kind::error, severity::critical, why.to_string(), wall);
+  const bool exhausted = why.code == make_error_code(errc::max_attempts_exceeded);
+  // A venue that is down for longer than the retries last comes back by
+  // itself: one attempt per backoff.max until it does. A fatal error (auth,
+  // an unknown symbol) is never retried.
+  if (exhausted && s.config_.on_retries_exhausted == retries_exhausted_action::probe)
+    m.reconnect_at = now + s.config_.backoff.max;
+  // Giving up is said once per outage, not once per probe; a fatal error
+  // always.
+  if (!m.probing || !exhausted)
+    emit(exhausted ? event_kind::retries_exhausted : event_kind::error, severity::critical,
+         exhausted && m.reconnect_at != never
+             ? fmt::format("{}; probing every {}", why.to_string(), describe(s.config_.backoff.max))
+             : why.to_string(),
+         wall);
   transition(connection_state::failed, why.to_string(), now, wall);
 }
 

@@ -211,6 +211,7 @@ TEST(Supervisor, BanWithoutRetryAfterWaitsTheBackoffCeiling) {
 TEST(Supervisor, MaxAttemptsEndsInFailed) {
   auto c = quiet_config();
   c.backoff.max_attempts = 3;
+  c.on_retries_exhausted = retries_exhausted_action::stop;
   harness h(c, venue(), {"a"});
   h.start();
   for (int i = 0; i < 4; ++i) {
@@ -221,6 +222,72 @@ TEST(Supervisor, MaxAttemptsEndsInFailed) {
   EXPECT_EQ(h.sup.state(), connection_state::failed);
   EXPECT_EQ(h.timer, never);
   EXPECT_NE(h.events.back().reason.find("maximum reconnect attempts"), std::string::npos);
+  EXPECT_EQ(h.count_events(event_kind::retries_exhausted), 1u);
+  EXPECT_EQ(h.count_events(event_kind::error), 0u);  // giving up is said once, as itself
+}
+
+// A venue down longer than the retries last: the connection goes to failed,
+// says so once, then tries once per backoff.max and is live again by itself
+// when the venue answers, with its retries restored for the next outage.
+TEST(Supervisor, AFailedConnectionProbesUntilTheVenueReturns) {
+  auto c = quiet_config();
+  c.backoff.max_attempts = 3;
+  c.backoff.max = seconds{30};
+  harness h(c, venue(), {"a"});
+  h.start();
+  h.open_last();
+  h.close_by_peer(h.last_link());
+  for (int i = 0; i < 10 && h.sup.state() != connection_state::failed; ++i) {
+    h.advance(seconds{5});
+    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+  }
+  ASSERT_EQ(h.sup.state(), connection_state::failed);
+  EXPECT_EQ(h.count_events(event_kind::retries_exhausted), 1u);
+  for (int probe = 0; probe < 3; ++probe) {
+    const link_id before = h.last_link();
+    h.advance(seconds{30} - milliseconds{1});
+    EXPECT_EQ(h.last_link(), before) << "probed early";
+    h.advance(milliseconds{1});
+    ASSERT_EQ(h.last_link(), before + 1) << "no probe after backoff.max";
+    EXPECT_EQ(h.sup.state(), connection_state::connecting);
+    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+    EXPECT_EQ(h.sup.state(), connection_state::failed) << "a failed probe is one attempt, not a new cycle";
+  }
+  EXPECT_EQ(h.count_events(event_kind::retries_exhausted), 1u);  // said once per outage
+  h.advance(seconds{30});
+  h.open_last();
+  EXPECT_EQ(h.sup.state(), connection_state::connected);
+  EXPECT_TRUE(h.has_event(event_kind::reconnect_success));
+  // Housekeeping runs again: the published snapshot keeps up.
+  const auto live_before = h.sup.snapshot().quality.live_total;
+  h.advance(seconds{3});
+  EXPECT_GT(h.sup.snapshot().quality.live_total, live_before);
+  // The next outage gets its retries again.
+  h.close_by_peer(h.last_link());
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+  h.advance(seconds{5});
+  h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+  EXPECT_EQ(h.sup.state(), connection_state::reconnecting);
+}
+
+TEST(Supervisor, AFatalErrorDuringAProbeIsSaid) {
+  auto c = quiet_config();
+  c.backoff.max_attempts = 2;
+  c.backoff.max = seconds{30};
+  harness h(c, venue(), {"a"});
+  h.start();
+  for (int i = 0; i < 10 && h.sup.state() != connection_state::failed; ++i) {
+    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+    h.advance(seconds{5});
+  }
+  ASSERT_EQ(h.sup.state(), connection_state::failed);
+  const auto errors = h.count_events(event_kind::error);
+  h.advance(seconds{30});
+  ASSERT_EQ(h.sup.state(), connection_state::connecting);
+  h.fail_open(h.last_link(), failure::of(errc::auth_rejected));
+  EXPECT_EQ(h.sup.state(), connection_state::failed);
+  EXPECT_EQ(h.count_events(event_kind::error), errors + 1);
+  EXPECT_EQ(h.timer, never);  // fatal: no more probes
 }
 
 TEST(Supervisor, BackoffResetsAfterAHealthyPeriod) {

@@ -68,6 +68,13 @@ class request_op : public std::enable_shared_from_this<request_op> {
       : resolver_(ex), socket_(ex), timer_(ex), url_(std::move(url)), target_(std::move(target)),
         options_(std::move(options)), done_(std::move(done)) {}
 
+  // A POST instead of the GET: `body`, sent as `content_type`.
+  void set_body(std::string body, std::string content_type) {
+    request_.method(http::verb::post);
+    request_.set(http::field::content_type, content_type);
+    request_.body() = std::move(body);
+  }
+
   void start() {
     timer_.expires_after(options_.timeout);
     timer_.async_wait([self = shared_from_this(), token = armed_timer{}](const error_code& ec) {
@@ -147,13 +154,13 @@ class request_op : public std::enable_shared_from_this<request_op> {
   void write(Stream& stream) {
     stage_ = link_stage::stream;
     request_.version(11);
-    request_.method(http::verb::get);
     request_.target(url_.path_prefix + target_);
     const bool default_port = url_.port == (url_.tls ? "443" : "80");
     request_.set(http::field::host, default_port ? url_.host : url_.host + ":" + url_.port);
     request_.set(http::field::user_agent, options_.user_agent);
     request_.set(http::field::accept, "application/json");
     request_.set(http::field::connection, "close");
+    request_.prepare_payload();
     http::async_write(stream, request_, [self = shared_from_this(), &stream](const error_code& ec, std::size_t) {
       if (self->finished_) return;
       if (ec) return self->fail(transport_failure(ec, link_stage::stream, self->where()));
@@ -190,7 +197,7 @@ class request_op : public std::enable_shared_from_this<request_op> {
   std::string target_;
   http_client_options options_;
   http_client::handler done_;
-  http::request<http::empty_body> request_;
+  http::request<http::string_body> request_{http::verb::get, "/", 11};
   http::response_parser<http::string_body> parser_;
   beast::flat_buffer buffer_;
   link_stage stage_ = link_stage::resolve;
@@ -202,7 +209,13 @@ class request_op : public std::enable_shared_from_this<request_op> {
 http_client::http_client(asio::any_io_executor executor, std::string base_url, http_client_options options)
     : executor_(std::move(executor)), base_url_(std::move(base_url)), options_(std::move(options)) {}
 
-void http_client::get(std::string target, handler done) {
+void http_client::get(std::string target, handler done) { send(std::move(target), std::nullopt, std::move(done)); }
+
+void http_client::post(std::string target, std::string body, std::string content_type, handler done) {
+  send(std::move(target), std::pair{std::move(body), std::move(content_type)}, std::move(done));
+}
+
+void http_client::send(std::string target, std::optional<std::pair<std::string, std::string>> body, handler done) {
   std::string error;
   auto url = parse_base(base_url_, error);
   if (!url) {
@@ -221,7 +234,9 @@ void http_client::get(std::string target, handler done) {
       return;
     }
   }
-  std::make_shared<request_op>(executor_, std::move(*url), std::move(target), options_, std::move(done))->start();
+  auto op = std::make_shared<request_op>(executor_, std::move(*url), std::move(target), options_, std::move(done));
+  if (body) op->set_body(std::move(body->first), std::move(body->second));
+  op->start();
 }
 
 }  // namespace sf

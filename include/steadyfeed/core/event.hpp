@@ -40,6 +40,7 @@ enum class event_kind : std::uint8_t {
   subscription_failed,
   stream_stale,
   stream_resumed,
+  retries_exhausted,  // the backoff's attempts ran out: the connection is failed
 };
 
 std::string_view to_string(event_kind k) noexcept;

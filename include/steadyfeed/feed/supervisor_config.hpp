@@ -4,6 +4,7 @@
 // `validate()` reports every problem at once, naming the field.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,11 +17,20 @@
 
 namespace sf {
 
+// What a connection does once its backoff's max_attempts ran out.
+enum class retries_exhausted_action : std::uint8_t {
+  probe,  // stay failed, and try once per backoff.max until the venue answers
+  stop,   // stay failed until restarted (reconnect(), the API)
+};
+
 struct supervisor_config {
   // Shown in events, metrics and the API.
   std::string name = "connection";
 
   backoff_policy backoff;
+  // A recorder that gives up for good after a long venue outage loses
+  // everything after it: by default a failed connection keeps probing.
+  retries_exhausted_action on_retries_exhausted = retries_exhausted_action::probe;
 
   // TCP connect, TLS and WebSocket handshake together. Ten seconds covers a
   // slow TLS handshake across an ocean without leaving a dead attempt hanging.

@@ -1,5 +1,6 @@
 // A small HTTP/1.1 client for venue REST calls (book snapshots, trade
-// history): GET over plain TCP or TLS, one request per connection.
+// history) and webhooks: GET or POST over plain TCP or TLS, one request per
+// connection.
 //
 // REST calls are rare next to the WebSocket traffic (a snapshot per resync, a
 // few history pages per hole), so each request opens its own connection: no
@@ -19,7 +20,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -53,10 +56,14 @@ class http_client {
   http_client(boost::asio::any_io_executor executor, std::string base_url, http_client_options options = {});
 
   void get(std::string target, handler done);
+  // A POST of `body` (a webhook's JSON); the answer is handled as get()'s.
+  void post(std::string target, std::string body, std::string content_type, handler done);
 
   const std::string& base_url() const noexcept { return base_url_; }
 
  private:
+  void send(std::string target, std::optional<std::pair<std::string, std::string>> body, handler done);
+
   boost::asio::any_io_executor executor_;
   std::string base_url_;
   http_client_options options_;
