@@ -73,6 +73,18 @@ struct api_settings {
 // ::1 or localhost.
 bool is_loopback_listen(std::string_view listen);
 
+struct alerts_settings {
+  int threshold = 3;                 // reconnect failures in a row before a warning
+  duration suppress = minutes{5};    // the same alert again within this is counted, not raised
+  std::int64_t history = 1000;       // alerts kept for GET /api/v1/alerts
+  std::string log_level = "warning"; // alerts at this level and above are logged
+  std::string webhook_url;           // empty: no webhook
+  std::string webhook_level = "warning";
+  duration webhook_timeout = seconds{5};
+  std::int64_t webhook_queue = 1000;
+  std::int64_t webhook_max_attempts = 8;
+};
+
 struct log_settings {
   // Events at this severity and above are logged as they happen: "info"
   // shows every state change, "warning" (the default) what needs a look.
@@ -88,6 +100,7 @@ struct daemon_config {
   files_sink_settings files;
   stdout_sink_settings stdout_sink;
   api_settings api;
+  alerts_settings alerts;
   log_settings log;
   // What the loader changed, to say so ("t.yaml:4: feeds[0].symbols[0]:
   // 'btcusdt' is spelt BTCUSDT on binance-spot").

@@ -118,6 +118,12 @@ std::string check_listen(const config_value& v) {
   return {};
 }
 
+std::string check_webhook_url(const config_value& v) {
+  const auto& url = std::get<std::string>(v);
+  if (url.empty() || url.starts_with("http://") || url.starts_with("https://")) return {};
+  return fmt::format("expected an http:// or https:// URL, got '{}'", url);
+}
+
 std::string check_token(const config_value& v) {
   if (std::get<std::string>(v) != hidden_value) return {};
   return fmt::format("'{}' stands where check-config hid the token: write the token itself",
@@ -287,6 +293,19 @@ std::vector<config_key> make_table() {
        .min = 1,
        .max = 100'000},
       [](auto& c, auto&) -> auto& { return c.supervisor.journal_capacity; }));
+  add({.path = "supervisor.on_retries_exhausted",
+       .type = key_type::choice,
+       .meaning = "once backoff.max_attempts ran out: probe (stay failed, try once per backoff.max until the "
+                  "venue answers) or stop (stay failed until the API's reconnect)",
+       .choices = {"probe", "stop"},
+       .get = [](const daemon_config& c, const feed_config&) -> config_value {
+         return std::string(c.supervisor.on_retries_exhausted == retries_exhausted_action::stop ? "stop" : "probe");
+       },
+       .set =
+           [](daemon_config& c, feed_config&, const config_value& v) {
+             c.supervisor.on_retries_exhausted =
+                 std::get<std::string>(v) == "stop" ? retries_exhausted_action::stop : retries_exhausted_action::probe;
+           }});
   add(field(
       {.path = "supervisor.backoff.initial",
        .unit = "time",
@@ -498,6 +517,63 @@ std::vector<config_key> make_table() {
        .meaning = "label stream metrics with the symbol too (one series per symbol: mind the "
                   "cardinality)"},
       [](auto& c, auto&) -> auto& { return c.api.metrics_symbol_label; }));
+
+  add(field(
+      {.path = "alerts.threshold",
+       .unit = "failures",
+       .meaning = "reconnect failures in a row before reconnect_failure is a warning (info before)",
+       .min = 1,
+       .max = 1000},
+      [](auto& c, auto&) -> auto& { return c.alerts.threshold; }));
+  add(field(
+      {.path = "alerts.suppress",
+       .unit = "time",
+       .meaning = "the same alert (type, level, subject) again within this is counted, not raised"},
+      [](auto& c, auto&) -> auto& { return c.alerts.suppress; }));
+  add(field(
+      {.path = "alerts.history",
+       .unit = "alerts",
+       .meaning = "alerts kept for GET /api/v1/alerts",
+       .min = 1,
+       .max = 1'000'000},
+      [](auto& c, auto&) -> auto& { return c.alerts.history; }));
+  add(field(
+      {.path = "alerts.log_level",
+       .meaning = "alerts at this level and above are logged",
+       .choices = {"info", "warning", "critical"},
+       .noun = "level"},
+      [](auto& c, auto&) -> auto& { return c.alerts.log_level; }));
+  add(field(
+      {.path = "alerts.webhook.url",
+       .meaning = "POST each alert as JSON here (http:// or https://); empty: no webhook",
+       .example = "http://127.0.0.1:9000/alerts",
+       .check = check_webhook_url},
+      [](auto& c, auto&) -> auto& { return c.alerts.webhook_url; }));
+  add(field(
+      {.path = "alerts.webhook.level",
+       .meaning = "alerts at this level and above go to the webhook",
+       .choices = {"info", "warning", "critical"},
+       .noun = "level"},
+      [](auto& c, auto&) -> auto& { return c.alerts.webhook_level; }));
+  add(field(
+      {.path = "alerts.webhook.timeout",
+       .unit = "time",
+       .meaning = "how long one delivery may take before it is retried"},
+      [](auto& c, auto&) -> auto& { return c.alerts.webhook_timeout; }));
+  add(field(
+      {.path = "alerts.webhook.queue",
+       .unit = "alerts",
+       .meaning = "alerts waiting for the webhook; when full, the oldest is dropped (and counted)",
+       .min = 2,
+       .max = 1'000'000},
+      [](auto& c, auto&) -> auto& { return c.alerts.webhook_queue; }));
+  add(field(
+      {.path = "alerts.webhook.max_attempts",
+       .unit = "attempts",
+       .meaning = "deliveries of one alert, with backoff between them, before it is dropped (and counted)",
+       .min = 1,
+       .max = 100},
+      [](auto& c, auto&) -> auto& { return c.alerts.webhook_max_attempts; }));
 
   add(field(
       {.path = "log.level",

@@ -128,6 +128,7 @@ supervisor:
   journal_capacity: 23
   backoff: {initial: 24ms, max: 25s, multiplier: 2.6, jitter: 0.27, jitter_mode: none, max_attempts: 28,
             reset_after: 29s}
+  on_retries_exhausted: stop
   profile: development  # last, and still the base the keys above override
 feeds:
   - id: f30
@@ -146,6 +147,8 @@ sinks:
           max_pending_bytes: 40000}
   stdout: {enabled: true}
 api: {enabled: false, listen: "10.0.0.1:41", token_env: STEADYFEED_KEY_TEST_T42, metrics_symbol_label: true}
+alerts: {threshold: 43, suppress: 44s, history: 45, log_level: critical,
+         webhook: {url: "http://127.0.0.1:46/h", level: info, timeout: 47s, queue: 48, max_attempts: 49}}
 log: {level: notice}
 queue_bytes: 1048576
 )";
@@ -224,6 +227,16 @@ queue_bytes: 1048576
   EXPECT_EQ(c.api.token, "t42");
   EXPECT_EQ(c.api.token_env, "STEADYFEED_KEY_TEST_T42");
   EXPECT_TRUE(c.api.metrics_symbol_label);
+  EXPECT_EQ(c.supervisor.on_retries_exhausted, retries_exhausted_action::stop);
+  EXPECT_EQ(c.alerts.threshold, 43);
+  EXPECT_EQ(c.alerts.suppress, seconds{44});
+  EXPECT_EQ(c.alerts.history, 45);
+  EXPECT_EQ(c.alerts.log_level, "critical");
+  EXPECT_EQ(c.alerts.webhook_url, "http://127.0.0.1:46/h");
+  EXPECT_EQ(c.alerts.webhook_level, "info");
+  EXPECT_EQ(c.alerts.webhook_timeout, seconds{47});
+  EXPECT_EQ(c.alerts.webhook_queue, 48);
+  EXPECT_EQ(c.alerts.webhook_max_attempts, 49);
   EXPECT_EQ(c.log.level, "notice");
   EXPECT_EQ(c.queue_bytes, 1048576);
 }
@@ -348,7 +361,7 @@ TEST(ConfigKeys, TheDefaultsShownAreTheStructsDefaults) {
 
 TEST(ConfigKeys, SectionNamesListKeysAndSubsectionsInTableOrder) {
   const auto top = section_names("");
-  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "queue_bytes", "supervisor", "feeds", "sinks", "api", "log"}));
+  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "queue_bytes", "supervisor", "feeds", "sinks", "api", "alerts", "log"}));
   EXPECT_EQ(section_names("feeds[].endpoints"), (std::vector<std::string_view>{"ws", "rest"}));
   const auto supervisor = section_names("supervisor");
   EXPECT_EQ(supervisor.front(),

@@ -158,6 +158,14 @@ std::optional<wall_us> parse_time(std::string_view text) {
   return static_cast<wall_us>(timegm(&tm)) * 1'000'000 + fraction_us;
 }
 
+std::optional<std::size_t> parse_limit(std::string_view value) {
+  std::size_t n = 0;
+  if (value.empty() || std::from_chars(value.data(), value.data() + value.size(), n).ptr != value.data() + value.size() ||
+      n == 0 || n > 10'000)
+    return std::nullopt;
+  return n;
+}
+
 std::optional<severity> parse_severity(std::string_view text) {
   for (const severity s : {severity::info, severity::notice, severity::warning, severity::critical})
     if (to_string(s) == text) return s;
@@ -190,8 +198,9 @@ std::variant<subscription_body, std::string> parse_subscription_body(std::string
 
 }  // namespace
 
-control_api::control_api(control_target& target, std::string token, std::function<std::string()> metrics)
-    : target_(target), token_(std::move(token)), metrics_(std::move(metrics)) {}
+control_api::control_api(control_target& target, std::string token, std::function<std::string()> metrics,
+                         const alert_manager* alerts)
+    : target_(target), token_(std::move(token)), metrics_(std::move(metrics)), alerts_(alerts) {}
 
 std::optional<http_response> control_api::refuse_unauthorized(const http_request& request) const {
   if (token_.empty()) return std::nullopt;
@@ -213,7 +222,7 @@ http_response control_api::handle(const http_request& request) {
   const std::string path = parsed->path();  // percent-decoded
   std::vector<std::pair<std::string, std::string>> query;
   for (const auto& param : parsed->params()) query.emplace_back(param.key, param.value);
-  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool get = request.method == "GET";
 
   if (path == "/healthz") {
     if (!get) return method_not_allowed(request.method, path, "GET");
@@ -239,12 +248,18 @@ http_response control_api::handle(const http_request& request) {
     if (!get) return method_not_allowed(request.method, path, "GET");
     return events(query);
   }
+  if (p == "/api/v1/alerts" && alerts_) {
+    if (!get) return method_not_allowed(request.method, path, "GET");
+    return alerts(query);
+  }
   return json_error(404, fmt::format("no such endpoint: {}", path));
 }
 
 http_response control_api::readyz() {
+  const auto feeds = target_.feeds();
+  if (feeds.empty()) return json_answer(json::object{{"status", "starting"}, {"feeds_without_data", json::array{}}}, 503);
   json::array waiting;
-  for (const auto& f : target_.feeds())
+  for (const auto& f : feeds)
     if (f.trades + f.books == 0) waiting.emplace_back(f.id);
   if (waiting.empty()) return json_answer(json::object{{"status", "ready"}});
   return json_answer(json::object{{"status", "waiting"}, {"feeds_without_data", std::move(waiting)}}, 503);
@@ -253,7 +268,7 @@ http_response control_api::readyz() {
 // `rest` is what follows /api/v1/network/connections: "", "/<feed>/<n>" or
 // "/<feed>/<n>/reconnect".
 http_response control_api::connections(const http_request& request, std::string_view rest) {
-  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool get = request.method == "GET";
   const auto all = target_.feeds();
   if (rest.empty() || rest == "/") {
     if (!get) return method_not_allowed(request.method, "/api/v1/network/connections", "GET");
@@ -288,7 +303,7 @@ http_response control_api::connections(const http_request& request, std::string_
 
 // `rest` is what follows /api/v1/feeds: "", "/<id>" or "/<id>/subscriptions".
 http_response control_api::feeds_route(const http_request& request, std::string_view rest) {
-  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool get = request.method == "GET";
   const auto all = target_.feeds();
   if (rest.empty() || rest == "/") {
     if (!get) return method_not_allowed(request.method, "/api/v1/feeds", "GET");
@@ -336,6 +351,34 @@ http_response control_api::feeds_route(const http_request& request, std::string_
   return json_answer(answer, 202);
 }
 
+http_response control_api::alerts(const std::vector<std::pair<std::string, std::string>>& query) {
+  alert_filter f;
+  for (const auto& [key, value] : query) {
+    if (key == "level") {
+      f.least = parse_alert_level(value);
+      if (!f.least) return json_error(400, fmt::format("level: expected info, warning or critical, got '{}'", value));
+    } else if (key == "type") {
+      f.type = parse_alert_type(value);
+      if (!f.type) return json_error(400, fmt::format("type: no alert type '{}'", value));
+    } else if (key == "subject") {
+      f.subject = value;
+    } else if (key == "since") {
+      const auto t = parse_time(value);
+      if (!t) return json_error(400, fmt::format("since: expected an RFC 3339 UTC time or microseconds, got '{}'", value));
+      f.since = *t;
+    } else if (key == "limit") {
+      const auto n = parse_limit(value);
+      if (!n) return json_error(400, fmt::format("limit: expected an integer from 1 to 10000, got '{}'", value));
+      f.limit = *n;
+    } else {
+      return json_error(400, fmt::format("unknown parameter '{}' (expected level, type, subject, since, limit)", key));
+    }
+  }
+  json::array out;
+  for (const auto& a : alerts_->history(f)) out.emplace_back(to_json_object(a));
+  return json_answer(json::object{{"alerts", std::move(out)}, {"raised", alerts_->raised()}});
+}
+
 http_response control_api::events(const std::vector<std::pair<std::string, std::string>>& query) {
   std::string connection;
   severity least = severity::info;
@@ -355,11 +398,9 @@ http_response control_api::events(const std::vector<std::pair<std::string, std::
                                                  value));
       since = *t;
     } else if (key == "limit") {
-      std::size_t n = 0;
-      if (std::from_chars(value.data(), value.data() + value.size(), n).ptr != value.data() + value.size() ||
-          value.empty() || n == 0 || n > 10'000)
-        return json_error(400, fmt::format("limit: expected an integer from 1 to 10000, got '{}'", value));
-      limit = n;
+      const auto n = parse_limit(value);
+      if (!n) return json_error(400, fmt::format("limit: expected an integer from 1 to 10000, got '{}'", value));
+      limit = *n;
     } else {
       return json_error(400, fmt::format("unknown parameter '{}' (expected connection, severity, since, limit)", key));
     }

@@ -11,6 +11,7 @@
 //   POST   /api/v1/feeds/{id}/subscriptions          {"symbols": [...], "channels": [...]}
 //   DELETE /api/v1/feeds/{id}/subscriptions          the same body
 //   GET    /api/v1/events?connection=&severity=&since=&limit=
+//   GET    /api/v1/alerts?level=&type=&subject=&since=&limit=   when alerts are given
 //   GET    /metrics                                  when a metrics source is given
 //
 // Errors are JSON ({"error": {"status": N, "message": "..."}}) with the
@@ -31,6 +32,7 @@
 #include <vector>
 #include <string>
 
+#include "alert_manager.hpp"
 #include "control_target.hpp"
 #include "http_server.hpp"
 
@@ -38,8 +40,10 @@ namespace sf::daemon {
 
 class control_api {
  public:
-  // `metrics` (optional) renders GET /metrics in the Prometheus text format.
-  control_api(control_target& target, std::string token, std::function<std::string()> metrics = {});
+  // `metrics` (optional) renders GET /metrics in the Prometheus text format;
+  // `alerts` (optional) serves GET /api/v1/alerts and must outlive the API.
+  control_api(control_target& target, std::string token, std::function<std::string()> metrics = {},
+              const alert_manager* alerts = nullptr);
 
   http_response handle(const http_request& request);
 
@@ -48,12 +52,14 @@ class control_api {
   http_response feeds_route(const http_request& request, std::string_view rest);
   http_response events(const std::vector<std::pair<std::string, std::string>>& query);
   http_response readyz();
+  http_response alerts(const std::vector<std::pair<std::string, std::string>>& query);
   // nullopt when the call may go on; otherwise the 401 or 403 answer.
   std::optional<http_response> refuse_unauthorized(const http_request& request) const;
 
   control_target& target_;
   std::string token_;
   std::function<std::string()> metrics_;
+  const alert_manager* alerts_;
 };
 
 }  // namespace sf::daemon

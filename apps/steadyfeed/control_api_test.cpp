@@ -256,7 +256,45 @@ TEST(ControlApi, HealthReadinessAndUnknownPaths) {
   EXPECT_EQ(api.handle(req("GET", "/nope")).status, 404);
   EXPECT_EQ(api.handle(req("GET", "/metrics")).status, 404);  // no metrics source given
   EXPECT_EQ(api.handle(req("POST", "/healthz")).status, 405);
+  EXPECT_EQ(api.handle(req("HEAD", "/healthz")).status, 405);  // answers carry bodies: GET only
+  t.feeds_.clear();
+  EXPECT_EQ(api.handle(req("GET", "/readyz")).status, 503);  // nothing recording yet is not ready
   EXPECT_EQ(api.handle(req("GET", "/api/v1/feeds/okx/other")).status, 404);
+}
+
+TEST(ControlApi, AlertsAreServedFilteredByLevelTypeAndSubject) {
+  fake_target t;
+  alert_manager alerts({}, system_clock_source::instance());
+  event lost;
+  lost.kind = event_kind::disconnected;
+  lost.level = severity::warning;
+  lost.time = 1'700'000'000'000'000;
+  lost.reason = "reset by peer";
+  alerts.on_event("okx/0", lost);
+  event attempt = lost;
+  attempt.kind = event_kind::reconnect_attempt;
+  attempt.time += 1000;
+  alerts.on_event("okx/0", attempt);
+  control_api api(t, "", {}, &alerts);
+  auto kinds = [&](const std::string& q) {
+    const auto r = api.handle(req("GET", "/api/v1/alerts" + q));
+    EXPECT_EQ(r.status, 200) << q << " " << r.body;
+    const auto body = body_of(r);
+    std::vector<std::string> out;
+    for (const auto& a : body.at("alerts").as_array()) out.emplace_back(a.at("type").as_string());
+    return out;
+  };
+  EXPECT_EQ(kinds(""), (std::vector<std::string>{"connection_lost", "reconnect_attempt"}));
+  EXPECT_EQ(kinds("?level=warning"), std::vector<std::string>{"connection_lost"});
+  EXPECT_EQ(kinds("?type=reconnect_attempt"), std::vector<std::string>{"reconnect_attempt"});
+  EXPECT_EQ(kinds("?subject=okx/1"), std::vector<std::string>{});
+  EXPECT_EQ(kinds("?limit=1"), std::vector<std::string>{"reconnect_attempt"});
+  for (const char* q : {"?level=loud", "?type=nope", "?limit=0", "?since=x", "?who=me"})
+    EXPECT_EQ(api.handle(req("GET", std::string("/api/v1/alerts") + q)).status, 400) << q;
+  EXPECT_EQ(api.handle(req("POST", "/api/v1/alerts")).status, 405);
+  // Without an alert manager there is no such endpoint.
+  control_api bare(t, "");
+  EXPECT_EQ(bare.handle(req("GET", "/api/v1/alerts")).status, 404);
 }
 
 TEST(ControlApi, MetricsComeFromTheirSource) {

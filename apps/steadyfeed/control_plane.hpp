@@ -1,5 +1,5 @@
-// The daemon's control plane: the HTTP API and /metrics on a thread of their
-// own, over a running recording.
+// The daemon's control plane over a running recording: the HTTP API and
+// /metrics on a thread of their own, and alerts (the log, a webhook).
 //
 // It reads published snapshots only (control_target), so a scrape or a slow
 // API client never holds a feed; what it must see as it happens (reconnect
@@ -29,17 +29,22 @@ namespace sf::daemon {
 
 class control_plane {
  public:
-  control_plane(control_target& target, api_settings settings, const clock& clock);
+  // Reads the api and alerts sections.
+  control_plane(control_target& target, const daemon_config& config, const clock& clock);
   ~control_plane();
   control_plane(const control_plane&) = delete;
   control_plane& operator=(const control_plane&) = delete;
 
   // Before rec.start(): the recording's events and records reach the
   // metrics (reconnect latencies, exchange latencies).
-  void observe(recorder& rec);
+  void observe(recorder& rec, const daemon_config& config);
 
-  // Binds api.listen and serves. Throws std::runtime_error naming the
-  // address when it cannot.
+  // Binds api.listen (before the recording starts: a port that is taken
+  // stops the start before anything connects). Throws std::runtime_error
+  // naming the address when it cannot.
+  void listen();
+  // Starts the webhook, and serves the API when listen() was called: after
+  // the recording started, so that no request sees it half-built.
   void start();
   void stop();
   unsigned short port() const noexcept;

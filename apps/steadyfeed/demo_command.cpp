@@ -7,7 +7,6 @@
 #include <boost/asio/post.hpp>
 #include <fstream>
 #include <iostream>
-#include <optional>
 #include <thread>
 
 #include "config.hpp"
@@ -115,26 +114,26 @@ sinks:
   if (config.api.enabled) config.api.listen = options.api;
 
   recorder rec(config);
-  std::optional<control_plane> api;
-  if (config.api.enabled) {
-    api.emplace(rec, config.api, system_clock_source::instance());
-    api->observe(rec);
-    try {
-      api->start();
-    } catch (const std::exception& e) {
-      std::cerr << "demo: " << e.what() << '\n';
-      boost::asio::post(sim_ioc, [&] {
-        simulator.stop();
-        sim_ioc.stop();
-      });
-      sim_thread.join();
-      return 2;
-    }
+  config.alerts.log_level = "critical";  // the status table is the demo's screen
+  control_plane plane(rec, config, system_clock_source::instance());
+  plane.observe(rec, config);
+  const stop_on_exit feeds_first{rec};  // the feeds call into the control plane: they stop before it goes
+  try {
+    if (config.api.enabled) plane.listen();
+  } catch (const std::exception& e) {
+    std::cerr << "demo: " << e.what() << '\n';
+    boost::asio::post(sim_ioc, [&] {
+      simulator.stop();
+      sim_ioc.stop();
+    });
+    sim_thread.join();
+    return 2;
   }
   std::cout << fmt::format("demo: simulator on {}; recording to {}; {} s with faults\n", base,
                            (options.out / "data").string(), options.seconds);
-  if (api) std::cout << fmt::format("demo: control API on http://{}\n", api->address());
+  if (config.api.enabled) std::cout << fmt::format("demo: control API on http://{}\n", plane.address());
   rec.start();
+  plane.start();
   const bool tty = ::isatty(STDOUT_FILENO);
   for (int s = 1; s <= options.seconds; ++s) {
     std::this_thread::sleep_for(std::chrono::seconds{1});
@@ -145,7 +144,7 @@ sinks:
       std::cout << fmt::format("-- {}/{} s\n", s, options.seconds) << format_status(rec.feeds(), rec.sinks());
     }
   }
-  if (api) api->stop();
+  plane.stop();
   rec.stop();
   // The simulator is stopped on its own thread: its sessions and truth files are that thread's.
   boost::asio::post(sim_ioc, [&] {

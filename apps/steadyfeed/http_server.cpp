@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -63,12 +64,15 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 
   http_server_config config;
   handler handle;
+  // Before the io_context: handlers it destroys may end sessions, which
+  // count themselves out here.
+  std::atomic<std::size_t> open{0};
+  std::atomic<unsigned short> port{0};
+  std::string address;  // set by listen(), before the thread
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
+  asio::steady_timer accept_retry{ioc};
   std::thread thread;
-  std::atomic<unsigned short> port{0};
-  std::string address;  // set by start(), before the thread
-  std::atomic<std::size_t> open{0};
   std::list<std::weak_ptr<session>> sessions;  // the server thread's only
   bool stopping = false;
 
@@ -179,7 +183,7 @@ struct http_server::impl::session : std::enable_shared_from_this<session> {
   void close_gracefully() {
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.expires_after(std::chrono::seconds(1));
+    stream.expires_after(std::chrono::seconds(3));
     drain();
   }
   void drain() {
@@ -206,6 +210,15 @@ void http_server::impl::accept() {
       else
         s->read();
     }
+    // Out of descriptors (EMFILE) and the like: try again shortly, rather
+    // than spin on an acceptor that fails at once.
+    if (ec && ec != asio::error::operation_aborted) {
+      self->accept_retry.expires_after(std::chrono::milliseconds(100));
+      self->accept_retry.async_wait([self](beast::error_code e) {
+        if (!e && !self->stopping) self->accept();
+      });
+      return;
+    }
     self->accept();
   });
 }
@@ -214,6 +227,7 @@ void http_server::impl::close_all() {
   stopping = true;
   beast::error_code ignored;
   acceptor.close(ignored);
+  accept_retry.cancel();
   for (auto& w : sessions)
     if (auto s = w.lock()) s->stream.close();
   sessions.clear();
@@ -224,8 +238,9 @@ http_server::http_server(http_server_config config, handler h)
 
 http_server::~http_server() { stop(); }
 
-void http_server::start() {
+void http_server::listen() {
   auto& s = *impl_;
+  if (s.acceptor.is_open()) return;
   const auto endpoint = parse_listen(s.config.listen);
   beast::error_code ec;
   s.acceptor.open(endpoint.protocol(), ec);
@@ -237,8 +252,18 @@ void http_server::start() {
   s.port = bound.port();
   s.address = bound.address().is_v6() ? fmt::format("[{}]:{}", bound.address().to_string(), bound.port())
                                       : fmt::format("{}:{}", bound.address().to_string(), bound.port());
-  s.accept();
-  s.thread = std::thread([&s] { s.ioc.run(); });
+}
+
+void http_server::start() {
+  auto& s = *impl_;
+  listen();
+  if (s.thread.joinable()) return;
+  // The first accept is made on the server's thread: nothing holds the
+  // server before that thread exists.
+  s.thread = std::thread([&s] {
+    s.accept();
+    s.ioc.run();
+  });
 }
 
 void http_server::stop() {

@@ -65,9 +65,13 @@ class http_server {
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
 
-  // Binds and listens, then serves on the server's thread. Throws
-  // std::runtime_error naming the address and the reason ("api.listen
-  // 127.0.0.1:8080: Address already in use") when it cannot.
+  // Binds and listens: from here a port that is taken is known, and
+  // clients wait in the backlog. Throws std::runtime_error naming the
+  // address and the reason ("api.listen 127.0.0.1:8080: Address already in
+  // use") when it cannot.
+  void listen();
+  // Serves on the server's thread (listening first if not yet). Throws as
+  // listen() does.
   void start();
   void stop();
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/http_probe.hpp"
@@ -21,8 +22,10 @@ http_server_config test_config() {
   c.max_connections = 4;
   c.max_header_bytes = 1024;
   c.max_body_bytes = 256;
-  c.request_timeout = std::chrono::milliseconds(300);
-  c.idle_timeout = std::chrono::milliseconds(300);
+  // Long enough that no test depends on the machine being quick; the slow
+  // client's test shortens them itself.
+  c.request_timeout = std::chrono::seconds(10);
+  c.idle_timeout = std::chrono::seconds(30);
   return c;
 }
 
@@ -84,15 +87,17 @@ TEST(HttpServer, HandlerExceptionIs500AndTheServerGoesOn) {
 }
 
 TEST(HttpServer, ASlowClientIsCutAndHoldsNobodyElse) {
-  http_server server(test_config(), echo);
+  auto config = test_config();
+  config.request_timeout = std::chrono::milliseconds(300);
+  http_server server(config, echo);
   server.start();
   http_probe slow(server.port());
   slow.send("GET / HTTP/1.1\r\nHo");  // and nothing more
   http_probe quick(server.port());
   quick.send("GET /q HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(quick.answer().status, 200);
-  // The slow one is closed after request_timeout (300 ms; the read gives up
-  // after 5 s, so a server that never cuts it fails here).
+  // The slow one is closed after request_timeout (300 ms; the probe's read
+  // gives up after 5 s, so a server that never cuts it fails here).
   EXPECT_TRUE(slow.closed_by_server());
 }
 
@@ -115,6 +120,7 @@ TEST(HttpServer, ConnectionsBeyondTheLimitGet503) {
     http_probe probe(server.port());
     probe.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     status = probe.answer().status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(status, 200);
 }
@@ -142,8 +148,11 @@ TEST(HttpServer, StopClosesOpenConnections) {
   http_probe c(server.port());
   c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(c.answer().status, 200);
+  // The connection would idle for 30 s: stop() itself must close it.
+  const auto before = std::chrono::steady_clock::now();
   server.stop();
   EXPECT_TRUE(c.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(5));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "demo_command.hpp"
 #include "normalize_command.hpp"
 #include "run_command.hpp"
+#include "status_command.hpp"
 #include "verify.hpp"
 
 int main(int argc, char** argv) {
@@ -55,10 +56,16 @@ int main(int argc, char** argv) {
   verify->add_option("--streams", verify_options.streams, "venue/channel/symbol streams to judge (default: every stream of the truth)")
       ->delimiter(',');
 
+  sf::daemon::status_options status_options;
+  auto* status = app.add_subcommand("status", "Print a running daemon's connections, from its control API");
+  status->add_option("--api", status_options.api, "the daemon's API, as http://HOST:PORT");
+  status->add_flag("--watch", status_options.watch, "redraw every two seconds until interrupted");
+
   CLI11_PARSE(app, argc, argv);
   if (check->parsed()) return sf::daemon::check_config_command(config_file, std::cout, std::cerr);
   if (reference->parsed()) return sf::daemon::config_reference_command(std::cout);
   if (run->parsed()) return sf::daemon::run_command(config_file);
+  if (status->parsed()) return sf::daemon::status_command(status_options, std::cout, std::cerr);
   if (normalize->parsed()) return sf::daemon::normalize_command(venue, std::cin, std::cout, std::cerr);
   if (demo->parsed()) {
     demo_options.out = demo_out;

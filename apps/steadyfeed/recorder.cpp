@@ -141,17 +141,15 @@ bool recorder::reconnect(std::string_view feed_id, std::size_t index, std::strin
 bool recorder::subscribe(std::string_view feed_id, std::vector<std::string> symbols,
                          std::vector<std::string> channels) {
   feed* f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
-  if (!f) return false;
-  f->subscribe(std::move(symbols), std::move(channels));
-  return true;
+  if (f) f->subscribe(std::move(symbols), std::move(channels));
+  return f != nullptr;
 }
 
 bool recorder::unsubscribe(std::string_view feed_id, std::vector<std::string> symbols,
                            std::vector<std::string> channels) {
   feed* f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
-  if (!f) return false;
-  f->unsubscribe(std::move(symbols), std::move(channels));
-  return true;
+  if (f) f->unsubscribe(std::move(symbols), std::move(channels));
+  return f != nullptr;
 }
 
 sink_status recorder::sinks() const {

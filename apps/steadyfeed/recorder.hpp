@@ -61,4 +61,11 @@ class recorder : public control_target {
   std::unique_ptr<impl> impl_;
 };
 
+// Stops a recorder when it goes out of scope: declared after what the
+// recorder's observers call into, it stops the feeds before that goes.
+struct stop_on_exit {
+  recorder& rec;
+  ~stop_on_exit() { rec.stop(); }
+};
+
 }  // namespace sf::daemon

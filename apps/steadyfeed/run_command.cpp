@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <ctime>
 #include <iostream>
-#include <optional>
 
 #include "config.hpp"
 #include "control_plane.hpp"
@@ -45,25 +44,25 @@ int run_command(const std::filesystem::path& config_file) {
     std::cerr << fmt::format("{} steadyfeed: {} {}: {}\n", utc_text(e.time ? e.time : system_clock_source::instance().wall_now()),
                              connection, to_string(e.kind), e.reason);
   });
-  // The API binds first: a port already taken stops the start before
+  // The control plane (API, metrics, alerts) sees every event and record;
+  // the API binds first, so that a port already taken stops the start before
   // anything connects.
-  std::optional<control_plane> api;
-  if (config.api.enabled) {
-    api.emplace(rec, config.api, system_clock_source::instance());
-    api->observe(rec);
-  }
+  control_plane plane(rec, config, system_clock_source::instance());
+  plane.observe(rec, config);
+  // The feeds call into the control plane: they stop before it goes, on
+  // every way out of this function.
+  const stop_on_exit feeds_first{rec};
   try {
-    if (api) api->start();
+    if (config.api.enabled) plane.listen();
     rec.start();
+    plane.start();
   } catch (const std::exception& e) {
     std::cerr << log_prefix() << e.what() << '\n';
-    // Whatever started stops before the metrics its observers feed go away.
-    rec.stop();
     return 2;
   }
-  if (api)
+  if (config.api.enabled)
     std::cerr << log_prefix()
-              << fmt::format("control API on http://{} ({})\n", api->address(),
+              << fmt::format("control API on http://{} ({})\n", plane.address(),
                              config.api.token.empty() ? "no token: loopback only" : "mutating calls need the token");
   std::cerr << log_prefix() << fmt::format("recording {} feed(s) to {}; Ctrl-C stops\n", config.feeds.size(),
                            config.files.enabled ? config.files.dir : "stdout");
@@ -75,7 +74,7 @@ int run_command(const std::filesystem::path& config_file) {
     if (++ticks % 10 == 0) std::cerr << log_prefix() << "status\n" << format_status(rec.feeds(), rec.sinks());
   }
   std::cerr << log_prefix() << "stopping: closing connections, flushing files\n";
-  if (api) api->stop();
+  plane.stop();
   rec.stop();
   const auto s = rec.sinks();
   std::cerr << log_prefix() << fmt::format("stopped; {} records written, {} dropped (each covered by a gap record), "
