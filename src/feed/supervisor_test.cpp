@@ -226,6 +226,14 @@ TEST(Supervisor, MaxAttemptsEndsInFailed) {
   EXPECT_EQ(h.count_events(event_kind::error), 0u);  // giving up is said once, as itself
 }
 
+// Refuses every attempt until the backoff's attempts run out.
+void refuse_until_failed(harness& h) {
+  for (int i = 0; i < 10 && h.sup.state() != connection_state::failed; ++i) {
+    h.advance(seconds{5});
+    if (!h.pending_links().empty()) h.fail_open(h.last_link(), failure::of(errc::connect_refused));
+  }
+}
+
 // A venue down longer than the retries last: the connection goes to failed,
 // says so once, then tries once per backoff.max and is live again by itself
 // when the venue answers, with its retries restored for the next outage.
@@ -237,10 +245,7 @@ TEST(Supervisor, AFailedConnectionProbesUntilTheVenueReturns) {
   h.start();
   h.open_last();
   h.close_by_peer(h.last_link());
-  for (int i = 0; i < 10 && h.sup.state() != connection_state::failed; ++i) {
-    h.advance(seconds{5});
-    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
-  }
+  refuse_until_failed(h);
   ASSERT_EQ(h.sup.state(), connection_state::failed);
   EXPECT_EQ(h.count_events(event_kind::retries_exhausted), 1u);
   for (int probe = 0; probe < 3; ++probe) {
@@ -276,10 +281,7 @@ TEST(Supervisor, AFatalErrorDuringAProbeIsSaid) {
   c.backoff.max = seconds{30};
   harness h(c, venue(), {"a"});
   h.start();
-  for (int i = 0; i < 10 && h.sup.state() != connection_state::failed; ++i) {
-    h.fail_open(h.last_link(), failure::of(errc::connect_refused));
-    h.advance(seconds{5});
-  }
+  refuse_until_failed(h);
   ASSERT_EQ(h.sup.state(), connection_state::failed);
   const auto errors = h.count_events(event_kind::error);
   h.advance(seconds{30});
