@@ -19,7 +19,9 @@ build: deps
 
 # Unit, integration and functional tests on the optimised build, then again
 # under AddressSanitizer and UndefinedBehaviorSanitizer (all but the examples,
-# which build against the installed optimised library).
+# which build against the installed optimised library, and the simulator's
+# own loopback tests: the simulator runs under ASan in every integration and
+# functional test).
 test: test-release test-asan
 
 test-release: build
