@@ -428,6 +428,21 @@ daemon_config load_config(const std::filesystem::path& file) {
 
 namespace {
 
+// Where a profiled key's value came from: the profile, or the file (and
+// then what the profile would have given). A file that repeats the
+// profile's value leaves it the profile's.
+std::string origin(const config_key& key, const daemon_config& c) {
+  daemon_config from_profile;
+  const feed_config no_feed;
+  feed_config unused;
+  find_config_key("supervisor.profile")->set(from_profile, unused, c.profile);
+  const config_value profile_value = key.get(from_profile, no_feed);
+  if (key.get(c, no_feed) == profile_value) return fmt::format("  # profile {}", c.profile);
+  if (std::holds_alternative<std::monostate>(profile_value))
+    return fmt::format("  # this file (profile {}: the venue's own)", c.profile);
+  return fmt::format("  # this file (profile {}: {})", c.profile, format_value(profile_value));
+}
+
 // One key's line of check-config's output, without its indent. A setting
 // the file leaves to the venue (or to the machine) is a comment saying the
 // value that applies: the configuration read back is the same, and
@@ -465,6 +480,7 @@ std::string key_line(const config_key& key, const daemon_config& c, const feed_c
   std::string line = fmt::format("{}: {}", name, format_value(value));
   if (venue && key.used_by && !key.used_by(*venue))
     line += fmt::format("  # {} does not use it", venue->name());
+  if (key.profiled()) line += origin(key, c);
   return line;
 }
 

@@ -74,7 +74,7 @@ struct api_settings {
 bool is_loopback_listen(std::string_view listen);
 
 struct alerts_settings {
-  int threshold = 3;                 // reconnect failures in a row before a warning
+  int threshold = 3;                 // reconnect failures in a row before a warning (production's)
   duration suppress = minutes{5};    // the same alert again within this is counted, not raised
   std::int64_t history = 1000;       // alerts kept for GET /api/v1/alerts
   std::string log_level = "warning"; // alerts at this level and above are logged
@@ -92,10 +92,12 @@ struct log_settings {
 };
 
 struct daemon_config {
+  // The supervisor keys and alerts.threshold start from this profile's
+  // values (profile.hpp).
   std::string profile = "production";
   std::size_t workers = 0;  // worker threads; 0: one per core
   std::int64_t queue_bytes = std::int64_t{64} << 20;  // per worker: engine_config::queue_bytes
-  supervisor_config supervisor;
+  supervisor_config supervisor = *supervisor_config::profile("production");
   std::vector<feed_config> feeds;
   files_sink_settings files;
   stdout_sink_settings stdout_sink;

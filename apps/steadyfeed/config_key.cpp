@@ -8,6 +8,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "profile.hpp"
 #include "steadyfeed/venue/channel.hpp"
 
 namespace sf::daemon {
@@ -198,9 +199,10 @@ std::vector<config_key> make_table() {
        .set =
            [](daemon_config& c, feed_config&, const config_value& v) {
              const auto& name = std::get<std::string>(v);
-             if (auto p = supervisor_config::profile(name)) {
+             if (auto p = profile::named(name)) {
                c.profile = name;
-               c.supervisor = *p;
+               c.supervisor = std::move(p->supervisor);
+               c.alerts.threshold = static_cast<int>(p->alert_threshold);
              }
            }});
   add(field(
@@ -254,6 +256,25 @@ std::vector<config_key> make_table() {
        .meaning = "a ping unanswered for this long reconnects",
        .venue_value = venue_pong_timeout},
       [](auto& c, auto&) -> auto& { return c.supervisor.pong_timeout; }));
+  add(field(
+      {.path = "supervisor.health_check_interval",
+       .unit = "time",
+       .meaning = "how often the quality score is judged: connected or unstable, and the backoff reset "
+                  "after reset_after of health; watchdogs and ack timers run every second regardless"},
+      [](auto& c, auto&) -> auto& { return c.supervisor.health_check_interval; }));
+  add(field(
+      {.path = "supervisor.reconnect_cluster",
+       .unit = "connections lost",
+       .meaning = "this many connections lost within reconnect_cluster_window make the connection "
+                  "unstable (the reconnect manager's max_consecutive_failures)",
+       .min = 1,
+       .max = 1000},
+      [](auto& c, auto&) -> auto& { return c.supervisor.reconnect_cluster; }));
+  add(field(
+      {.path = "supervisor.reconnect_cluster_window",
+       .unit = "time",
+       .meaning = "the window reconnect_cluster counts lost connections in"},
+      [](auto& c, auto&) -> auto& { return c.supervisor.reconnect_cluster_window; }));
   add(field(
       {.path = "supervisor.overlap_timeout",
        .unit = "time",

@@ -89,6 +89,11 @@ struct config_key {
   void (*set)(daemon_config& config, feed_config& feed, const config_value& value) = nullptr;
 
   bool per_feed() const noexcept { return path.starts_with("feeds[]."); }
+  // Keys whose value starts from the profile (profile.hpp): every
+  // supervisor key but the profile itself, and alerts.threshold.
+  bool profiled() const noexcept {
+    return (path.starts_with("supervisor.") && path != "supervisor.profile") || path == "alerts.threshold";
+  }
   // "supervisor.backoff" for "supervisor.backoff.initial"; "" at the top.
   std::string_view section() const noexcept;
   // "initial" for "supervisor.backoff.initial".

@@ -126,6 +126,9 @@ supervisor:
   stale_max: 21m
   stale_factor: 22
   journal_capacity: 23
+  health_check_interval: 50s
+  reconnect_cluster: 51
+  reconnect_cluster_window: 52m
   backoff: {initial: 24ms, max: 25s, multiplier: 2.6, jitter: 0.27, jitter_mode: none, max_attempts: 28,
             reset_after: 29s}
   on_retries_exhausted: stop
@@ -190,6 +193,9 @@ queue_bytes: 1048576
   EXPECT_EQ(s.stale_max, minutes{21});
   EXPECT_EQ(s.stale_factor, 22);
   EXPECT_EQ(s.journal_capacity, 23u);
+  EXPECT_EQ(s.health_check_interval, seconds{50});
+  EXPECT_EQ(s.reconnect_cluster, 51);
+  EXPECT_EQ(s.reconnect_cluster_window, minutes{52});
   EXPECT_EQ(s.backoff.initial, milliseconds{24});
   EXPECT_EQ(s.backoff.max, seconds{25});
   EXPECT_EQ(s.backoff.multiplier, 2.6);
@@ -348,10 +354,11 @@ TEST(ConfigKeys, EveryKeyIsDescribedOnceWithAMeaningADefaultAndItsBounds) {
 }
 
 TEST(ConfigKeys, TheDefaultsShownAreTheStructsDefaults) {
+  // The supervisor's: those of the default profile.
   EXPECT_EQ(describe_default(*find_config_key("supervisor.backoff.initial")),
-            format_duration(backoff_policy{}.initial));
+            format_duration(supervisor_config::profile(daemon_config{}.profile)->backoff.initial));
   EXPECT_EQ(describe_default(*find_config_key("supervisor.idle_timeout")),
-            format_duration(supervisor_config{}.idle_timeout));
+            format_duration(supervisor_config::profile(daemon_config{}.profile)->idle_timeout));
   EXPECT_EQ(describe_default(*find_config_key("sinks.files.dir")), files_sink_settings{}.dir);
   EXPECT_EQ(describe_default(*find_config_key("api.listen")), api_settings{}.listen);
   EXPECT_EQ(describe_default(*find_config_key("supervisor.profile")), daemon_config{}.profile);

@@ -140,27 +140,50 @@ void keys_section(std::string& out) {
   }
 }
 
+// The reconnect manager's documented names of the values every profile
+// sets, and the keys that hold them here.
+constexpr std::pair<std::string_view, std::string_view> documented_names[] = {
+    {"max_retries", "supervisor.backoff.max_attempts"},
+    {"initial_delay", "supervisor.backoff.initial"},
+    {"max_delay", "supervisor.backoff.max"},
+    {"multiplier", "supervisor.backoff.multiplier"},
+    {"jitter", "supervisor.backoff.jitter"},
+    {"health_check_interval", "supervisor.health_check_interval"},
+    {"connection_timeout", "supervisor.connect_timeout"},
+    {"ping_interval", "supervisor.ws_ping_interval"},
+    {"pong_timeout", "supervisor.pong_timeout"},
+    {"max_consecutive_failures", "supervisor.reconnect_cluster"},
+    {"alert_threshold", "alerts.threshold"},
+};
+
 void profiles_section(std::string& out) {
   const auto& names = supervisor_config::profile_names();
   const daemon_config by_default;
   out += fmt::format(
-      "\n## Profiles\n\n`supervisor.profile` names the values every supervisor key starts from; "
-      "`{}` is the default. A value that differs from the default profile's is in bold. A "
-      "profile may also size what no key reaches, such as the buffers that hold a new "
-      "connection's messages during a rotation.\n\n| key |",
+      "\n## Profiles\n\n`supervisor.profile` names the values every supervisor key and "
+      "`alerts.threshold` start from; `{}` is the default. A value that differs from the default "
+      "profile's is in bold. A profile may also size what no key reaches, such as the buffers that "
+      "hold a new connection's messages during a rotation. `check-config` says of each of these "
+      "keys whether its value is the profile's or the file's.\n\nThe values every profile sets, "
+      "under the names the reconnect manager documents them by: ",
       by_default.profile);
+  for (std::size_t i = 0; i < std::size(documented_names); ++i)
+    out += fmt::format("{}{} is {}", i == 0 ? "" : ", ", documented_names[i].first,
+                       code(documented_names[i].second));
+  out += ".\n\n| key |";
   for (const auto name : names) out += fmt::format(" {} |", name);
   out += "\n|---|";
   for (std::size_t i = 0; i < names.size(); ++i) out += "---|";
   out += "\n";
   const feed_config no_feed;
   for (const auto& key : config_keys()) {
-    if (!key.section().starts_with("supervisor") || key.path == "supervisor.profile") continue;
+    if (!key.profiled()) continue;
     const config_value usual = key.get(by_default, no_feed);
     out += fmt::format("| {} |", code(key.path));
     for (const auto name : names) {
       daemon_config c;
-      c.supervisor = *supervisor_config::profile(name);
+      feed_config f;
+      find_config_key("supervisor.profile")->set(c, f, std::string(name));
       const config_value v = key.get(c, no_feed);
       const std::string shown =
           std::holds_alternative<std::monostate>(v) ? "the venue's own" : code(format_value(v));

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "config_key.hpp"
+#include "profile.hpp"
 
 namespace sf::daemon {
 namespace {
@@ -138,6 +139,45 @@ TEST(Config, DurationsParseAndPrint) {
   EXPECT_EQ(format_duration(milliseconds{1500}), "1500ms");
 }
 
+TEST(Config, CheckConfigSaysWhereEachProfiledValueCameFrom) {
+  const auto c = parse_config(R"(
+supervisor:
+  profile: high-load
+  connect_timeout: 7s
+  ws_ping_interval: 15s  # the profile's own value, repeated
+alerts: {threshold: 9}
+feeds:
+  - {venue: okx, symbols: [BTC-USDT]}
+)");
+  const std::string yaml = to_yaml(c);
+  for (const auto* line : {"  profile: high-load\n", "  connect_timeout: 7s  # this file (profile high-load: 15s)\n",
+                           "  ws_ping_interval: 15s  # profile high-load\n",
+                           "    max_attempts: 15  # profile high-load\n", "    multiplier: 1.5  # profile high-load\n",
+                           "  health_check_interval: 15s  # profile high-load\n",
+                           "  threshold: 9  # this file (profile high-load: 5)\n",
+                           "  # app_ping_interval: the venue's own"})
+    EXPECT_NE(yaml.find(line), std::string::npos) << line << "\n" << yaml;
+  // And it reads back to the same values.
+  const auto again = parse_config(yaml);
+  EXPECT_EQ(again.supervisor.connect_timeout, seconds{7});
+  EXPECT_EQ(again.alerts.threshold, 9);
+  EXPECT_EQ(again.supervisor.backoff.max_attempts, 15);
+}
+
+TEST(Config, WithoutAProfileTheValuesAreProductions) {
+  const auto c = parse_config("feeds:\n  - {venue: okx, symbols: [BTC-USDT]}\n");
+  const auto production = *profile::named("production");
+  EXPECT_EQ(c.profile, "production");
+  EXPECT_EQ(c.supervisor.backoff.max_attempts, production.supervisor.backoff.max_attempts);
+  EXPECT_EQ(c.supervisor.backoff.max, production.supervisor.backoff.max);
+  EXPECT_EQ(c.supervisor.health_check_interval, production.supervisor.health_check_interval);
+  EXPECT_EQ(c.supervisor.ws_ping_interval, production.supervisor.ws_ping_interval);
+  EXPECT_EQ(c.supervisor.reconnect_cluster, production.supervisor.reconnect_cluster);
+  EXPECT_EQ(c.alerts.threshold, production.alert_threshold);
+  const std::string yaml = to_yaml(c);
+  EXPECT_EQ(yaml.find("# this file"), std::string::npos) << yaml;
+}
+
 TEST(Config, ResolvedConfigRoundTrips) {
   const auto c = parse_config("feeds:\n  - {venue: binance-spot, symbols: [BTCUSDT]}\n");
   const std::string yaml = to_yaml(c);
@@ -197,7 +237,7 @@ api: {enabled: false, listen: "0.0.0.0:9100"}
   EXPECT_EQ(printed.find("workers: 3\n"), 0u) << printed;
   EXPECT_FALSE(again.supervisor.lifetime);
   EXPECT_FALSE(again.feeds[1].supervisor.lifetime);
-  EXPECT_FALSE(again.feeds[1].supervisor.ws_ping_interval);
+  EXPECT_EQ(again.feeds[1].supervisor.ws_ping_interval, seconds{15});  // high-load's, from the supervisor section
   EXPECT_EQ(again.feeds[0].supervisor.ws_ping_interval, seconds{15});
   EXPECT_EQ(again.feeds[1].supervisor.pong_timeout, seconds{3});
   EXPECT_EQ(again.feeds[1].ws_url, "ws://127.0.0.1:9000/binance-spot");

@@ -91,10 +91,12 @@ int demo_command(const demo_options& options) {
   daemon_config config = parse_config(fmt::format(R"(
 supervisor:
   profile: development
+  connect_timeout: 5s
   idle_timeout: 3s
   ws_ping_interval: 1s
   pong_timeout: 2s
   rotation_margin: 2s
+  backoff: {{initial: 200ms, max: 5s}}
 feeds:
   - venue: binance-spot
     symbols: [BTCUSDT, ETHUSDT]

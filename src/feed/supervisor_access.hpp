@@ -107,6 +107,7 @@ struct supervisor::impl {
   stream_dedup primary_identities;
 
   time_point next_housekeeping = never;
+  time_point next_health_check{};  // check_quality's next turn
   time_point healthy_since = never;
   wall_us connected_since_wall = 0;
   wall_us last_connected_wall = 0;  // kept while down

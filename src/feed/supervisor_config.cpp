@@ -44,23 +44,59 @@ std::vector<std::string> supervisor_config::validate() const {
   if (reconnect_cluster < 1) problems.emplace_back("reconnect_cluster must be at least 1");
   positive(reconnect_cluster_window, "reconnect_cluster_window");
   positive(housekeeping_interval, "housekeeping_interval");
+  positive(health_check_interval, "health_check_interval");
   if (journal_capacity == 0) problems.emplace_back("journal_capacity must be greater than zero");
   return problems;
 }
 
-std::optional<supervisor_config> supervisor_config::profile(std::string_view name) {
+namespace {
+
+// The values every profile sets, in the order the reconnect manager
+// documents them.
+struct profile_values {
+  int max_retries;
+  duration initial_delay;
+  duration max_delay;
+  double multiplier;
+  double jitter;
+  duration health_check_interval;
+  duration connection_timeout;
+  duration ping_interval;
+  duration pong_timeout;
+  int max_consecutive_failures;
+};
+
+supervisor_config with(const profile_values& v) {
   supervisor_config c;
-  if (name == "production") return c;
+  c.backoff.max_attempts = v.max_retries;
+  c.backoff.initial = v.initial_delay;
+  c.backoff.max = v.max_delay;
+  c.backoff.multiplier = v.multiplier;
+  c.backoff.jitter = jitter_mode::proportional;
+  c.backoff.jitter_fraction = v.jitter;
+  c.health_check_interval = v.health_check_interval;
+  c.connect_timeout = v.connection_timeout;
+  c.ws_ping_interval = v.ping_interval;
+  c.pong_timeout = v.pong_timeout;
+  c.reconnect_cluster = v.max_consecutive_failures;
+  return c;
+}
+
+}  // namespace
+
+std::optional<supervisor_config> supervisor_config::profile(std::string_view name) {
+  if (name == "production")
+    return with({10, seconds{1}, minutes{5}, 2.0, 0.1, seconds{30}, seconds{30}, seconds{30}, seconds{10}, 5});
   if (name == "development") {
-    c.backoff.initial = milliseconds{200};
-    c.backoff.max = seconds{5};
-    c.connect_timeout = seconds{5};
+    auto c = with({5, seconds{1}, minutes{1}, 2.0, 0.1, seconds{30}, seconds{30}, seconds{30}, seconds{10}, 3});
     c.idle_timeout = seconds{30};
     c.overlap_timeout = seconds{10};
     c.ack_timeout = seconds{5};
     return c;
   }
   if (name == "high-load") {
+    auto c = with({15, milliseconds{500}, minutes{10}, 1.5, 0.2, seconds{15}, seconds{15}, seconds{15},
+                   seconds{5}, 10});
     c.overlap_buffer_messages = 2'000'000;
     c.overlap_buffer_bytes = std::size_t{1} << 30;
     c.overlap_timeout = seconds{60};

@@ -558,6 +558,34 @@ TEST(Supervisor, ClusteredReconnectsMakeItUnstable) {
   EXPECT_EQ(h.sup.state(), connection_state::connected);
 }
 
+TEST(Supervisor, HealthCheckIntervalPacesTheQualityJudgement) {
+  auto v = venue();
+  v->heartbeat_.ws_ping_interval = seconds{2};
+  v->heartbeat_.pong_timeout = seconds{10};
+  auto c = quiet_config();
+  c.health_check_interval = seconds{30};
+  harness h(c, v, {"a"});
+  const wall_us started = h.wall();
+  h.start();
+  h.open_last();
+  const link_id l = h.last_link();
+  for (int i = 0; i < 12; ++i) {  // late pongs, as above: the score falls within the first minute
+    h.advance(seconds{2});
+    h.advance(seconds{6});
+    h.pong(l, h.links[l].pings.back());
+  }
+  EXPECT_EQ(h.sup.state(), connection_state::unstable);
+  // Judged only at a check: the first housekeeping (a second after the
+  // start), then every 30 s.
+  ASSERT_EQ(h.count_events(event_kind::quality_degraded), 1u);
+  for (const auto& e : h.events)
+    if (e.kind == event_kind::quality_degraded) {
+      const wall_us since_first_check = e.time - started - 1'000'000;
+      EXPECT_GT(since_first_check, 0);
+      EXPECT_EQ(since_first_check % 30'000'000, 0) << since_first_check;
+    }
+}
+
 TEST(Supervisor, QualityReportsRatesAndUptime) {
   harness h(quiet_config(), venue(), {"a"});
   h.advance(seconds{10});  // not started: down time
@@ -664,8 +692,42 @@ TEST(SupervisorConfig, ProfilesExistAndValidate) {
     EXPECT_TRUE(p->validate().empty()) << name;
   }
   EXPECT_FALSE(supervisor_config::profile("turbo").has_value());
-  EXPECT_LT(supervisor_config::profile("development")->backoff.max,
-            supervisor_config::profile("production")->backoff.max);
+}
+
+// The documented values: max_retries, initial_delay, max_delay, multiplier,
+// jitter, health_check_interval, connection_timeout, ping_interval,
+// pong_timeout, max_consecutive_failures.
+TEST(SupervisorConfig, ProfilesCarryTheDocumentedValues) {
+  struct row {
+    std::string_view name;
+    int retries;
+    duration initial, max;
+    double multiplier, jitter;
+    duration health, connect, ping, pong;
+    int failures;
+  };
+  const row rows[] = {
+      {"development", 5, seconds{1}, minutes{1}, 2.0, 0.1, seconds{30}, seconds{30}, seconds{30}, seconds{10}, 3},
+      {"production", 10, seconds{1}, minutes{5}, 2.0, 0.1, seconds{30}, seconds{30}, seconds{30}, seconds{10}, 5},
+      {"high-load", 15, milliseconds{500}, minutes{10}, 1.5, 0.2, seconds{15}, seconds{15}, seconds{15}, seconds{5},
+       10},
+  };
+  for (const auto& r : rows) {
+    const auto p = *supervisor_config::profile(r.name);
+    SCOPED_TRACE(std::string(r.name));
+    EXPECT_EQ(p.backoff.max_attempts, r.retries);
+    EXPECT_EQ(p.backoff.initial, r.initial);
+    EXPECT_EQ(p.backoff.max, r.max);
+    EXPECT_EQ(p.backoff.multiplier, r.multiplier);
+    EXPECT_EQ(p.backoff.jitter, jitter_mode::proportional);
+    EXPECT_EQ(p.backoff.jitter_fraction, r.jitter);
+    EXPECT_EQ(p.health_check_interval, r.health);
+    EXPECT_EQ(p.connect_timeout, r.connect);
+    EXPECT_EQ(p.ws_ping_interval, r.ping);
+    EXPECT_EQ(p.pong_timeout, r.pong);
+    EXPECT_EQ(p.reconnect_cluster, r.failures);
+    EXPECT_EQ(p.on_retries_exhausted, retries_exhausted_action::probe);
+  }
 }
 
 }  // namespace

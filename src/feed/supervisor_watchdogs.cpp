@@ -132,7 +132,10 @@ void supervisor_access::housekeeping(time_point now, wall_us wall) {
   m.next_housekeeping = now + s.config_.housekeeping_interval;
   check_staleness(now, wall);
   check_acks(now, wall);
-  check_quality(now, wall);
+  if (now >= m.next_health_check) {
+    m.next_health_check = now + s.config_.health_check_interval;
+    check_quality(now, wall);
+  }
   m.primary_identities.expire(now);
   s.publish(now);
 }

@@ -140,6 +140,7 @@ outcome run_scenario(const scenario& s, const fs::path& dir) {
       fmt::format(R"(
 supervisor:
   profile: development
+  connect_timeout: 5s
   idle_timeout: 2s
   ws_ping_interval: 500ms
   pong_timeout: 1s

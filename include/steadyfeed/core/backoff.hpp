@@ -36,6 +36,7 @@ struct backoff_policy {
 
   // Empty when valid, otherwise what is wrong, naming the field.
   const char* validate() const noexcept;
+  friend bool operator==(const backoff_policy&, const backoff_policy&) = default;
 };
 
 class backoff {

@@ -31,6 +31,7 @@ struct quality_thresholds {
   int rtt_penalty_cap = 30;
   double errors_per_minute_bad = 10.0;     // this rate costs the full error share
   int error_penalty_cap = 20;
+  friend bool operator==(const quality_thresholds&, const quality_thresholds&) = default;
 };
 
 struct quality_report {

@@ -101,8 +101,13 @@ struct supervisor_config {
   duration reconnect_cluster_window = minutes{10};
   quality_thresholds quality;
 
-  // Housekeeping: staleness, ack timeouts, quality, published snapshot.
+  // Housekeeping: staleness, ack timeouts, published snapshot.
   duration housekeeping_interval = seconds{1};
+  // The health check: how often the quality score is judged (connected ⇄
+  // unstable, and the backoff reset after reset_after of health). Watchdogs
+  // and ack timers keep the housekeeping interval; a slower judgement only
+  // keeps a connection from flapping between states on one bad second.
+  duration health_check_interval = seconds{1};
 
   std::size_t journal_capacity = 100;
 
@@ -111,10 +116,17 @@ struct supervisor_config {
 
   // Every problem, each naming its field; empty when valid.
   std::vector<std::string> validate() const;
+  friend bool operator==(const supervisor_config&, const supervisor_config&) = default;
 
-  // development: short timeouts and a small backoff ceiling, to see failures fast.
-  // production: the defaults above.
-  // high-load: larger overlap buffers and staleness windows for many busy streams.
+  // The reconnect manager's documented values (max_retries, initial and
+  // max delay, multiplier, jitter, health check, connection timeout, ping,
+  // pong timeout, failures before unstable), over the defaults above:
+  //   development: 5, 1s, 1m, 2.0, 0.1, 30s, 30s, 30s, 10s, 3, and shorter
+  //                idle, overlap and ack timeouts, to see failures fast;
+  //   production:  10, 1s, 5m, 2.0, 0.1, 30s, 30s, 30s, 10s, 5;
+  //   high-load:   15, 500ms, 10m, 1.5, 0.2, 15s, 15s, 15s, 5s, 10, and
+  //                larger overlap buffers and staleness windows for many
+  //                busy streams.
   static std::optional<supervisor_config> profile(std::string_view name);
   static const std::vector<std::string_view>& profile_names();
 };
