@@ -90,7 +90,15 @@ struct engine::impl {
     }
     return limiter;
   }
-  std::vector<std::unique_ptr<feed>> feeds;
+  struct feed_slot {
+    std::shared_ptr<feed> f;
+    worker* w = nullptr;
+    std::size_t load = 0;
+  };
+  std::vector<feed_slot> feeds;  // under feeds_mutex
+  // Feeds remove_feed took out, until their worker's thread lets them go (or
+  // stop() does, once the workers are gone). Under feeds_mutex.
+  std::vector<std::shared_ptr<feed>> retired;
 
   void arm_tick(worker& w) {
     w.tick.expires_at(clk.now() + owed_gaps_interval);
@@ -178,15 +186,15 @@ feed& engine::add_feed(feed_config config, feed::callbacks cb) {
   std::shared_ptr<connect_limiter> limiter;
   {
     std::lock_guard lock(m.feeds_mutex);
-    for (const auto& f : m.feeds)
-      if (f->id() == config.id) throw std::invalid_argument(fmt::format("feed {}: the id is taken by another feed", config.id));
+    for (const auto& slot : m.feeds)
+      if (slot.f->id() == config.id) throw std::invalid_argument(fmt::format("feed {}: the id is taken by another feed", config.id));
     limiter = m.limiter_for(config);
   }
   auto w = std::min_element(m.workers.begin(), m.workers.end(),
                             [](const auto& a, const auto& b) { return a->load < b->load; });
   impl::worker& worker = **w;
   const std::size_t load = config.symbols.size() * config.channels.size() * static_cast<std::size_t>(std::max(1, config.redundancy));
-  auto f = std::make_unique<feed>(worker.ioc.get_executor(), std::move(config), m.clk, std::move(limiter));
+  auto f = std::make_shared<feed>(worker.ioc.get_executor(), std::move(config), m.clk, std::move(limiter));
   worker.load += load;
   record_outlet* outlet = &worker.outlet;
   auto user_record = std::move(cb.on_record);
@@ -198,10 +206,45 @@ feed& engine::add_feed(feed_config config, feed::callbacks cb) {
   feed& out = *f;
   {
     std::lock_guard lock(m.feeds_mutex);
-    m.feeds.push_back(std::move(f));
+    m.feeds.push_back({std::move(f), &worker, load});
   }
   if (m.started) out.start();
   return out;
+}
+
+bool engine::remove_feed(std::string_view id) {
+  auto& m = *impl_;
+  impl::feed_slot slot;
+  {
+    std::lock_guard lock(m.feeds_mutex);
+    const auto it = std::find_if(m.feeds.begin(), m.feeds.end(), [&](const impl::feed_slot& s) { return s.f->id() == id; });
+    if (it == m.feeds.end()) return false;
+    slot = std::move(*it);
+    m.feeds.erase(it);
+  }
+  slot.w->load -= slot.load;
+  // The stop runs on the feed's thread, before the release posted after it:
+  // held trades go out first, and the feed ends on its own thread unless a
+  // reader of find_feed still holds it (then its state ends there, as the
+  // feed's own handlers finish).
+  slot.f->stop();
+  if (!m.started || m.stopped) return true;  // no worker runs: it ends here
+  const feed* raw = slot.f.get();
+  {
+    std::lock_guard lock(m.feeds_mutex);
+    m.retired.push_back(std::move(slot.f));
+  }
+  asio::post(slot.w->ioc, [&m, raw] {
+    std::shared_ptr<feed> last;
+    {
+      std::lock_guard lock(m.feeds_mutex);
+      const auto it = std::find_if(m.retired.begin(), m.retired.end(), [&](const auto& f) { return f.get() == raw; });
+      if (it == m.retired.end()) return;
+      last = std::move(*it);
+      m.retired.erase(it);
+    }
+  });
+  return true;
 }
 
 void engine::start() {
@@ -212,7 +255,7 @@ void engine::start() {
   m.router = std::thread([&m] { m.route_loop(); });
   {
     std::lock_guard lock(m.feeds_mutex);
-    for (auto& f : m.feeds) f->start();
+    for (auto& slot : m.feeds) slot.f->start();
   }
   for (auto& w : m.workers) {
     w->work.emplace(w->ioc.get_executor());
@@ -227,7 +270,7 @@ void engine::stop() {
   m.stopped = true;
   {
     std::lock_guard lock(m.feeds_mutex);
-    for (auto& f : m.feeds) f->stop();
+    for (auto& slot : m.feeds) slot.f->stop();
   }
   for (auto& w : m.workers) {
     asio::post(w->ioc, [&w = *w] { w.tick.cancel(); });
@@ -241,6 +284,10 @@ void engine::stop() {
     w->ioc.stop();
     if (w->thread.joinable()) w->thread.join();
   }
+  {
+    std::lock_guard lock(m.feeds_mutex);
+    m.retired.clear();
+  }
   // The workers are gone: this thread is now their queues' only producer.
   for (auto& w : m.workers) w->outlet.flush(m.config.stop_timeout);
   m.running = false;
@@ -253,14 +300,14 @@ std::size_t engine::workers() const noexcept { return impl_->workers.size(); }
 std::vector<feed_stats> engine::feeds() const {
   std::lock_guard lock(impl_->feeds_mutex);
   std::vector<feed_stats> out;
-  for (const auto& f : impl_->feeds) out.push_back(f->stats());
+  for (const auto& slot : impl_->feeds) out.push_back(slot.f->stats());
   return out;
 }
 
-feed* engine::find_feed(std::string_view id) noexcept {
+std::shared_ptr<feed> engine::find_feed(std::string_view id) noexcept {
   std::lock_guard lock(impl_->feeds_mutex);
-  for (auto& f : impl_->feeds)
-    if (f->id() == id) return f.get();
+  for (auto& slot : impl_->feeds)
+    if (slot.f->id() == id) return slot.f;
   return nullptr;
 }
 

@@ -257,6 +257,45 @@ TEST(Runtime, SubscriptionsChangeLiveAndOnlyTheDifferenceMoves) {
   EXPECT_EQ(check_trade_cover(out->lines(), "ETHUSDT"), "");
 }
 
+TEST(Runtime, FeedsAreRemovedAndAddedWhileOthersRunUndisturbed) {
+  simulator sim(303);
+  auto* out = new capture_sink;
+  engine_config ec;
+  ec.workers = 2;
+  engine e(ec);
+  e.add_sink(std::unique_ptr<sink>(out));
+  e.add_feed(binance_feed(sim, {"BTCUSDT"}, {"trades"}));
+  e.add_feed(okx_feed(sim));
+  e.start();
+  ASSERT_TRUE(wait_for([&] {
+    return out->count("BTCUSDT", record_kind::trade) > 20 && out->count("BTC-USDT", record_kind::trade) > 20;
+  }));
+  const auto held = e.find_feed("okx");  // a reader that still holds it
+  EXPECT_TRUE(e.remove_feed("okx"));
+  EXPECT_FALSE(e.remove_feed("okx"));
+  EXPECT_EQ(e.find_feed("okx"), nullptr);
+  ASSERT_EQ(e.feeds().size(), 1u);
+  held->subscribe({"ETH-USDT"}, {"trades"});  // harmless: the feed is stopped
+  std::this_thread::sleep_for(300ms);
+  const std::size_t okx = out->count("BTC-USDT", record_kind::trade);
+  const std::size_t btc = out->count("BTCUSDT", record_kind::trade);
+  ASSERT_TRUE(wait_for([&] { return out->count("BTCUSDT", record_kind::trade) > btc + 20; }));
+  EXPECT_EQ(out->count("BTC-USDT", record_kind::trade), okx);
+  EXPECT_EQ(out->count("ETH-USDT", record_kind::trade), 0u);
+
+  // The id is free again: a new okx feed starts at once.
+  e.add_feed(okx_feed(sim));
+  ASSERT_TRUE(wait_for([&] { return out->count("BTC-USDT", record_kind::trade) > okx + 20; }));
+  const auto binance = e.find_feed("binance")->stats();
+  ASSERT_EQ(binance.connections.size(), 1u);
+  EXPECT_EQ(binance.connections[0].counters.reconnect_attempts, 0u);  // never disturbed
+  e.stop();
+  std::uint64_t gaps = 0;
+  EXPECT_EQ(check_trade_cover(out->lines(), "BTCUSDT", nullptr, &gaps), "");
+  EXPECT_EQ(gaps, 0u);
+  EXPECT_EQ(e.stats().lost, 0u);
+}
+
 TEST(Runtime, AStalledSinkTurnsWhatCannotBeQueuedIntoGapRecordsAndHeartbeatsGoOn) {
   simulator sim(303, 200);
   auto* out = new capture_sink;

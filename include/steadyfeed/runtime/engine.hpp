@@ -18,8 +18,9 @@
 // description) and reported through on_sink_error; the router goes on with
 // the next record.
 //
-// Threading: add_sink(), add_feed(), start() and stop() from one controlling
-// thread; stats(), feeds() and find_feed() from any thread. Callbacks given
+// Threading: add_sink(), add_feed(), remove_feed(), start() and stop() from
+// one controlling thread at a time; stats(), feeds() and find_feed() from any
+// thread. Callbacks given
 // with a feed run on its worker's thread; on_sink_error on the router's.
 // Lifetime: the clock must outlive the engine; stop() (also run by the
 // destructor) stops the feeds, drains every queue into the sinks and closes
@@ -84,6 +85,11 @@ class engine {
   // is already taken. `cb.on_record`, when set, sees every record before the
   // sinks do. A feed added after start() starts at once.
   feed& add_feed(feed_config config, feed::callbacks cb = {});
+  // Stops feed `id` and takes it out: its connections close, the trades it
+  // holds for a backfill go out (their holes as gap records), and it ends on
+  // its worker's thread. The id is free again at once. False when there is
+  // no such feed.
+  bool remove_feed(std::string_view id);
   void on_sink_error(std::function<void(const sink_report&, const std::string& error)> f);
 
   void start();
@@ -91,7 +97,9 @@ class engine {
 
   std::size_t workers() const noexcept;
   std::vector<feed_stats> feeds() const;
-  feed* find_feed(std::string_view id) noexcept;
+  // Shared: a caller may still hold a feed that remove_feed took out, and
+  // its calls then do nothing harmful (the feed is stopped).
+  std::shared_ptr<feed> find_feed(std::string_view id) noexcept;
   engine_stats stats() const;
 
  private:

@@ -61,6 +61,7 @@ struct feed_config {
   // that would need more are refused at construction or subscribe().
   std::size_t max_connections = 64;
   std::string ca_file;                // extra trust for wss:// and https:// (tests, private venues)
+  friend bool operator==(const feed_config&, const feed_config&) = default;
 };
 
 // One stream's counts: (channel, symbol) of this feed.
