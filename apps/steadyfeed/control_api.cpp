@@ -244,6 +244,18 @@ http_response control_api::handle(const http_request& request) {
     return connections(request, p.substr(connections_prefix.size()));
   if (p.starts_with(feeds_prefix) && (p.size() == feeds_prefix.size() || p[feeds_prefix.size()] == '/'))
     return feeds_route(request, p.substr(feeds_prefix.size()));
+  if (p == "/api/v1/config/reload") {
+    if (request.method != "POST") return method_not_allowed(request.method, path, "POST");
+    if (auto refused = refuse_unauthorized(request)) return *refused;
+    const auto result = target_.reload();
+    json::array lines;
+    for (const auto& line : result.lines) lines.emplace_back(line);
+    if (!result.applied)
+      return json_answer(json::object{{"error", "the configuration was refused; the running one stays"},
+                                      {"problems", std::move(lines)}},
+                         422);
+    return json_answer(json::object{{"changes", std::move(lines)}});
+  }
   if (p == "/api/v1/events") {
     if (!get) return method_not_allowed(request.method, path, "GET");
     return events(query);

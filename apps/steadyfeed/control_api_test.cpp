@@ -63,9 +63,15 @@ class fake_target : public control_target {
                    std::vector<std::string> channels) override {
     return change("-", feed_id, symbols, channels);
   }
+  reload_result reload() override {
+    ++reloads;
+    return next_reload;
+  }
 
   std::vector<feed_stats> feeds_;
   std::vector<std::string> reconnects, changes;
+  reload_result next_reload{true, {"feed okx: +trades ETH-USDT"}};
+  int reloads = 0;
 
  private:
   bool change(std::string_view sign, std::string_view feed_id, const std::vector<std::string>& symbols,
@@ -217,6 +223,24 @@ TEST(ControlApi, MutatingCallsNeedTheToken) {
   EXPECT_EQ(t.reconnects.size(), 1u);
   // Reading needs no token.
   EXPECT_EQ(api.handle(req("GET", "/api/v1/network/connections")).status, 200);
+}
+
+TEST(ControlApi, ReloadAppliesOrListsEveryProblem) {
+  fake_target t;
+  control_api api(t, "s3cret");
+  EXPECT_EQ(api.handle(req("GET", "/api/v1/config/reload")).status, 405);
+  EXPECT_EQ(api.handle(req("POST", "/api/v1/config/reload")).status, 401);
+  EXPECT_EQ(t.reloads, 0);
+  const auto applied = api.handle(req("POST", "/api/v1/config/reload", "", "Bearer s3cret"));
+  EXPECT_EQ(applied.status, 200);
+  EXPECT_EQ(body_of(applied).at("changes").as_array().at(0).as_string(), "feed okx: +trades ETH-USDT");
+  t.next_reload = {false, {"c.yaml:3: feeds[0].venue: unknown venue 'nyse'", "c.yaml:9: workers: expected 1 to 256"}};
+  const auto refused = api.handle(req("POST", "/api/v1/config/reload", "", "Bearer s3cret"));
+  EXPECT_EQ(refused.status, 422);
+  const auto v = body_of(refused);
+  ASSERT_EQ(v.at("problems").as_array().size(), 2u);
+  EXPECT_EQ(v.at("problems").as_array().at(1).as_string(), "c.yaml:9: workers: expected 1 to 256");
+  EXPECT_EQ(t.reloads, 2);
 }
 
 TEST(ControlApi, EventsFilteredByConnectionSeverityAndSince) {

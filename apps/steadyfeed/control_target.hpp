@@ -31,6 +31,13 @@ struct sink_status {
   std::vector<per_sink> each;
 };
 
+// What a configuration reload did: the changes applied, or every problem
+// of a configuration that was refused (and then nothing changed).
+struct reload_result {
+  bool applied = false;
+  std::vector<std::string> lines;
+};
+
 class control_target {
  public:
   virtual ~control_target() = default;
@@ -49,6 +56,9 @@ class control_target {
                          std::vector<std::string> channels) = 0;
   virtual bool unsubscribe(std::string_view feed_id, std::vector<std::string> symbols,
                            std::vector<std::string> channels) = 0;
+  // Reads the configuration file again and applies what changed
+  // (config_change.hpp). Blocks until the change is under way.
+  virtual reload_result reload() = 0;
 };
 
 }  // namespace sf::daemon

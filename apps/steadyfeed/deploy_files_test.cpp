@@ -20,6 +20,7 @@ class no_feeds : public control_target {
   bool reconnect(std::string_view, std::size_t, std::string) override { return false; }
   bool subscribe(std::string_view, std::vector<std::string>, std::vector<std::string>) override { return false; }
   bool unsubscribe(std::string_view, std::vector<std::string>, std::vector<std::string>) override { return false; }
+  reload_result reload() override { return {}; }
 };
 
 std::set<std::string> metric_names_in(const std::string& file) {

@@ -86,6 +86,7 @@ metrics_exporter::metrics_exporter(const control_target& target, const clock& cl
 metrics_exporter::~metrics_exporter() = default;
 
 latency_histogram& metrics_exporter::add_venue(std::string_view venue) {
+  std::lock_guard lock(venues_mutex_);
   auto it = venues_.find(venue);
   if (it == venues_.end()) it = venues_.emplace(std::string(venue), std::make_unique<latency_histogram>()).first;
   return *it->second;
@@ -187,7 +188,10 @@ std::vector<MetricFamily> metrics_exporter::collect() const {
         if (const auto it = reconnects_.find(c.name); it != reconnects_.end())
           add_histogram(reconnect_latency, connection_labels(f, c), *it->second);
   }
-  for (const auto& [venue, h] : venues_) add_histogram(exchange_latency, {{"venue", venue}}, *h);
+  {
+    std::lock_guard lock(venues_mutex_);
+    for (const auto& [venue, h] : venues_) add_histogram(exchange_latency, {{"venue", venue}}, *h);
+  }
   add_gauge(queue_depth, {}, static_cast<double>(sinks.queue_depth));
   for (const auto& s : sinks.each) add_counter(sink_errors, {{"sink", s.name}}, static_cast<double>(s.errors));
   add_counter(dropped, {}, static_cast<double>(sinks.dropped));

@@ -16,7 +16,7 @@
 //
 // Thread safety: on_event() and on_record() from any thread (the feeds');
 // scrape() from the control plane's. Lifetime: the target and the clock must
-// outlive the exporter; add_venue() before any record arrives.
+// outlive the exporter; add_venue() before the venue's first record (from any thread).
 #pragma once
 
 #include <array>
@@ -83,7 +83,10 @@ class metrics_exporter {
   const control_target& target_;
   const clock& clock_;
   metrics_options options_;
-  std::map<std::string, std::unique_ptr<latency_histogram>, std::less<>> venues_;  // fixed after start
+  // A reload may add a venue while a scrape reads them; the histograms
+  // themselves stay where they are.
+  mutable std::mutex venues_mutex_;
+  std::map<std::string, std::unique_ptr<latency_histogram>, std::less<>> venues_;
   mutable std::mutex reconnects_mutex_;
   std::map<std::string, std::unique_ptr<latency_histogram>, std::less<>> reconnects_;  // by connection
 };

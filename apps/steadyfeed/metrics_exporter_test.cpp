@@ -46,6 +46,7 @@ class one_feed : public control_target {
   bool reconnect(std::string_view, std::size_t, std::string) override { return false; }
   bool subscribe(std::string_view, std::vector<std::string>, std::vector<std::string>) override { return false; }
   bool unsubscribe(std::string_view, std::vector<std::string>, std::vector<std::string>) override { return false; }
+  reload_result reload() override { return {}; }
 
  private:
   std::vector<feed_stats> feeds_;

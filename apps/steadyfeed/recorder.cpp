@@ -5,15 +5,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/asio/io_context.hpp>
 #include <cstdio>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
+#include "config_change.hpp"
 #include "steadyfeed/sink/directory_lock.hpp"
 #include "steadyfeed/sink/file_sink.hpp"
 #include "steadyfeed/sink/resume_point.hpp"
 #include "steadyfeed/sink/stdout_sink.hpp"
 #include "steadyfeed/venue/channel.hpp"
+#include "steadyfeed/venue/venue_adapter.hpp"
 
 namespace sf::daemon {
 
@@ -26,17 +30,48 @@ struct recorder::impl {
   std::function<record_observer(const feed_config&)> observer_for;
   std::unique_ptr<directory_lock> lock;  // the data directory, while recording
   std::optional<engine> runtime;
+  std::filesystem::path file;  // reload()'s
+
+  // Changes (subscriptions, reloads) one at a time; guards the two below.
+  mutable std::mutex changes;
+  // Each running feed's streams, in the venue's spelling.
+  std::map<std::string, stream_set> streams;
+  daemon_config running;  // config, with the feeds of the last change
+
+  void add_feed(const feed_config& f) {
+    feed::callbacks cb;
+    if (on_event) cb.on_event = on_event;
+    if (observer_for) cb.on_record = observer_for(f);
+    runtime->add_feed(f, std::move(cb));
+    streams[f.id] = streams_of(f);
+  }
+
+  // `symbols` as the feed's venue spells them (feed::subscribe refuses the
+  // ones it cannot spell).
+  static std::vector<std::string> spelt(const std::string& venue, const std::vector<std::string>& symbols) {
+    const auto adapter = make_venue_adapter(venue);
+    std::vector<std::string> out;
+    for (const auto& s : symbols) {
+      if (!adapter) {
+        out.push_back(s);
+        continue;
+      }
+      const auto sp = adapter->spell_symbol(s);
+      out.push_back(sp.ok() ? sp.symbol : s);
+    }
+    return out;
+  }
 };
 
 namespace {
 
 // After a crash or a restart, each trade stream continues from what its files
 // already hold, so the trades missed meanwhile are fetched, not lost.
-void resume_from_files(const daemon_config& config, engine& runtime) {
-  for (const auto& f : config.feeds) {
+void resume_from_files(const daemon_config& config, const std::vector<feed_config>& feeds, engine& runtime) {
+  for (const auto& f : feeds) {
     const bool trades = std::any_of(f.channels.begin(), f.channels.end(),
                                     [](const std::string& c) { return parse_channel(c) == channel::trades; });
-    feed* running = runtime.find_feed(f.id);
+    const auto running = runtime.find_feed(f.id);
     if (!trades || !running) continue;
     for (const auto& symbol : f.symbols) {
       std::error_code ec;
@@ -115,14 +150,91 @@ void recorder::start() {
       e.reason = fmt::format("{} (errors so far: {})", message, report.errors);
       on_event("sink " + report.name, e);
     });
-  for (auto f : m.config.feeds) {  // each carries its supervisor settings (config.cpp)
-    feed::callbacks cb;
-    if (m.on_event) cb.on_event = m.on_event;
-    if (m.observer_for) cb.on_record = m.observer_for(f);
-    runtime.add_feed(std::move(f), std::move(cb));
+  {
+    std::lock_guard lock(m.changes);
+    m.running = m.config;
+    for (const auto& f : m.config.feeds) m.add_feed(f);  // each carries its supervisor settings (config.cpp)
   }
-  if (m.config.files.enabled) resume_from_files(m.config, runtime);
+  if (m.config.files.enabled) resume_from_files(m.config, m.config.feeds, runtime);
   runtime.start();
+}
+
+void recorder::reload_from(std::filesystem::path file) { impl_->file = std::move(file); }
+
+reload_result recorder::reload() {
+  if (impl_->file.empty()) return {false, {"this recording was not started from a configuration file"}};
+  try {
+    return apply(load_config(impl_->file));
+  } catch (const config_error& e) {
+    reload_result r;
+    for (const auto& p : e.problems())
+      r.lines.push_back(p.line > 0 ? fmt::format("{}:{}: {}: {}", impl_->file.string(), p.line, p.key, p.message)
+                                   : fmt::format("{}: {}: {}", impl_->file.string(), p.key, p.message));
+    if (r.lines.empty()) r.lines.emplace_back(e.what());
+    return r;
+  }
+}
+
+reload_result recorder::apply(const daemon_config& next) {
+  auto& m = *impl_;
+  std::lock_guard lock(m.changes);
+  if (!m.runtime) return {false, {"the recording is not running"}};
+  const config_change change = diff(m.running, m.streams, next);
+  // Try every feed to build (added, restarted, resubscribed: its new
+  // streams must fit) on an idle io_context: a feed's constructor names
+  // every problem it refuses.
+  reload_result refused;
+  {
+    boost::asio::io_context idle;
+    auto attempt = [&](const feed_config& f) {
+      try {
+        feed probe(idle.get_executor(), f, m.clk);
+      } catch (const std::invalid_argument& e) {
+        refused.lines.emplace_back(e.what());
+      }
+    };
+    for (const auto& f : change.added) attempt(f);
+    for (const auto& f : change.restarted) attempt(f);
+    for (const auto& r : change.resubscribed)
+      for (const auto& f : next.feeds)
+        if (f.id == r.feed) attempt(f);
+  }
+  if (!refused.lines.empty()) return refused;
+
+  for (const auto& id : change.removed) {
+    m.runtime->remove_feed(id);
+    m.streams.erase(id);
+  }
+  for (const auto& f : change.restarted) {
+    m.runtime->remove_feed(f.id);
+    m.streams.erase(f.id);
+  }
+  std::vector<feed_config> built;
+  for (const auto& f : change.restarted) built.push_back(f);
+  for (const auto& f : change.added) built.push_back(f);
+  for (const auto& f : built) m.add_feed(f);
+  // Their trades continue from the recording, the gap backfilled.
+  if (m.config.files.enabled) resume_from_files(m.config, built, *m.runtime);
+  for (const auto& r : change.resubscribed) {
+    const auto f = m.runtime->find_feed(r.feed);
+    if (!f) continue;
+    auto& now = m.streams[r.feed];
+    for (const auto& [channel, symbols] : r.unsubscribe) {
+      f->unsubscribe(symbols, {channel});
+      for (const auto& s : symbols) now.erase({s, channel});
+    }
+    for (const auto& [channel, symbols] : r.subscribe) {
+      f->subscribe(symbols, {channel});  // fits: tried above
+      for (const auto& s : symbols) now.emplace(s, channel);
+    }
+  }
+  m.running.feeds = next.feeds;
+  return {true, change.describe()};
+}
+
+daemon_config recorder::running() const {
+  std::lock_guard lock(impl_->changes);
+  return impl_->running;
 }
 
 void recorder::stop() {
@@ -134,22 +246,36 @@ std::vector<feed_stats> recorder::feeds() const {
 }
 
 bool recorder::reconnect(std::string_view feed_id, std::size_t index, std::string reason) {
-  feed* f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
+  const auto f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
   return f && f->reconnect(index, std::move(reason));
 }
 
 bool recorder::subscribe(std::string_view feed_id, std::vector<std::string> symbols,
                          std::vector<std::string> channels) {
-  feed* f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
-  if (f) f->subscribe(std::move(symbols), std::move(channels));
-  return f != nullptr;
+  auto& m = *impl_;
+  std::lock_guard lock(m.changes);
+  const auto f = m.runtime ? m.runtime->find_feed(feed_id) : nullptr;
+  if (!f) return false;
+  const auto names = impl::spelt(f->venue(), symbols);
+  f->subscribe(std::move(symbols), channels);  // throws, changing nothing, on bad input
+  auto& now = m.streams[std::string(feed_id)];
+  for (const auto& s : names)
+    for (const auto& c : channels) now.emplace(s, c);
+  return true;
 }
 
 bool recorder::unsubscribe(std::string_view feed_id, std::vector<std::string> symbols,
                            std::vector<std::string> channels) {
-  feed* f = impl_->runtime ? impl_->runtime->find_feed(feed_id) : nullptr;
-  if (f) f->unsubscribe(std::move(symbols), std::move(channels));
-  return f != nullptr;
+  auto& m = *impl_;
+  std::lock_guard lock(m.changes);
+  const auto f = m.runtime ? m.runtime->find_feed(feed_id) : nullptr;
+  if (!f) return false;
+  const auto names = impl::spelt(f->venue(), symbols);
+  f->unsubscribe(std::move(symbols), channels);
+  auto& now = m.streams[std::string(feed_id)];
+  for (const auto& s : names)
+    for (const auto& c : channels) now.erase({s, c});
+  return true;
 }
 
 sink_status recorder::sinks() const {

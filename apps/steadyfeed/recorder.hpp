@@ -7,9 +7,10 @@
 // files: a SIGINT or SIGTERM loses nothing already received.
 //
 // Thread safety: start/stop from the controlling thread; the control_target
-// calls from any (between start and stop).
+// calls from any (between start and stop), changes one at a time.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -55,6 +56,19 @@ class recorder : public control_target {
                  std::vector<std::string> channels) override;
   bool unsubscribe(std::string_view feed_id, std::vector<std::string> symbols,
                    std::vector<std::string> channels) override;
+
+  // Where reload() reads the configuration from; none: reload() refuses.
+  void reload_from(std::filesystem::path file);
+  // load_config(file), then apply(). On the controlling thread (SIGHUP) or
+  // the API's; one change at a time.
+  reload_result reload() override;
+  // Makes the running feeds those of `next` (config_change.hpp). Every feed
+  // to build is tried first: a feed that cannot be built refuses the whole
+  // change, with every problem listed, and nothing changes.
+  reload_result apply(const daemon_config& next);
+  // The configuration as running: the file's, with the feeds of the last
+  // change applied.
+  daemon_config running() const;
 
  private:
   struct impl;

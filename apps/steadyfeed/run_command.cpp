@@ -30,6 +30,7 @@ int run_command(const std::filesystem::path& config_file) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);  // reload the configuration
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   // Events at log.level and above (warnings by default) go to stderr as they
@@ -47,6 +48,7 @@ int run_command(const std::filesystem::path& config_file) {
   // The control plane (API, metrics, alerts) sees every event and record;
   // the API binds first, so that a port already taken stops the start before
   // anything connects.
+  rec.reload_from(config_file);
   control_plane plane(rec, config, system_clock_source::instance());
   plane.observe(rec, config);
   // The feeds call into the control plane: they stop before it goes, on
@@ -71,6 +73,15 @@ int run_command(const std::filesystem::path& config_file) {
     const timespec one_second{1, 0};
     const int sig = sigtimedwait(&signals, nullptr, &one_second);
     if (sig == SIGINT || sig == SIGTERM) break;
+    if (sig == SIGHUP) {
+      const auto result = rec.reload();
+      std::cerr << log_prefix()
+                << (result.applied ? fmt::format("SIGHUP: {} reloaded\n", config_file.string())
+                                   : fmt::format("SIGHUP: {} refused; the running configuration stays\n",
+                                                 config_file.string()));
+      for (const auto& line : result.lines) std::cerr << log_prefix() << "  " << line << '\n';
+      continue;
+    }
     if (++ticks % 10 == 0) std::cerr << log_prefix() << "status\n" << format_status(rec.feeds(), rec.sinks());
   }
   std::cerr << log_prefix() << "stopping: closing connections, flushing files\n";
@@ -83,7 +94,7 @@ int run_command(const std::filesystem::path& config_file) {
   // A stream that was asked for and recorded nothing is a failed run, even
   // when everything else went well: the operator must not learn of it weeks
   // later, when the data is needed.
-  const auto silent = streams_without_records(config, rec.feeds());
+  const auto silent = streams_without_records(rec.running(), rec.feeds());
   for (const auto& name : silent)
     std::cerr << log_prefix() << fmt::format("{}: nothing was recorded; check the symbol's spelling for the venue\n", name);
   if (!s.last_error.empty()) std::cerr << log_prefix() << "last sink error: " << s.last_error << '\n';
