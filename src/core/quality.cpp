@@ -87,6 +87,7 @@ quality_report quality_tracker::report(time_point now) {
   if (live_since_ != never) live += now - live_since_;
   const duration elapsed = now - started_;
   r.live_total = live;
+  r.down_total = elapsed > live ? elapsed - live : duration{0};
   r.uptime_percent = elapsed.count() > 0
                          ? 100.0 * static_cast<double>(live.count()) / static_cast<double>(elapsed.count())
                          : (live_since_ != never ? 100.0 : 0.0);

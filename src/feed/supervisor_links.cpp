@@ -59,6 +59,7 @@ void supervisor_access::primary_opened(time_point now, wall_us wall) {
   m.healthy_since = now;
   // A stream's silence is measured from the moment it could have spoken again.
   for (auto& [name, st] : m.streams) st.stale = false;
+  ++s.counters_.connects;
   if (s.state_ == connection_state::connecting && !m.probing) {
     emit(event_kind::connected, severity::info, "connected", wall, l.id);
     transition(connection_state::connected, "connected", now, wall);
@@ -163,6 +164,7 @@ void supervisor_access::primary_attempt_failed(const failure& why, time_point no
 void supervisor_access::primary_lost(const failure& why, time_point now, wall_us wall) {
   const link_id id = m.primary->id;
   m.primary.reset();
+  ++s.counters_.disconnects;
   m.quality.record_error(now);
   emit(event_kind::disconnected, severity::warning, why.to_string(), wall, id);
   if (m.turnover.active() && m.candidate && m.candidate->is_open()) {

@@ -554,6 +554,11 @@ TEST(Supervisor, ClusteredReconnectsMakeItUnstable) {
     h.open_last();
   }
   EXPECT_EQ(h.sup.state(), connection_state::unstable);
+  EXPECT_EQ(h.sup.counters().connects, 4u);
+  EXPECT_EQ(h.sup.counters().disconnects, 3u);
+  const auto q = h.sup.quality(h.now());
+  EXPECT_EQ(q.down_total + q.live_total, h.now() - h.start_);
+  EXPECT_GT(q.down_total, duration{0});
   h.advance(minutes{11});
   EXPECT_EQ(h.sup.state(), connection_state::connected);
 }

@@ -43,6 +43,7 @@ struct quality_report {
   int late_pongs_last_minute = 0;
   double uptime_percent = 0;         // live time since start
   duration live_total{0};            // the live time itself
+  duration down_total{0};            // the rest of the time since start
   int score = 0;                     // 0–100
 };
 
