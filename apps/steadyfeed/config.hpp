@@ -89,6 +89,8 @@ struct log_settings {
   // Events at this severity and above are logged as they happen: "info"
   // shows every state change, "warning" (the default) what needs a look.
   std::string level = "warning";
+  std::string format = "text";  // or "json": daemon_log.hpp
+  duration report_interval = minutes{10};  // connection_report.hpp; 0: none
 };
 
 struct daemon_config {

@@ -603,6 +603,20 @@ std::vector<config_key> make_table() {
        .choices = {"info", "notice", "warning", "critical"},
        .noun = "level"},
       [](auto& c, auto&) -> auto& { return c.log.level; }));
+  add(field(
+      {.path = "log.format",
+       .meaning = "text lines, or JSON lines (time, level, message, and the connection and event kind "
+                  "where there is one) for a log pipeline",
+       .choices = {"text", "json"}},
+      [](auto& c, auto&) -> auto& { return c.log.format; }));
+  add(field(
+      {.path = "log.report_interval",
+       .unit = "time",
+       .meaning = "a report of every connection (state, quality score, ping latency, stability, error "
+                  "rate, connections and disconnections, reconnect success, uptime and downtime) is "
+                  "logged this often",
+       .zero_disables = true},
+      [](auto& c, auto&) -> auto& { return c.log.report_interval; }));
   return keys;
 }
 

@@ -152,7 +152,7 @@ sinks:
 api: {enabled: false, listen: "10.0.0.1:41", token_env: STEADYFEED_KEY_TEST_T42, metrics_symbol_label: true}
 alerts: {threshold: 43, suppress: 44s, history: 45, log_level: critical,
          webhook: {url: "http://127.0.0.1:46/h", level: info, timeout: 47s, queue: 48, max_attempts: 49}}
-log: {level: notice}
+log: {level: notice, format: json, report_interval: 53s}
 queue_bytes: 1048576
 )";
   std::set<std::string> written;
@@ -244,6 +244,8 @@ queue_bytes: 1048576
   EXPECT_EQ(c.alerts.webhook_queue, 48);
   EXPECT_EQ(c.alerts.webhook_max_attempts, 49);
   EXPECT_EQ(c.log.level, "notice");
+  EXPECT_EQ(c.log.format, "json");
+  EXPECT_EQ(c.log.report_interval, seconds{53});
   EXPECT_EQ(c.queue_bytes, 1048576);
 }
 

@@ -8,7 +8,7 @@
 #include "alert_manager.hpp"
 #include "control_api.hpp"
 #include "http_server.hpp"
-#include "log_line.hpp"
+#include "daemon_log.hpp"
 #include "metrics_exporter.hpp"
 #include "webhook_sender.hpp"
 
@@ -42,9 +42,14 @@ struct control_plane::impl {
         api(target, config.api.token, [this] { return metrics.scrape(); }, &alerts),
         server({.listen = config.api.listen}, [this](const http_request& r) { return api.handle(r); }) {
     alerts.add_channel(parse_alert_level(config.alerts.log_level).value_or(alert_level::warning), [](const alert& a) {
-      fmt::print(stderr, "{} steadyfeed: alert {} {} {}: {}{}\n", utc_text(a.time), to_string(a.level),
-                 to_string(a.type), a.subject, a.message,
-                 a.suppressed ? fmt::format(" ({} like it held back)", a.suppressed) : "");
+      const severity level = a.level == alert_level::critical  ? severity::critical
+                             : a.level == alert_level::warning ? severity::warning
+                                                               : severity::info;
+      daemon_log::write(level, a.time,
+                        fmt::format("alert {} {} {}: {}{}", to_string(a.level), to_string(a.type), a.subject,
+                                    a.message,
+                                    a.suppressed ? fmt::format(" ({} like it held back)", a.suppressed) : ""),
+                        {{"alert", to_string(a.type)}, {"subject", a.subject}});
     });
     if (!config.alerts.webhook_url.empty()) {
       auto& sender = webhook.emplace(webhook_settings_of(config.alerts));

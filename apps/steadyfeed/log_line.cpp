@@ -14,6 +14,4 @@ std::string utc_text(wall_us time) {
                      tm.tm_hour, tm.tm_min, tm.tm_sec, (time % 1'000'000) / 1000);
 }
 
-std::string log_prefix() { return utc_text(system_clock_source::instance().wall_now()) + " steadyfeed: "; }
-
 }  // namespace sf::daemon

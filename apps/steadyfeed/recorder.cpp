@@ -1,6 +1,6 @@
 #include "recorder.hpp"
 
-#include "log_line.hpp"
+#include "daemon_log.hpp"
 
 #include <fmt/format.h>
 
@@ -77,15 +77,15 @@ void resume_from_files(const daemon_config& config, const std::vector<feed_confi
       std::error_code ec;
       const auto point = find_trade_resume_point(config.files.dir, f.venue, symbol, ec);
       if (ec) {
-        fmt::print(stderr, "{}{} {} trades: cannot read the recording to resume ({}); starting afresh\n", log_prefix(),
-                   f.venue, symbol, ec.message());
+        daemon_log::write(severity::warning, fmt::format("{} {} trades: cannot read the recording to resume ({}); starting afresh",
+                                                         f.venue, symbol, ec.message()));
         continue;
       }
       if (!point || !running->resume_trades(symbol, point->last_id)) continue;
-      fmt::print(stderr, "{}{} {} trades: resuming after trade {} ({}{}{})\n", log_prefix(), f.venue, symbol,
+      daemon_log::write(severity::notice, fmt::format("{} {} trades: resuming after trade {} ({}{}{})", f.venue, symbol,
                  point->last_id, point->file.string(),
                  point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "",
-                 point->damaged_bytes ? fmt::format(", {} damaged bytes skipped", point->damaged_bytes) : "");
+                 point->damaged_bytes ? fmt::format(", {} damaged bytes skipped", point->damaged_bytes) : ""));
     }
   }
 }

@@ -9,7 +9,8 @@
 
 #include "config.hpp"
 #include "control_plane.hpp"
-#include "log_line.hpp"
+#include "connection_report.hpp"
+#include "daemon_log.hpp"
 #include "recorder.hpp"
 #include "status_table.hpp"
 
@@ -23,7 +24,8 @@ int run_command(const std::filesystem::path& config_file) {
     std::cerr << e.what() << '\n';
     return 2;
   }
-  for (const auto& note : config.notes) std::cerr << log_prefix() << "note: " << note << '\n';
+  daemon_log::configure(config.log.format == "json" ? log_format::json : log_format::text);
+  for (const auto& note : config.notes) daemon_log::write(severity::notice, "note: " + note);
   // Signals are taken synchronously by this thread; every other thread
   // inherits the blocked mask.
   sigset_t signals;
@@ -33,7 +35,7 @@ int run_command(const std::filesystem::path& config_file) {
   sigaddset(&signals, SIGHUP);  // reload the configuration
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // Events at log.level and above (warnings by default) go to stderr as they
+  // Events at log.level and above (warnings by default) are logged as they
   // happen: an offline machine or a refused connection says so at once, not
   // only in the periodic table.
   severity least = severity::warning;
@@ -42,8 +44,9 @@ int run_command(const std::filesystem::path& config_file) {
   recorder rec(config, system_clock_source::instance(), [least](std::string_view connection, const event& e) {
     if (e.level < least) return;
     // Stamped with the event's own time: the moment it happened.
-    std::cerr << fmt::format("{} steadyfeed: {} {}: {}\n", utc_text(e.time ? e.time : system_clock_source::instance().wall_now()),
-                             connection, to_string(e.kind), e.reason);
+    const auto kind = to_string(e.kind);
+    daemon_log::write(e.level, e.time ? e.time : system_clock_source::instance().wall_now(),
+                      fmt::format("{} {}: {}", connection, kind, e.reason), {{"connection", connection}, {"kind", kind}});
   });
   // The control plane (API, metrics, alerts) sees every event and record;
   // the API binds first, so that a port already taken stops the start before
@@ -59,15 +62,18 @@ int run_command(const std::filesystem::path& config_file) {
     rec.start();
     plane.start();
   } catch (const std::exception& e) {
-    std::cerr << log_prefix() << e.what() << '\n';
+    daemon_log::write(severity::critical, e.what());
     return 2;
   }
   if (config.api.enabled)
-    std::cerr << log_prefix()
-              << fmt::format("control API on http://{} ({})\n", plane.address(),
-                             config.api.token.empty() ? "no token: loopback only" : "mutating calls need the token");
-  std::cerr << log_prefix() << fmt::format("recording {} feed(s) to {}; Ctrl-C stops\n", config.feeds.size(),
-                           config.files.enabled ? config.files.dir : "stdout");
+    daemon_log::write(severity::notice,
+                      fmt::format("control API on http://{} ({})", plane.address(),
+                                  config.api.token.empty() ? "no token: loopback only" : "mutating calls need the token"));
+  daemon_log::write(severity::notice, fmt::format("recording {} feed(s) to {}; Ctrl-C stops", config.feeds.size(),
+                                                  config.files.enabled ? config.files.dir : "stdout"));
+  const clock& clk = system_clock_source::instance();
+  const duration report_every = config.log.report_interval;
+  time_point next_report = clk.now() + report_every;
   int ticks = 0;
   while (true) {
     const timespec one_second{1, 0};
@@ -75,29 +81,38 @@ int run_command(const std::filesystem::path& config_file) {
     if (sig == SIGINT || sig == SIGTERM) break;
     if (sig == SIGHUP) {
       const auto result = rec.reload();
-      std::cerr << log_prefix()
-                << (result.applied ? fmt::format("SIGHUP: {} reloaded\n", config_file.string())
-                                   : fmt::format("SIGHUP: {} refused; the running configuration stays\n",
-                                                 config_file.string()));
-      for (const auto& line : result.lines) std::cerr << log_prefix() << "  " << line << '\n';
+      daemon_log::write(result.applied ? severity::notice : severity::warning,
+                        result.applied ? fmt::format("SIGHUP: {} reloaded", config_file.string())
+                                       : fmt::format("SIGHUP: {} refused; the running configuration stays",
+                                                     config_file.string()));
+      for (const auto& line : result.lines) daemon_log::write(severity::notice, "  " + line);
       continue;
     }
-    if (++ticks % 10 == 0) std::cerr << log_prefix() << "status\n" << format_status(rec.feeds(), rec.sinks());
+    if (++ticks % 10 == 0 && config.log.format == "text") {
+      daemon_log::write(severity::info, "status\n" + format_status(rec.feeds(), rec.sinks()));
+    }
+    if (report_every.count() > 0 && clk.now() >= next_report) {
+      next_report = clk.now() + report_every;
+      daemon_log::write(severity::notice, fmt::format("connection report (every {})", format_duration(report_every)));
+      for (const auto& line : connection_report(rec.feeds()))
+        daemon_log::write(severity::notice, "  " + line, {{"report", "connection"}});
+    }
   }
-  std::cerr << log_prefix() << "stopping: closing connections, flushing files\n";
+  daemon_log::write(severity::notice, "stopping: closing connections, flushing files");
   plane.stop();
   rec.stop();
   const auto s = rec.sinks();
-  std::cerr << log_prefix() << fmt::format("stopped; {} records written, {} dropped (each covered by a gap record), "
-                           "{} sink errors\n",
-                           s.records, s.dropped, s.errors);
+  daemon_log::write(severity::notice, fmt::format("stopped; {} records written, {} dropped (each covered by a gap record), "
+                                                  "{} sink errors",
+                                                  s.records, s.dropped, s.errors));
   // A stream that was asked for and recorded nothing is a failed run, even
   // when everything else went well: the operator must not learn of it weeks
   // later, when the data is needed.
   const auto silent = streams_without_records(rec.running(), rec.feeds());
   for (const auto& name : silent)
-    std::cerr << log_prefix() << fmt::format("{}: nothing was recorded; check the symbol's spelling for the venue\n", name);
-  if (!s.last_error.empty()) std::cerr << log_prefix() << "last sink error: " << s.last_error << '\n';
+    daemon_log::write(severity::warning,
+                      fmt::format("{}: nothing was recorded; check the symbol's spelling for the venue", name));
+  if (!s.last_error.empty()) daemon_log::write(severity::warning, "last sink error: " + s.last_error);
   return s.dropped == 0 && s.errors == 0 && silent.empty() ? 0 : 1;
 }
 

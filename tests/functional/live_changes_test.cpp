@@ -14,6 +14,7 @@
 #include <fstream>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -53,8 +54,8 @@ class LiveChanges : public ::testing::Test {
   }
 
   // The configuration with these feeds (YAML list items), the API on a free port.
-  void write_config(const std::string& feeds) {
-    std::ofstream(config_) << "feeds:\n"
+  void write_config(const std::string& feeds, const std::string& more = "") {
+    std::ofstream(config_) << more << "feeds:\n"
                            << feeds << "sinks:\n  files: {dir: \"" << (dir_.path / "data").string()
                            << "\", flush_interval: 200ms}\n"
                            << "api: {listen: \"127.0.0.1:0\"}\n";
@@ -179,13 +180,16 @@ TEST_F(LiveChanges, SubscribeAndUnsubscribeThroughTheApiJudgedAgainstTheTruth) {
 }
 
 TEST_F(LiveChanges, SighupAppliesAValidConfigurationAndRefusesAnInvalidOne) {
-  write_config(feed("binance-spot", "binance-spot", "BTCUSDT") + feed("okx", "okx", "BTC-USDT"));
+  // JSON log lines, and a connection report every second.
+  const std::string log_settings = "log: {format: json, report_interval: 1s}\n";
+  write_config(feed("binance-spot", "binance-spot", "BTCUSDT") + feed("okx", "okx", "BTC-USDT"), log_settings);
   start_daemon();
   std::this_thread::sleep_for(seconds{2});
   const auto before = get_json("/api/v1/network/connections/binance-spot/0");
 
   // binance-spot gains a symbol; okx goes; okx-eth comes.
-  write_config(feed("binance-spot", "binance-spot", "BTCUSDT, ETHUSDT") + feed("okx-eth", "okx", "ETH-USDT"));
+  write_config(feed("binance-spot", "binance-spot", "BTCUSDT, ETHUSDT") + feed("okx-eth", "okx", "ETH-USDT"),
+               log_settings);
   const std::int64_t reloaded = wall_now_us();
   run_->signal(SIGHUP);
   ASSERT_TRUE(poll_until([&] { return feed_ids() == std::set<std::string>{"binance-spot", "okx-eth"}; }, seconds{10}))
@@ -225,6 +229,27 @@ TEST_F(LiveChanges, SighupAppliesAValidConfigurationAndRefusesAnInvalidOne) {
   std::this_thread::sleep_for(seconds{3});
   const std::int64_t stopped = stop_all();
   const std::int64_t end = stopped - 1'000'000;
+
+  // Every line of the log is a JSON object; the report names every connection.
+  std::istringstream lines(read_file(dir_.path / "run.err"));
+  std::set<std::string> reported;
+  std::size_t n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    boost::system::error_code ec;
+    const auto v = json::parse(line, ec);
+    ASSERT_FALSE(ec) << "not JSON: " << line;
+    ASSERT_TRUE(v.is_object() && v.as_object().contains("time") && v.as_object().contains("level")) << line;
+    const std::string message(v.at("message").as_string());
+    if (v.as_object().contains("report")) reported.insert(message.substr(2, message.find(' ', 2) - 2));
+    if (message.find(" connected: score ") != std::string::npos) {
+      EXPECT_NE(message.find("; connections 1, disconnections 0; reconnect attempts 0, none needed; uptime "),
+                std::string::npos)
+          << message;
+    }
+  }
+  EXPECT_GT(n, 10u);
+  EXPECT_TRUE(reported.contains("binance-spot/0")) << read_file(dir_.path / "run.err");
+  EXPECT_TRUE(reported.contains("okx-eth/0")) << read_file(dir_.path / "run.err");
 
   // The untouched streams lost nothing across both reloads.
   EXPECT_EQ(verify({"binance-spot/trades/BTCUSDT", "binance-spot/book/BTCUSDT"}), 0) << last_verify_;
