@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "dashboard_page.hpp"
 #include "log_line.hpp"
 
 namespace sf::daemon {
@@ -91,6 +92,9 @@ json::object connection_json(const feed_stats& f, const supervisor_stats& c) {
   o["rtt_avg_seconds"] = seconds_of(c.quality.rtt_avg);
   o["rtt_p99_seconds"] = seconds_of(c.quality.rtt_p99);
   o["duplicates_dropped"] = c.counters.duplicates_dropped;
+  o["connects"] = c.counters.connects;
+  o["disconnects"] = c.counters.disconnects;
+  o["total_downtime"] = seconds_of(c.quality.down_total);
   const auto err = last_error_of(c);
   o["last_error"] = err.empty() ? json::value(nullptr) : json::value(err);
   return o;
@@ -224,6 +228,18 @@ http_response control_api::handle(const http_request& request) {
   for (const auto& param : parsed->params()) query.emplace_back(param.key, param.value);
   const bool get = request.method == "GET";
 
+  if (path == "/") {
+    if (!get) return method_not_allowed(request.method, path, "GET");
+    // The page's script and style are inline; it may fetch only from here.
+    return {.status = 200,
+            .content_type = "text/html; charset=utf-8",
+            .body = std::string(dashboard_page()),
+            .headers = {{"Content-Security-Policy",
+                         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                         "connect-src 'self'; img-src 'self'"},
+                        {"X-Content-Type-Options", "nosniff"},
+                        {"Cache-Control", "no-store"}}};
+  }
   if (path == "/healthz") {
     if (!get) return method_not_allowed(request.method, path, "GET");
     return json_answer(json::object{{"status", "ok"}});

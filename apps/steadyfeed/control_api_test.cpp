@@ -225,6 +225,23 @@ TEST(ControlApi, MutatingCallsNeedTheToken) {
   EXPECT_EQ(api.handle(req("GET", "/api/v1/network/connections")).status, 200);
 }
 
+TEST(ControlApi, TheDashboardIsOnePageThatFetchesOnlyFromTheDaemon) {
+  fake_target t;
+  control_api api(t, "s3cret");
+  const auto page = api.handle(req("GET", "/"));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<title>steadyfeed</title>"), std::string::npos);
+  EXPECT_NE(page.body.find("/api/v1/network/connections"), std::string::npos);
+  EXPECT_EQ(page.body.find("http://"), std::string::npos);  // nothing from elsewhere
+  EXPECT_EQ(page.body.find("https://"), std::string::npos);
+  bool csp = false;
+  for (const auto& [name, value] : page.headers)
+    if (name == "Content-Security-Policy") csp = value.find("connect-src 'self'") != std::string::npos;
+  EXPECT_TRUE(csp);
+  EXPECT_EQ(api.handle(req("POST", "/")).status, 405);
+}
+
 TEST(ControlApi, ReloadAppliesOrListsEveryProblem) {
   fake_target t;
   control_api api(t, "s3cret");
