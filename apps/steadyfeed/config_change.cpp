@@ -37,6 +37,32 @@ bool same_settings(feed_config a, feed_config b) {
   return a == b;
 }
 
+// A value as a change line shows it: never a secret, nor a URL (one may
+// carry a credential in its path or query).
+std::string shown(const config_key& key, const config_value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return describe_default(key);
+  return format_value(v);
+}
+
+bool hidden(const config_key& key) { return key.secret || key.path.ends_with(".url"); }
+
+// "feeds[].redundancy: 1 → 2, supervisor.idle_timeout: 1m → 45s": what
+// differs between two settings of one feed, by the keys that reach it.
+std::string settings_difference(const daemon_config& running, const feed_config& was, const daemon_config& next,
+                                const feed_config& is) {
+  std::string out;
+  for (const auto& key : config_keys()) {
+    if (key.path == "feeds[].symbols" || key.path == "feeds[].channels" || key.path == "feeds[].id") continue;
+    if (!key.per_feed() && !key.section().starts_with("supervisor")) continue;
+    const config_value a = key.get(running, was), b = key.get(next, is);
+    if (a == b) continue;
+    out += (out.empty() ? "" : ", ") + (hidden(key) ? fmt::format("{} changed", key.path)
+                                                     : fmt::format("{}: {} → {}", key.path, shown(key, a),
+                                                                   shown(key, b)));
+  }
+  return out.empty() ? "settings no key names" : out;
+}
+
 }  // namespace
 
 config_change diff(const daemon_config& running, const std::map<std::string, stream_set>& streams,
@@ -51,7 +77,8 @@ config_change diff(const daemon_config& running, const std::map<std::string, str
       continue;
     }
     if (!same_settings(*before, f)) {
-      out.restarted.push_back(f);
+      out.needs_restart.push_back(
+          fmt::format("feed {}: {}", f.id, settings_difference(running, *before, next, f)));
       continue;
     }
     const auto it = streams.find(f.id);
@@ -74,11 +101,8 @@ config_change diff(const daemon_config& running, const std::map<std::string, str
     if (key.per_feed() || key.section().starts_with("supervisor")) continue;
     const config_value was = key.get(running, none), is = key.get(next, none);
     if (was == is) continue;
-    auto shown = [&](const config_value& v) {
-      return std::holds_alternative<std::monostate>(v) ? describe_default(key) : format_value(v);
-    };
-    out.needs_restart.push_back(key.secret ? fmt::format("{}: changed", key.path)
-                                           : fmt::format("{}: {} → {}", key.path, shown(was), shown(is)));
+    out.needs_restart.push_back(hidden(key) ? fmt::format("{}: changed", key.path)
+                                            : fmt::format("{}: {} → {}", key.path, shown(key, was), shown(key, is)));
   }
   return out;
 }
@@ -88,8 +112,6 @@ std::vector<std::string> config_change::describe() const {
   for (const auto& f : added)
     out.push_back(fmt::format("feed {}: added ({} {} × {})", f.id, f.venue, join(f.symbols), join(f.channels)));
   for (const auto& id : removed) out.push_back(fmt::format("feed {}: removed", id));
-  for (const auto& f : restarted)
-    out.push_back(fmt::format("feed {}: settings changed; restarted, its trades continuing from the recording", f.id));
   for (const auto& r : resubscribed) {
     std::string line = fmt::format("feed {}:", r.feed);
     for (const auto& [channel, symbols] : r.subscribe) line += fmt::format(" +{} {}", channel, join(symbols));
@@ -97,7 +119,6 @@ std::vector<std::string> config_change::describe() const {
     out.push_back(std::move(line));
   }
   for (const auto& id : unchanged) out.push_back(fmt::format("feed {}: unchanged", id));
-  for (const auto& s : needs_restart) out.push_back(fmt::format("{} (takes a restart; the running value stays)", s));
   return out;
 }
 

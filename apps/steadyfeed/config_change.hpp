@@ -1,13 +1,14 @@
 // What a reload changes: the difference between the running configuration
 // and a new one, in the terms it is applied in.
 //
-// A feed whose streams alone differ keeps its connections and is sent only
-// the difference; a feed whose other settings differ (venue, endpoints,
-// redundancy, any supervisor setting) restarts, its trades continuing from
-// the recording; a feed in one file only is added or removed; every other
-// feed is not touched. Settings outside the feeds (workers, sinks, api,
-// alerts, log) take a restart of the daemon: they are listed and keep their
-// running values.
+// A feed whose streams differ keeps its connections and is sent only the
+// difference; a feed in one file only is added or removed; every other feed
+// is not touched. What a running feed cannot change (its venue, endpoints,
+// redundancy, supervisor settings) and the settings outside the feeds
+// (workers, sinks, api, alerts, log) take a restart of the daemon: they are
+// listed, and keep their running values. (Restarting one feed live would
+// race its own last records: the new feed's resume point would be read
+// from files the old one is still writing.)
 #pragma once
 
 #include <map>
@@ -34,13 +35,13 @@ struct config_change {
   };
   std::vector<feed_config> added;
   std::vector<std::string> removed;    // feed ids
-  std::vector<feed_config> restarted;  // the new settings
   std::vector<resubscription> resubscribed;
   std::vector<std::string> unchanged;  // feed ids
-  // "api.listen: '127.0.0.1:8080' → '127.0.0.1:9090'": needs a restart.
+  // "api.listen: 127.0.0.1:8080 → 127.0.0.1:9090", "feed okx: redundancy:
+  // 1 → 2": each takes a restart, and is not applied.
   std::vector<std::string> needs_restart;
 
-  // One line per change, for the log and the API.
+  // One line per change made (not needs_restart), for the log and the API.
   std::vector<std::string> describe() const;
 };
 

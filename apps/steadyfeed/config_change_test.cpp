@@ -25,7 +25,7 @@ TEST(ConfigChange, StreamsOnlyAreSentAsTheDifferencePerChannel) {
   EXPECT_EQ(r.unsubscribe.at("trades"), std::vector<std::string>{"ETH-USDT"});
   EXPECT_EQ(r.unsubscribe.at("book"), std::vector<std::string>{"ETH-USDT"});
   EXPECT_EQ(c.unchanged, std::vector<std::string>{"binance-spot"});
-  EXPECT_TRUE(c.added.empty() && c.removed.empty() && c.restarted.empty() && c.needs_restart.empty());
+  EXPECT_TRUE(c.added.empty() && c.removed.empty() && c.needs_restart.empty());
   const auto lines = c.describe();
   EXPECT_NE(std::find(lines.begin(), lines.end(),
                       "feed okx: +book SOL-USDT +trades SOL-USDT -book ETH-USDT -trades ETH-USDT"),
@@ -42,7 +42,7 @@ TEST(ConfigChange, TheRunningStreamsAreWhatTheApiLeft) {
   EXPECT_EQ(c.resubscribed[0].unsubscribe.at("trades"), std::vector<std::string>{"ETH-USDT"});
 }
 
-TEST(ConfigChange, FeedsAddedRemovedAndRestartedWhenTheirSettingsChange) {
+TEST(ConfigChange, FeedsAddedAndRemovedAndASettingsChangeTakesARestart) {
   const auto running = config("  - {id: a, venue: okx, symbols: [BTC-USDT]}\n"
                               "  - {id: b, venue: okx, symbols: [ETH-USDT]}\n"
                               "  - {id: c, venue: binance-spot, symbols: [BTCUSDT]}\n");
@@ -50,25 +50,26 @@ TEST(ConfigChange, FeedsAddedRemovedAndRestartedWhenTheirSettingsChange) {
                            "  - {id: c, venue: binance-spot, symbols: [BTCUSDT]}\n"
                            "  - {id: d, venue: binance-spot, symbols: [ETHUSDT]}\n");
   const auto c = diff(running, {}, next);
-  ASSERT_EQ(c.restarted.size(), 1u);
-  EXPECT_EQ(c.restarted[0].id, "a");
-  EXPECT_EQ(c.restarted[0].redundancy, 2);
+  EXPECT_EQ(c.needs_restart, std::vector<std::string>{"feed a: feeds[].redundancy: 1 → 2"});
   EXPECT_EQ(c.removed, std::vector<std::string>{"b"});
   ASSERT_EQ(c.added.size(), 1u);
   EXPECT_EQ(c.added[0].id, "d");
   EXPECT_EQ(c.unchanged, std::vector<std::string>{"c"});
 }
 
-TEST(ConfigChange, ASupervisorSettingRestartsEveryFeedAndTheRestNeedsADaemonRestart) {
+TEST(ConfigChange, SupervisorAndGlobalSettingsTakeARestartAndSecretsAreNotShown) {
   const std::string feeds = "  - {venue: okx, symbols: [BTC-USDT]}\n";
   const auto running = config(feeds, "api: {token: old-secret}\n");
-  const auto next = config(feeds, "supervisor: {idle_timeout: 45s}\nworkers: 2\napi: {token: new-secret}\n");
+  const auto next = config(feeds, "supervisor: {idle_timeout: 45s}\nworkers: 2\napi: {token: new-secret}\n"
+                                  "alerts: {webhook: {url: \"http://127.0.0.1:9/hook?key=secret\"}}\n");
   const auto c = diff(running, {}, next);
-  ASSERT_EQ(c.restarted.size(), 1u);
-  ASSERT_EQ(c.needs_restart.size(), 2u);
-  EXPECT_EQ(c.needs_restart[0], "workers: one per core → 2");
-  EXPECT_EQ(c.needs_restart[1], "api.token: changed");  // never the secret itself
-  for (const auto& line : c.describe()) EXPECT_EQ(line.find("secret"), std::string::npos) << line;
+  ASSERT_EQ(c.needs_restart.size(), 4u);
+  EXPECT_EQ(c.needs_restart[0], "feed okx: supervisor.idle_timeout: 1m → 45s");
+  EXPECT_EQ(c.needs_restart[1], "workers: one per core → 2");
+  EXPECT_EQ(c.needs_restart[2], "api.token: changed");  // never the secret itself
+  EXPECT_EQ(c.needs_restart[3], "alerts.webhook.url: changed");  // a URL may carry one
+  EXPECT_TRUE(c.describe().empty());
+  EXPECT_TRUE(c.unchanged.empty());
 }
 
 TEST(ConfigChange, NothingChangedIsAllUnchanged) {

@@ -266,7 +266,7 @@ std::vector<config_key> make_table() {
       {.path = "supervisor.reconnect_cluster",
        .unit = "connections lost",
        .meaning = "this many connections lost within reconnect_cluster_window make the connection "
-                  "unstable (the reconnect manager's max_consecutive_failures)",
+                  "unstable (max_consecutive_failures in the profiles' table)",
        .min = 1,
        .max = 1000},
       [](auto& c, auto&) -> auto& { return c.supervisor.reconnect_cluster; }));

@@ -140,8 +140,8 @@ void keys_section(std::string& out) {
   }
 }
 
-// The reconnect manager's documented names of the values every profile
-// sets, and the keys that hold them here.
+// The common names of the values every profile sets, and the keys that
+// hold them here.
 constexpr std::pair<std::string_view, std::string_view> documented_names[] = {
     {"max_retries", "supervisor.backoff.max_attempts"},
     {"initial_delay", "supervisor.backoff.initial"},
@@ -165,7 +165,7 @@ void profiles_section(std::string& out) {
       "profile's is in bold. A profile may also size what no key reaches, such as the buffers that "
       "hold a new connection's messages during a rotation. `check-config` says of each of these "
       "keys whether its value is the profile's or the file's.\n\nThe values every profile sets, "
-      "under the names the reconnect manager documents them by: ",
+      "under their common names: ",
       by_default.profile);
   for (std::size_t i = 0; i < std::size(documented_names); ++i)
     out += fmt::format("{}{} is {}", i == 0 ? "" : ", ", documented_names[i].first,

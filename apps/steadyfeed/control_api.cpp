@@ -264,13 +264,21 @@ http_response control_api::handle(const http_request& request) {
     if (request.method != "POST") return method_not_allowed(request.method, path, "POST");
     if (auto refused = refuse_unauthorized(request)) return *refused;
     const auto result = target_.reload();
-    json::array lines;
+    json::array lines, not_applied;
     for (const auto& line : result.lines) lines.emplace_back(line);
+    for (const auto& line : result.not_applied) not_applied.emplace_back(line);
+    auto error = [](int status, std::string_view message) {
+      return json::object{{"status", status}, {"message", message}};
+    };
     if (!result.applied)
-      return json_answer(json::object{{"error", "the configuration was refused; the running one stays"},
+      return json_answer(json::object{{"error", error(422, "the configuration was refused; the running one stays")},
                                       {"problems", std::move(lines)}},
                          422);
-    return json_answer(json::object{{"changes", std::move(lines)}});
+    json::object answer{{"changes", std::move(lines)}, {"not_applied", std::move(not_applied)}};
+    // A step that failed is the daemon's trouble, not the file's.
+    if (!result.failed_steps) return json_answer(answer);
+    answer["error"] = error(500, "the configuration was applied in part: see not_applied");
+    return json_answer(answer, 500);
   }
   if (p == "/api/v1/events") {
     if (!get) return method_not_allowed(request.method, path, "GET");

@@ -70,7 +70,7 @@ class fake_target : public control_target {
 
   std::vector<feed_stats> feeds_;
   std::vector<std::string> reconnects, changes;
-  reload_result next_reload{true, {"feed okx: +trades ETH-USDT"}};
+  reload_result next_reload{true, {"feed okx: +trades ETH-USDT"}, {}, false};
   int reloads = 0;
 
  private:
@@ -251,13 +251,23 @@ TEST(ControlApi, ReloadAppliesOrListsEveryProblem) {
   const auto applied = api.handle(req("POST", "/api/v1/config/reload", "", "Bearer s3cret"));
   EXPECT_EQ(applied.status, 200);
   EXPECT_EQ(body_of(applied).at("changes").as_array().at(0).as_string(), "feed okx: +trades ETH-USDT");
-  t.next_reload = {false, {"c.yaml:3: feeds[0].venue: unknown venue 'nyse'", "c.yaml:9: workers: expected 1 to 256"}};
+  t.next_reload = {false, {"c.yaml:3: feeds[0].venue: unknown venue 'nyse'", "c.yaml:9: workers: expected 1 to 256"}, {}, false};
   const auto refused = api.handle(req("POST", "/api/v1/config/reload", "", "Bearer s3cret"));
   EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(error_of(refused).find("refused"), std::string::npos);
   const auto v = body_of(refused);
   ASSERT_EQ(v.at("problems").as_array().size(), 2u);
   EXPECT_EQ(v.at("problems").as_array().at(1).as_string(), "c.yaml:9: workers: expected 1 to 256");
   EXPECT_EQ(t.reloads, 2);
+  // Applied, but a step failed: the daemon's trouble.
+  t.next_reload = {true, {"feed okx: removed"}, {"feed b: not added: no room"}, true};
+  const auto partly = api.handle(req("POST", "/api/v1/config/reload", "", "Bearer s3cret"));
+  EXPECT_EQ(partly.status, 500);
+  EXPECT_NE(error_of(partly).find("in part"), std::string::npos);
+  EXPECT_EQ(body_of(partly).at("not_applied").as_array().at(0).as_string(), "feed b: not added: no room");
+  // Applied, with a setting that waits for a restart.
+  t.next_reload = {true, {}, {"workers: 1 → 2 (takes a restart of the daemon)"}, false};
+  EXPECT_EQ(api.handle(req("POST", "/api/v1/config/reload", "", "Bearer s3cret")).status, 200);
 }
 
 TEST(ControlApi, EventsFilteredByConnectionSeverityAndSince) {

@@ -31,11 +31,17 @@ struct sink_status {
   std::vector<per_sink> each;
 };
 
-// What a configuration reload did: the changes applied, or every problem
-// of a configuration that was refused (and then nothing changed).
+// What a configuration reload did.
 struct reload_result {
+  // False: the file was refused whole, nothing changed, and `lines` names
+  // every problem.
   bool applied = false;
+  // When applied: the changes made.
   std::vector<std::string> lines;
+  // When applied: what the file asks that is not in effect: settings that
+  // take a restart, and steps that failed.
+  std::vector<std::string> not_applied;
+  bool failed_steps = false;  // some of not_applied failed, rather than waiting for a restart
 };
 
 class control_target {

@@ -38,13 +38,9 @@ struct recorder::impl {
   std::map<std::string, stream_set> streams;
   daemon_config running;  // config, with the feeds of the last change
 
-  void add_feed(const feed_config& f) {
-    feed::callbacks cb;
-    if (on_event) cb.on_event = on_event;
-    if (observer_for) cb.on_record = observer_for(f);
-    runtime->add_feed(f, std::move(cb));
-    streams[f.id] = streams_of(f);
-  }
+  // Builds and (once the engine runs) starts feed `f`, its trades resumed
+  // from the files first. Throws std::invalid_argument as engine::add_feed.
+  void add_feed(const feed_config& f);
 
   // `symbols` as the feed's venue spells them (feed::subscribe refuses the
   // ones it cannot spell).
@@ -66,31 +62,39 @@ struct recorder::impl {
 namespace {
 
 // After a crash or a restart, each trade stream continues from what its files
-// already hold, so the trades missed meanwhile are fetched, not lost.
-void resume_from_files(const daemon_config& config, const std::vector<feed_config>& feeds, engine& runtime) {
-  for (const auto& f : feeds) {
-    const bool trades = std::any_of(f.channels.begin(), f.channels.end(),
-                                    [](const std::string& c) { return parse_channel(c) == channel::trades; });
-    const auto running = runtime.find_feed(f.id);
-    if (!trades || !running) continue;
-    for (const auto& symbol : f.symbols) {
-      std::error_code ec;
-      const auto point = find_trade_resume_point(config.files.dir, f.venue, symbol, ec);
-      if (ec) {
-        daemon_log::write(severity::warning, fmt::format("{} {} trades: cannot read the recording to resume ({}); starting afresh",
-                                                         f.venue, symbol, ec.message()));
-        continue;
-      }
-      if (!point || !running->resume_trades(symbol, point->last_id)) continue;
-      daemon_log::write(severity::notice, fmt::format("{} {} trades: resuming after trade {} ({}{}{})", f.venue, symbol,
-                 point->last_id, point->file.string(),
-                 point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "",
-                 point->damaged_bytes ? fmt::format(", {} damaged bytes skipped", point->damaged_bytes) : ""));
+// already hold, so the trades missed meanwhile are fetched, not lost. Before
+// the feed starts.
+void resume_from_files(const daemon_config& config, const feed_config& f, feed& running) {
+  const bool trades = std::any_of(f.channels.begin(), f.channels.end(),
+                                  [](const std::string& c) { return parse_channel(c) == channel::trades; });
+  if (!trades) return;
+  for (const auto& symbol : f.symbols) {
+    std::error_code ec;
+    const auto point = find_trade_resume_point(config.files.dir, f.venue, symbol, ec);
+    if (ec) {
+      daemon_log::write(severity::warning, fmt::format("{} {} trades: cannot read the recording to resume ({}); starting afresh",
+                                                       f.venue, symbol, ec.message()));
+      continue;
     }
+    if (!point || !running.resume_trades(symbol, point->last_id)) continue;
+    daemon_log::write(severity::notice, fmt::format("{} {} trades: resuming after trade {} ({}{}{})", f.venue, symbol,
+               point->last_id, point->file.string(),
+               point->bad_lines ? fmt::format(", {} unreadable lines skipped", point->bad_lines) : "",
+               point->damaged_bytes ? fmt::format(", {} damaged bytes skipped", point->damaged_bytes) : ""));
   }
 }
 
 }  // namespace
+
+void recorder::impl::add_feed(const feed_config& f) {
+  feed::callbacks cb;
+  if (on_event) cb.on_event = on_event;
+  if (observer_for) cb.on_record = observer_for(f);
+  std::function<void(feed&)> resume;
+  if (config.files.enabled) resume = [this, &f](feed& fd) { resume_from_files(config, f, fd); };
+  runtime->add_feed(f, std::move(cb), std::move(resume));
+  streams[f.id] = streams_of(f);
+}
 
 recorder::recorder(daemon_config config, const clock& clock, event_sink on_event)
     : impl_(std::make_unique<impl>(std::move(config), clock, std::move(on_event))) {}
@@ -155,16 +159,16 @@ void recorder::start() {
     m.running = m.config;
     for (const auto& f : m.config.feeds) m.add_feed(f);  // each carries its supervisor settings (config.cpp)
   }
-  if (m.config.files.enabled) resume_from_files(m.config, m.config.feeds, runtime);
   runtime.start();
 }
 
 void recorder::reload_from(std::filesystem::path file) { impl_->file = std::move(file); }
 
 reload_result recorder::reload() {
-  if (impl_->file.empty()) return {false, {"this recording was not started from a configuration file"}};
+  if (impl_->file.empty()) return {false, {"this recording was not started from a configuration file"}, {}, false};
+  daemon_config next;
   try {
-    return apply(load_config(impl_->file));
+    next = load_config(impl_->file);
   } catch (const config_error& e) {
     reload_result r;
     for (const auto& p : e.problems())
@@ -172,17 +176,25 @@ reload_result recorder::reload() {
                                    : fmt::format("{}: {}: {}", impl_->file.string(), p.key, p.message));
     if (r.lines.empty()) r.lines.emplace_back(e.what());
     return r;
+  } catch (const std::exception& e) {
+    return {false, {fmt::format("{}: {}", impl_->file.string(), e.what())}, {}, false};
   }
+  reload_result r = apply(next);
+  if (r.applied)
+    for (const auto& note : next.notes) r.lines.insert(r.lines.begin(), "note: " + note);
+  return r;
 }
 
 reload_result recorder::apply(const daemon_config& next) {
   auto& m = *impl_;
   std::lock_guard lock(m.changes);
-  if (!m.runtime) return {false, {"the recording is not running"}};
+  if (!m.runtime) return {false, {"the recording is not running"}, {}, false};
   const config_change change = diff(m.running, m.streams, next);
-  // Try every feed to build (added, restarted, resubscribed: its new
-  // streams must fit) on an idle io_context: a feed's constructor names
-  // every problem it refuses.
+
+  // Refused whole, before anything changes: a feed that cannot be built (a
+  // feed's constructor names every problem it refuses; tried on an idle
+  // io_context), and a stream a removed feed recorded that an added one
+  // would record at once, whose resume point the files do not hold yet.
   reload_result refused;
   {
     boost::asio::io_context idle;
@@ -194,42 +206,67 @@ reload_result recorder::apply(const daemon_config& next) {
       }
     };
     for (const auto& f : change.added) attempt(f);
-    for (const auto& f : change.restarted) attempt(f);
     for (const auto& r : change.resubscribed)
       for (const auto& f : next.feeds)
         if (f.id == r.feed) attempt(f);
   }
+  for (const auto& f : change.added)
+    for (const auto& id : change.removed)
+      for (const auto& [symbol, channel] : streams_of(f))
+        if (m.streams[id].contains({symbol, channel}))
+          refused.lines.push_back(fmt::format(
+              "feed {}: {} {} {} is recorded by feed {}, which this change removes: remove {} first, then add {} "
+              "with a second reload",
+              f.id, f.venue, channel, symbol, id, id, f.id));
   if (!refused.lines.empty()) return refused;
 
+  // Each step on its own: one that fails is said, and the rest go on.
+  reload_result r;
+  r.applied = true;
+  for (const auto& line : change.needs_restart) r.not_applied.push_back(line + " (takes a restart of the daemon)");
+  auto failed = [&](std::string what) {
+    r.failed_steps = true;
+    r.not_applied.push_back(std::move(what));
+  };
+  auto running_feed = [&](const std::string& id) {
+    return std::find_if(m.running.feeds.begin(), m.running.feeds.end(), [&](const feed_config& f) { return f.id == id; });
+  };
   for (const auto& id : change.removed) {
     m.runtime->remove_feed(id);
     m.streams.erase(id);
+    if (auto it = running_feed(id); it != m.running.feeds.end()) m.running.feeds.erase(it);
   }
-  for (const auto& f : change.restarted) {
-    m.runtime->remove_feed(f.id);
-    m.streams.erase(f.id);
+  for (const auto& f : change.added) {
+    try {
+      m.add_feed(f);
+      m.running.feeds.push_back(f);
+    } catch (const std::exception& e) {
+      failed(fmt::format("feed {}: not added: {}", f.id, e.what()));
+    }
   }
-  std::vector<feed_config> built;
-  for (const auto& f : change.restarted) built.push_back(f);
-  for (const auto& f : change.added) built.push_back(f);
-  for (const auto& f : built) m.add_feed(f);
-  // Their trades continue from the recording, the gap backfilled.
-  if (m.config.files.enabled) resume_from_files(m.config, built, *m.runtime);
-  for (const auto& r : change.resubscribed) {
-    const auto f = m.runtime->find_feed(r.feed);
+  for (const auto& c : change.resubscribed) {
+    const auto f = m.runtime->find_feed(c.feed);
     if (!f) continue;
-    auto& now = m.streams[r.feed];
-    for (const auto& [channel, symbols] : r.unsubscribe) {
-      f->unsubscribe(symbols, {channel});
-      for (const auto& s : symbols) now.erase({s, channel});
-    }
-    for (const auto& [channel, symbols] : r.subscribe) {
-      f->subscribe(symbols, {channel});  // fits: tried above
-      for (const auto& s : symbols) now.emplace(s, channel);
+    auto& now = m.streams[c.feed];
+    try {
+      for (const auto& [channel, symbols] : c.unsubscribe) {
+        f->unsubscribe(symbols, {channel});
+        for (const auto& s : symbols) now.erase({s, channel});
+      }
+      for (const auto& [channel, symbols] : c.subscribe) {
+        f->subscribe(symbols, {channel});
+        for (const auto& s : symbols) now.emplace(s, channel);
+      }
+      for (const auto& n : next.feeds)
+        if (n.id == c.feed) *running_feed(c.feed) = n;
+    } catch (const std::exception& e) {
+      // The trial build fitted the new streams; a live feed still counts
+      // the topics it is unsubscribing for a moment.
+      failed(fmt::format("feed {}: not all streams changed: {}; reload again", c.feed, e.what()));
     }
   }
-  m.running.feeds = next.feeds;
-  return {true, change.describe()};
+  r.lines = change.describe();
+  return r;
 }
 
 daemon_config recorder::running() const {

@@ -80,12 +80,22 @@ int run_command(const std::filesystem::path& config_file) {
     const int sig = sigtimedwait(&signals, nullptr, &one_second);
     if (sig == SIGINT || sig == SIGTERM) break;
     if (sig == SIGHUP) {
-      const auto result = rec.reload();
-      daemon_log::write(result.applied ? severity::notice : severity::warning,
-                        result.applied ? fmt::format("SIGHUP: {} reloaded", config_file.string())
-                                       : fmt::format("SIGHUP: {} refused; the running configuration stays",
-                                                     config_file.string()));
+      reload_result result;
+      try {
+        result = rec.reload();
+      } catch (const std::exception& e) {  // never the end of the recording
+        result = {false, {e.what()}, {}, false};
+      }
+      const auto path = config_file.string();
+      if (!result.applied) {
+        daemon_log::write(severity::warning, fmt::format("SIGHUP: {} refused; the running configuration stays", path));
+        for (const auto& line : result.lines) daemon_log::write(severity::warning, "  " + line);
+        continue;
+      }
+      daemon_log::write(severity::notice, fmt::format("SIGHUP: {} reloaded", path));
       for (const auto& line : result.lines) daemon_log::write(severity::notice, "  " + line);
+      for (const auto& line : result.not_applied)
+        daemon_log::write(severity::warning, "  not applied: " + line);
       continue;
     }
     if (++ticks % 10 == 0 && config.log.format == "text") {

@@ -398,6 +398,7 @@ void supervisor::request_reconnect(time_point now, wall_us wall, std::string_vie
     impl_->candidate.reset();
     a.end_rotation();
     impl_->lost_at = now;
+    ++counters_.disconnects;
     a.emit(event_kind::disconnected, severity::notice, std::string(reason), wall, id);
     impl_->reconnect_at = now;
     a.transition(connection_state::reconnecting, reason, now, wall);

@@ -51,8 +51,7 @@ std::vector<std::string> supervisor_config::validate() const {
 
 namespace {
 
-// The values every profile sets, in the order the reconnect manager
-// documents them.
+// The values every profile sets (supervisor_config.hpp).
 struct profile_values {
   int max_retries;
   duration initial_delay;

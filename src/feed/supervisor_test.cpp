@@ -574,11 +574,15 @@ TEST(Supervisor, HealthCheckIntervalPacesTheQualityJudgement) {
   h.start();
   h.open_last();
   const link_id l = h.last_link();
+  bool waited = false;  // the score was already low while the state was still connected
   for (int i = 0; i < 12; ++i) {  // late pongs, as above: the score falls within the first minute
     h.advance(seconds{2});
     h.advance(seconds{6});
     h.pong(l, h.links[l].pings.back());
+    waited = waited || (h.sup.quality(h.now()).score < c.unstable_below &&
+                        h.sup.state() == connection_state::connected);
   }
+  EXPECT_TRUE(waited);
   EXPECT_EQ(h.sup.state(), connection_state::unstable);
   // Judged only at a check: the first housekeeping (a second after the
   // start), then every 30 s.

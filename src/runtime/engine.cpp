@@ -179,7 +179,7 @@ void engine::on_sink_error(std::function<void(const sink_report&, const std::str
   impl_->on_sink_error = std::move(f);
 }
 
-feed& engine::add_feed(feed_config config, feed::callbacks cb) {
+feed& engine::add_feed(feed_config config, feed::callbacks cb, std::function<void(feed&)> before_start) {
   auto& m = *impl_;
   if (m.stopped) throw std::logic_error("engine::add_feed after stop()");
   if (config.id.empty()) config.id = config.venue;
@@ -203,6 +203,7 @@ feed& engine::add_feed(feed_config config, feed::callbacks cb) {
     outlet->push(r);
   };
   f->set_callbacks(std::move(cb));
+  if (before_start) before_start(*f);
   feed& out = *f;
   {
     std::lock_guard lock(m.feeds_mutex);

@@ -482,8 +482,9 @@ binance_spot::binance_spot(const venue_endpoints& endpoints)
   limits_.connects_per_window = 300;
   limits_.connect_window = minutes{5};
   // The server pings every 20 s and drops us after a minute without a pong;
-  // the transport answers those pings. No pings of ours (they would count
-  // against the message limit).
+  // the transport answers those pings. The venue needs no pings of ours;
+  // one configured (the daemon's profiles send one every 15 or 30 s) counts
+  // against the message limit and is paced with the control frames.
   heartbeat_.ws_ping_interval = duration{0};
   heartbeat_.app_ping_interval = duration{0};
   // §1.7/§1.8: REST snapshot with lastUpdateId, diffs chained by U/u. 1000

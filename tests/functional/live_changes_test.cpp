@@ -226,7 +226,24 @@ TEST_F(LiveChanges, SighupAppliesAValidConfigurationAndRefusesAnInvalidOne) {
   EXPECT_EQ(answer.status, 422) << answer.body;
   EXPECT_EQ(json::parse(answer.body).at("problems").as_array().size(), 2u) << answer.body;
   EXPECT_EQ(feed_ids(), (std::set<std::string>{"binance-spot", "okx-eth"}));
-  std::this_thread::sleep_for(seconds{3});
+
+  // A running feed's settings wait for a restart: said, not applied.
+  write_config(feed("binance-spot", "binance-spot", "BTCUSDT, ETHUSDT") + feed("okx-eth", "okx", "ETH-USDT") +
+                   "    redundancy: 2\n",
+               log_settings);
+  run_->signal(SIGHUP);
+  ASSERT_TRUE(poll_until(
+      [&] {
+        return read_file(dir_.path / "run.err")
+                   .find("not applied: feed okx-eth: feeds[].redundancy: 1 → 2 (takes a restart of the daemon)") !=
+               std::string::npos;
+      },
+      seconds{10}))
+      << read_file(dir_.path / "run.err");
+  const auto eth = get_json("/api/v1/feeds/okx-eth");
+  ASSERT_TRUE(eth.is_object());
+  EXPECT_EQ(eth.at("connections").as_array().size(), 1u);
+  std::this_thread::sleep_for(seconds{2});
   const std::int64_t stopped = stop_all();
   const std::int64_t end = stopped - 1'000'000;
 

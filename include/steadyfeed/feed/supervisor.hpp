@@ -65,7 +65,10 @@ struct supervisor_counters {
   std::uint64_t duplicates_dropped = 0;
   std::uint64_t invalid_frames = 0;
   std::uint64_t connects = 0;           // times the connection became live (the first time, and each reconnect)
-  std::uint64_t disconnects = 0;        // times the live connection was lost (not a planned rotation)
+  // Times the live connection was lost or dropped on request; a planned
+  // rotation is not one (unless the old connection dies before the switch:
+  // then the new one takes over, and no connect is counted).
+  std::uint64_t disconnects = 0;
   std::uint64_t reconnect_attempts = 0;
   std::uint64_t reconnect_successes = 0;
   std::uint64_t reconnect_failures = 0;

@@ -118,15 +118,20 @@ struct supervisor_config {
   std::vector<std::string> validate() const;
   friend bool operator==(const supervisor_config&, const supervisor_config&) = default;
 
-  // The reconnect manager's documented values (max_retries, initial and
-  // max delay, multiplier, jitter, health check, connection timeout, ping,
-  // pong timeout, failures before unstable), over the defaults above:
+  // Three sets of values over the defaults above, named as operators name
+  // them elsewhere (max_retries, initial and max delay, multiplier, jitter,
+  // health check, connection timeout, ping, pong timeout, failures before
+  // unstable):
   //   development: 5, 1s, 1m, 2.0, 0.1, 30s, 30s, 30s, 10s, 3, and shorter
   //                idle, overlap and ack timeouts, to see failures fast;
-  //   production:  10, 1s, 5m, 2.0, 0.1, 30s, 30s, 30s, 10s, 5;
-  //   high-load:   15, 500ms, 10m, 1.5, 0.2, 15s, 15s, 15s, 5s, 10, and
+  //   production:  10, 1s, 5m, 2.0, 0.1, 30s, 30s, 30s, 10s, 5: a venue down
+  //                for long is probed every 5 minutes, not hammered;
+  //   high-load:   15, 500ms, 10m, 1.5, 0.2, 15s, 15s, 15s, 5s, 10: quicker
+  //                heartbeats and wider jitter for many connections, and
   //                larger overlap buffers and staleness windows for many
   //                busy streams.
+  // Every profile sends WebSocket pings of its own, even to a venue that
+  // pings the client itself: a half-open connection is found from this side.
   static std::optional<supervisor_config> profile(std::string_view name);
   static const std::vector<std::string_view>& profile_names();
 };

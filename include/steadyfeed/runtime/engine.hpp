@@ -84,7 +84,9 @@ class engine {
   // Throws std::invalid_argument as feed's constructor does, or when the id
   // is already taken. `cb.on_record`, when set, sees every record before the
   // sinks do. A feed added after start() starts at once.
-  feed& add_feed(feed_config config, feed::callbacks cb = {});
+  // `before_start`, when set, runs on the new feed before it starts (at
+  // start(), or at once after start()): the place for resume_trades().
+  feed& add_feed(feed_config config, feed::callbacks cb = {}, std::function<void(feed&)> before_start = {});
   // Stops feed `id` and takes it out: its connections close, the trades it
   // holds for a backfill go out (their holes as gap records), and it ends on
   // its worker's thread. The id is free again at once. False when there is
