@@ -1,12 +1,13 @@
 // Twenty clients poll /metrics and the control API of the real daemon, ten
-// times a second each, while
-// its feeds carry the simulator's highest sustained rate: every answer comes,
-// the slowest within a bound, and the recording is still whole by the truth.
+// times a second each, while its feeds carry the simulator's highest
+// sustained rate: every answer comes, the slowest within a bound, and the
+// recording is still whole by the truth.
 //
 // The rate: about 40 000 messages/s (trades and book updates of two symbols
-// on two venues), which is what the simulator sustains in real time on two
-// cores while it writes its truth; a sanitized build runs a tenth of it. The
-// daemon's own ceiling is far above (make bench).
+// on two venues), what the simulator sustains in real time on two cores
+// while it writes its truth. A sanitized simulator falls behind at a few
+// hundred OKX frames/s (its checksums), so a sanitized build runs 400
+// messages/s. The daemon's own ceiling is far above (make bench).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -33,7 +34,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 #ifdef STEADYFEED_SANITIZED_BUILD
-constexpr int rate = 500;  // per (venue, symbol), trades and book updates each
+constexpr int rate = 50;  // per (venue, symbol), trades and book updates each
 #else
 constexpr int rate = 5000;
 #endif
