@@ -57,8 +57,13 @@ endif()
 # Test code (tests, their helpers, the chaos and soak runners) is built at
 # -O1 in optimised builds: it calls the library built at full optimisation,
 # and itself compiles in about half the time (the build is what CI waits for).
+# In a sanitized build it sees STEADYFEED_SANITIZED_BUILD, to size its work
+# (seeds, message rates) to code that runs several times slower.
 function(steadyfeed_test_code)
   foreach(target IN LISTS ARGN)
     target_compile_options(${target} PRIVATE $<$<CONFIG:Release>:-O1>)
+    if(STEADYFEED_SANITIZE)
+      target_compile_definitions(${target} PRIVATE STEADYFEED_SANITIZED_BUILD)
+    endif()
   endforeach()
 endfunction()

@@ -456,8 +456,13 @@ void supervisor::publish(time_point now) {
   st.counters = counters_;
   st.topics = registry_.entries();
   st.url = protocol_->url(registry_.restorable());
-  st.events = journal_.entries();
   std::lock_guard lock(published_mutex_);
+  if (journal_.total() == published_events_at_) {
+    st.events = std::move(published_.events);
+  } else {
+    st.events = journal_.entries();
+    published_events_at_ = journal_.total();
+  }
   published_ = std::move(st);
 }
 

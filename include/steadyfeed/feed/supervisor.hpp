@@ -177,6 +177,9 @@ class supervisor {
   std::atomic<bool> healthy_{false};
   mutable std::mutex published_mutex_;
   supervisor_stats published_;
+  // journal_.total() when published_.events was copied: the journal is
+  // copied again only when it changed (a publish runs every second).
+  std::uint64_t published_events_at_ = ~std::uint64_t{0};
 
   friend struct supervisor_access;
 };
