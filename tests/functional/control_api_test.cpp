@@ -17,6 +17,7 @@
 #include "http_server.hpp"
 #include "support/child_process.hpp"
 #include "support/http_probe.hpp"
+#include "support/printed_address.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sf::test {
@@ -25,12 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using std::chrono::seconds;
-
-std::string first_match(const fs::path& file, const std::regex& re) {
-  std::smatch m;
-  const std::string text = read_file(file);
-  return std::regex_search(text, m, re) ? m[1].str() : std::string{};
-}
 
 class ControlApiFunctional : public ::testing::Test {
  protected:
@@ -42,8 +37,7 @@ class ControlApiFunctional : public ::testing::Test {
                                           "20261202", "--truth", (dir_.path / "truth").string()},
                  dir_.path / "sim.out", dir_.path / "sim.err");
     std::string address;
-    static const std::regex url(R"(ws://([0-9.]+:[0-9]+)/)");
-    ASSERT_TRUE(poll_until([&] { return !(address = first_match(dir_.path / "sim.out", url)).empty(); }, seconds{10}))
+    ASSERT_TRUE(poll_until([&] { return !(address = simulator_address(dir_.path / "sim.out")).empty(); }, seconds{10}))
         << read_file(dir_.path / "sim.err");
     const fs::path config = dir_.path / "steadyfeed.yaml";
     std::ofstream(config) << "supervisor:\n  profile: development\n"
@@ -60,11 +54,8 @@ class ControlApiFunctional : public ::testing::Test {
     ::setenv("STEADYFEED_TEST_TOKEN", token_.c_str(), 1);
     run_.emplace(std::vector<std::string>{STEADYFEED_BIN, "run", "-c", config.string()}, dir_.path / "run.out",
                  dir_.path / "run.err");
-    static const std::regex api(R"(control API on http://127\.0\.0\.1:([0-9]+))");
-    std::string port;
-    ASSERT_TRUE(poll_until([&] { return !(port = first_match(dir_.path / "run.err", api)).empty(); }, seconds{10}))
+    ASSERT_TRUE(poll_until([&] { return (port_ = api_port(dir_.path / "run.err")) != 0; }, seconds{10}))
         << read_file(dir_.path / "run.err");
-    port_ = static_cast<unsigned short>(std::stoi(port));
     ASSERT_TRUE(poll_until([&] { return http_call(port_, "GET", "/readyz").status == 200; }, seconds{15}))
         << http_call(port_, "GET", "/readyz").body << read_file(dir_.path / "run.err");
     ready_at_ = std::chrono::steady_clock::now();

@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "support/child_process.hpp"
+#include "support/printed_address.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sf::test {
@@ -18,14 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// "127.0.0.1:PORT" from the simulator's printed URLs.
-std::string sim_address(const fs::path& stdout_file) {
-  std::smatch m;
-  const std::string out = read_file(stdout_file);
-  static const std::regex url(R"(ws://([0-9.]+:[0-9]+)/)");
-  return std::regex_search(out, m, url) ? m[1].str() : std::string{};
-}
 
 std::size_t trade_files(const fs::path& data, const std::string& venue) {
   std::size_t n = 0;
@@ -44,7 +37,7 @@ TEST(CrashRestart, KillNineThenRestartLosesNoTrade) {
                      "BTCUSDT", "--rate", "200", "--seed", "20261123", "--truth", (dir.path / "truth").string()},
                     dir.path / "sim.out", dir.path / "sim.err");
   std::string address;
-  ASSERT_TRUE(poll_until([&] { return !(address = sim_address(dir.path / "sim.out")).empty(); }, seconds{10}))
+  ASSERT_TRUE(poll_until([&] { return !(address = simulator_address(dir.path / "sim.out")).empty(); }, seconds{10}))
       << read_file(dir.path / "sim.err");
 
   const fs::path config = dir.path / "steadyfeed.yaml";

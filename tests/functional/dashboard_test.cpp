@@ -12,6 +12,7 @@
 
 #include "support/child_process.hpp"
 #include "support/http_probe.hpp"
+#include "support/printed_address.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sf::test {
@@ -22,12 +23,6 @@ using std::chrono::seconds;
 
 constexpr const char* chromium = "/usr/bin/chromium";
 
-std::string first_match(const fs::path& file, const std::regex& re) {
-  std::smatch m;
-  const std::string text = read_file(file);
-  return std::regex_search(text, m, re) ? m[1].str() : std::string{};
-}
-
 TEST(Dashboard, ABrowserShowsEveryConnectionFeedAndAlert) {
   ASSERT_TRUE(fs::exists(chromium)) << chromium << " is missing: scripts/install-deps installs it";
   temp_dir dir{"dashboard"};
@@ -35,8 +30,7 @@ TEST(Dashboard, ABrowserShowsEveryConnectionFeedAndAlert) {
                      "BTCUSDT", "--rate", "100", "--seed", "20261205"},
                     dir.path / "sim.out", dir.path / "sim.err");
   std::string address;
-  static const std::regex url(R"(ws://([0-9.]+:[0-9]+)/)");
-  ASSERT_TRUE(poll_until([&] { return !(address = first_match(dir.path / "sim.out", url)).empty(); }, seconds{10}))
+  ASSERT_TRUE(poll_until([&] { return !(address = simulator_address(dir.path / "sim.out")).empty(); }, seconds{10}))
       << read_file(dir.path / "sim.err");
   const fs::path config = dir.path / "steadyfeed.yaml";
   std::ofstream(config) << "feeds:\n"
@@ -48,11 +42,9 @@ TEST(Dashboard, ABrowserShowsEveryConnectionFeedAndAlert) {
                         << "api: {listen: \"127.0.0.1:0\"}\n"
                         << "alerts: {log_level: info}\n";
   child_process run({STEADYFEED_BIN, "run", "-c", config.string()}, dir.path / "run.out", dir.path / "run.err");
-  static const std::regex api(R"(control API on http://127\.0\.0\.1:([0-9]+))");
-  std::string port_text;
-  ASSERT_TRUE(poll_until([&] { return !(port_text = first_match(dir.path / "run.err", api)).empty(); }, seconds{10}))
+  unsigned short port = 0;
+  ASSERT_TRUE(poll_until([&] { return (port = api_port(dir.path / "run.err")) != 0; }, seconds{10}))
       << read_file(dir.path / "run.err");
-  const auto port = static_cast<unsigned short>(std::stoi(port_text));
   ASSERT_TRUE(poll_until([&] { return http_call(port, "GET", "/readyz").status == 200; }, seconds{15}))
       << read_file(dir.path / "run.err");
   // An alert to show: okx/0 drops and comes back.

@@ -20,6 +20,7 @@
 
 #include "support/child_process.hpp"
 #include "support/http_probe.hpp"
+#include "support/printed_address.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sf::test {
@@ -29,12 +30,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-std::string first_match(const fs::path& file, const std::regex& re) {
-  std::smatch m;
-  const std::string text = read_file(file);
-  return std::regex_search(text, m, re) ? m[1].str() : std::string{};
-}
 
 std::int64_t wall_now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -48,8 +43,7 @@ class LiveChanges : public ::testing::Test {
                                           "binance-spot,okx", "--symbols", "BTCUSDT,ETHUSDT", "--rate", "200",
                                           "--seed", "20261203", "--truth", (dir_.path / "truth").string()},
                  dir_.path / "sim.out", dir_.path / "sim.err");
-    static const std::regex url(R"(ws://([0-9.]+:[0-9]+)/)");
-    ASSERT_TRUE(poll_until([&] { return !(address_ = first_match(dir_.path / "sim.out", url)).empty(); }, seconds{10}))
+    ASSERT_TRUE(poll_until([&] { return !(address_ = simulator_address(dir_.path / "sim.out")).empty(); }, seconds{10}))
         << read_file(dir_.path / "sim.err");
   }
 
@@ -72,11 +66,8 @@ class LiveChanges : public ::testing::Test {
   void start_daemon() {
     run_.emplace(std::vector<std::string>{STEADYFEED_BIN, "run", "-c", config_.string()}, dir_.path / "run.out",
                  dir_.path / "run.err");
-    static const std::regex api(R"(control API on http://127\.0\.0\.1:([0-9]+))");
-    std::string port;
-    ASSERT_TRUE(poll_until([&] { return !(port = first_match(dir_.path / "run.err", api)).empty(); }, seconds{10}))
+    ASSERT_TRUE(poll_until([&] { return (port_ = api_port(dir_.path / "run.err")) != 0; }, seconds{10}))
         << read_file(dir_.path / "run.err");
-    port_ = static_cast<unsigned short>(std::stoi(port));
     ASSERT_TRUE(poll_until([&] { return http_call(port_, "GET", "/readyz").status == 200; }, seconds{15}))
         << http_call(port_, "GET", "/readyz").body << read_file(dir_.path / "run.err");
   }
