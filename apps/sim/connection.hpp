@@ -1,6 +1,6 @@
 // One client WebSocket connection, minus the sockets: the rules it lives
 // under, the faults acting on it, and its outbound queue, for a venue whose
-// protocol its dialect_session speaks. The Beast layer (server.cpp) derives
+// protocol its dialect_session speaks. The Beast layer (ws_connection.hpp) derives
 // from it and implements the five `io_*` primitives; everything else is
 // decided here or in the session, so the behaviour under rules and faults is
 // the same with or without TLS, and the same machinery serves every venue.

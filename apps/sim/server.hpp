@@ -43,7 +43,7 @@ class server {
   void stop();
   std::size_t connection_count() const;
 
- // The Beast layer's state; defined in server.cpp.
+ // The Beast layer's state; defined in server_impl.hpp.
   struct impl;
 
  private:
