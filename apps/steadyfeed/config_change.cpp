@@ -76,11 +76,10 @@ config_change diff(const daemon_config& running, const std::map<std::string, str
       out.added.push_back(f);
       continue;
     }
-    if (!same_settings(*before, f)) {
+    // Its streams change live whatever else changed; the rest waits.
+    if (!same_settings(*before, f))
       out.needs_restart.push_back(
           fmt::format("feed {}: {}", f.id, settings_difference(running, *before, next, f)));
-      continue;
-    }
     const auto it = streams.find(f.id);
     const stream_set now = it != streams.end() ? it->second : streams_of(*before);
     const stream_set wanted = streams_of(f);
@@ -89,10 +88,10 @@ config_change diff(const daemon_config& running, const std::map<std::string, str
       if (!now.contains({symbol, channel})) r.subscribe[channel].push_back(symbol);
     for (const auto& [symbol, channel] : now)
       if (!wanted.contains({symbol, channel})) r.unsubscribe[channel].push_back(symbol);
-    if (r.subscribe.empty() && r.unsubscribe.empty())
-      out.unchanged.push_back(f.id);
-    else
+    if (!r.subscribe.empty() || !r.unsubscribe.empty())
       out.resubscribed.push_back(std::move(r));
+    else if (same_settings(*before, f))
+      out.unchanged.push_back(f.id);
   }
   // Everything outside the feeds: the supervisor keys reach the feeds (each
   // carries its settings), the rest needs a restart.

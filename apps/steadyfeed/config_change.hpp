@@ -4,11 +4,12 @@
 // A feed whose streams differ keeps its connections and is sent only the
 // difference; a feed in one file only is added or removed; every other feed
 // is not touched. What a running feed cannot change (its venue, endpoints,
-// redundancy, supervisor settings) and the settings outside the feeds
-// (workers, sinks, api, alerts, log) take a restart of the daemon: they are
-// listed, and keep their running values. (Restarting one feed live would
-// race its own last records: the new feed's resume point would be read
-// from files the old one is still writing.)
+// redundancy, supervisor settings; its streams still change) and the
+// settings outside the feeds (workers, sinks, api, alerts, log) take a
+// restart of the daemon: they are listed, and keep their running values.
+// (Restarting one feed live would race its own last records: the new
+// feed's resume point would be read from files the old one is still
+// writing.)
 #pragma once
 
 #include <map>
@@ -36,7 +37,7 @@ struct config_change {
   std::vector<feed_config> added;
   std::vector<std::string> removed;    // feed ids
   std::vector<resubscription> resubscribed;
-  std::vector<std::string> unchanged;  // feed ids
+  std::vector<std::string> unchanged;  // feed ids: nothing differs
   // "api.listen: 127.0.0.1:8080 → 127.0.0.1:9090", "feed okx: redundancy:
   // 1 → 2": each takes a restart, and is not applied.
   std::vector<std::string> needs_restart;

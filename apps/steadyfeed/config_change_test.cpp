@@ -51,6 +51,7 @@ TEST(ConfigChange, FeedsAddedAndRemovedAndASettingsChangeTakesARestart) {
                            "  - {id: d, venue: binance-spot, symbols: [ETHUSDT]}\n");
   const auto c = diff(running, {}, next);
   EXPECT_EQ(c.needs_restart, std::vector<std::string>{"feed a: feeds[].redundancy: 1 → 2"});
+  EXPECT_TRUE(c.resubscribed.empty());
   EXPECT_EQ(c.removed, std::vector<std::string>{"b"});
   ASSERT_EQ(c.added.size(), 1u);
   EXPECT_EQ(c.added[0].id, "d");
@@ -69,6 +70,16 @@ TEST(ConfigChange, SupervisorAndGlobalSettingsTakeARestartAndSecretsAreNotShown)
   EXPECT_EQ(c.needs_restart[2], "api.token: changed");  // never the secret itself
   EXPECT_EQ(c.needs_restart[3], "alerts.webhook.url: changed");  // a URL may carry one
   EXPECT_TRUE(c.describe().empty());
+  EXPECT_TRUE(c.unchanged.empty());
+}
+
+TEST(ConfigChange, StreamsChangeLiveEvenWhenOtherSettingsWaitForARestart) {
+  const auto running = config("  - {venue: okx, symbols: [BTC-USDT]}\n");
+  const auto next = config("  - {venue: okx, symbols: [BTC-USDT, ETH-USDT], redundancy: 2}\n");
+  const auto c = diff(running, {}, next);
+  EXPECT_EQ(c.needs_restart, std::vector<std::string>{"feed okx: feeds[].redundancy: 1 → 2"});
+  ASSERT_EQ(c.resubscribed.size(), 1u);
+  EXPECT_EQ(c.resubscribed[0].subscribe.at("trades"), std::vector<std::string>{"ETH-USDT"});
   EXPECT_TRUE(c.unchanged.empty());
 }
 

@@ -206,9 +206,16 @@ reload_result recorder::apply(const daemon_config& next) {
       }
     };
     for (const auto& f : change.added) attempt(f);
+    // A resubscribed feed: its running settings with the new streams.
     for (const auto& r : change.resubscribed)
       for (const auto& f : next.feeds)
-        if (f.id == r.feed) attempt(f);
+        for (const auto& now : m.running.feeds)
+          if (f.id == r.feed && now.id == r.feed) {
+            feed_config trial = now;
+            trial.symbols = f.symbols;
+            trial.channels = f.channels;
+            attempt(trial);
+          }
   }
   for (const auto& f : change.added)
     for (const auto& id : change.removed)
@@ -257,8 +264,13 @@ reload_result recorder::apply(const daemon_config& next) {
         f->subscribe(symbols, {channel});
         for (const auto& s : symbols) now.emplace(s, channel);
       }
+      // Only the streams: other settings that differ wait for a restart.
+      const auto it = running_feed(c.feed);
       for (const auto& n : next.feeds)
-        if (n.id == c.feed) *running_feed(c.feed) = n;
+        if (n.id == c.feed && it != m.running.feeds.end()) {
+          it->symbols = n.symbols;
+          it->channels = n.channels;
+        }
     } catch (const std::exception& e) {
       // The trial build fitted the new streams; a live feed still counts
       // the topics it is unsubscribing for a moment.
