@@ -86,6 +86,12 @@ void record_spool::encode(std::string& out, const spooled_record& r) {
   out.append(r.line);
 }
 
+std::size_t record_spool::encoded_size(const spooled_record& r) {
+  return fmt::formatted_size("R {} {} {} {} {} {} {}\n", kind_name(r.kind), or_dash(r.venue), or_dash(r.channel),
+                             or_dash(r.symbol), or_dash(r.id), r.received, r.line.size()) +
+         r.line.size();
+}
+
 std::optional<spooled_record> record_spool::decode(std::string_view data, std::size_t& pos) {
   const auto eol = data.find('\n', pos);
   if (eol == std::string_view::npos || eol - pos > 4096) return std::nullopt;

@@ -102,6 +102,10 @@ class record_spool {
   // Everything before `m` was delivered: segments wholly before it go.
   std::error_code commit(mark m);
 
+  // Whether `bytes` more (encoded_size of the records) fit under max_bytes.
+  bool fits(std::uint64_t bytes) const noexcept { return stats_.bytes + bytes <= config_.max_bytes; }
+  static std::size_t encoded_size(const spooled_record& r);
+
   bool empty() const noexcept { return stats_.unread == 0; }
   const record_spool_stats& stats() const noexcept { return stats_; }
   const std::filesystem::path& dir() const noexcept { return config_.dir; }

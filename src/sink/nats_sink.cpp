@@ -1,0 +1,630 @@
+#include "steadyfeed/sink/nats_sink.hpp"
+
+#include <nats/nats.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <fmt/format.h>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "steadyfeed/core/record_json.hpp"
+#include "steadyfeed/sink/nats_subject.hpp"
+#include "sink/nats_options.hpp"
+
+namespace sf {
+
+namespace {
+
+std::string stream_key(std::string_view venue, std::string_view channel, std::string_view symbol) {
+  std::string key(venue);
+  key.push_back('\0');
+  key.append(channel);
+  key.push_back('\0');
+  key.append(symbol);
+  return key;
+}
+
+spooled_record copy_of(const sink_record& r) {
+  return spooled_record{r.kind, std::string(r.venue), std::string(r.channel), std::string(r.symbol),
+                        std::string(r.id), r.received, std::string(r.line)};
+}
+
+}  // namespace
+
+struct nats_sink::impl {
+  enum class state { pending, acked, failed };
+  struct outgoing {
+    spooled_record rec;
+    state st = state::pending;
+    natsMsg* msg = nullptr;  // ours again after a failure, for the resend
+    std::optional<record_spool::mark> spool_mark;  // the last record of a spool read
+  };
+  struct completion {
+    natsMsg* msg = nullptr;
+    bool ok = false;
+    bool duplicate = false;
+    natsStatus status = NATS_OK;
+    std::string error;
+  };
+  struct lost_run {
+    std::string venue, channel, symbol, from, to;
+    std::uint64_t count = 0;
+    wall_us first_received = 0;
+  };
+
+  nats_sink_config config;
+  const clock& clk;
+  natsOptions* opts = nullptr;
+  natsConnection* nc = nullptr;
+  jsCtx* js = nullptr;
+  std::unique_ptr<record_spool> spool;
+
+  // Set by libnats' connection callbacks.
+  std::atomic<bool> connected{false};
+  std::atomic<bool> check_stream{false};
+  std::atomic<std::uint64_t> reconnects{0};
+  std::mutex closed_mutex;
+  std::condition_variable closed_cv;
+  bool connection_closed = false;
+
+  // Acks, queued by libnats' threads.
+  std::mutex completions_mutex;
+  std::vector<completion> completions;
+  std::atomic<bool> completions_waiting{false};
+  bool shutting_down = false;  // under completions_mutex
+
+  // The router thread's.
+  std::deque<outgoing> outstanding;  // published, in order; acked ones leave from the front
+  std::uint64_t front_seq = 0;       // the sequence number of outstanding.front()
+  std::unordered_map<natsMsg*, std::uint64_t> seq_of;
+  std::size_t pending = 0;  // outstanding entries waiting for their ack
+  bool recovering = false;  // a failure: nothing new until the window settles
+  bool failure_reported = false;
+  std::error_code last_failure;
+  bool stream_ready = false;
+  time_point next_stream_check{};
+  std::deque<spooled_record> memory;
+  std::size_t memory_bytes = 0;
+  std::map<std::string, lost_run, std::less<>> owed;
+  nats_sink_stats st;
+  std::vector<spooled_record> batch;
+  std::string subject, msg_id, gap_line;
+  bool closed = false;
+
+  impl(nats_sink_config c, const clock& k) : config(std::move(c)), clk(k) {}
+
+  static void on_ack(jsCtx*, natsMsg* msg, jsPubAck* pa, jsPubAckErr* pae, void* closure) {
+    auto& m = *static_cast<impl*>(closure);
+    std::lock_guard lock(m.completions_mutex);
+    if (m.shutting_down) {
+      natsMsg_Destroy(msg);
+      return;
+    }
+    completion c;
+    c.msg = msg;
+    c.ok = pa != nullptr;
+    c.duplicate = pa != nullptr && pa->Duplicate;
+    if (pae != nullptr) c.status = pae->Err;
+    if (pae != nullptr)
+      c.error = fmt::format("{}{}{}", natsStatus_GetText(pae->Err), pae->ErrText ? ": " : "",
+                            pae->ErrText ? pae->ErrText : "");
+    m.completions.push_back(std::move(c));
+    m.completions_waiting.store(true, std::memory_order_release);
+  }
+  static void on_connected(natsConnection*, void* closure) {
+    auto& m = *static_cast<impl*>(closure);
+    m.connected.store(true);
+    m.check_stream.store(true);
+  }
+  static void on_disconnected(natsConnection*, void* closure) { static_cast<impl*>(closure)->connected.store(false); }
+  static void on_reconnected(natsConnection*, void* closure) {
+    auto& m = *static_cast<impl*>(closure);
+    m.reconnects.fetch_add(1);
+    m.connected.store(true);
+    m.check_stream.store(true);
+  }
+  static void on_closed(natsConnection*, void* closure) {
+    auto& m = *static_cast<impl*>(closure);
+    m.connected.store(false);
+    std::lock_guard lock(m.closed_mutex);
+    m.connection_closed = true;
+    m.closed_cv.notify_all();
+  }
+
+  void fail_setup(natsStatus s, std::string_view what) {
+    const std::string detail = nats_last_error(s);
+    teardown_handles();
+    throw std::runtime_error(fmt::format("nats sink: {}: {}", what, detail));
+  }
+
+  void teardown_handles() {
+    if (js != nullptr) jsCtx_Destroy(js);
+    js = nullptr;
+    if (nc != nullptr) {
+      natsConnection_Close(nc);
+      std::unique_lock lock(closed_mutex);
+      // The closed callback runs on libnats' thread; it must be done before
+      // this object goes.
+      closed_cv.wait_for(lock, std::chrono::seconds{5}, [&] { return connection_closed; });
+      lock.unlock();
+      natsConnection_Destroy(nc);
+    }
+    nc = nullptr;
+    if (opts != nullptr) natsOptions_Destroy(opts);
+    opts = nullptr;
+  }
+
+  void connect() {
+    try {
+      opts = make_nats_options(config);
+    } catch (...) {
+      teardown_handles();
+      throw;
+    }
+    natsOptions_SetMaxReconnect(opts, -1);
+    natsOptions_SetReconnectWait(opts, 250);
+    natsOptions_SetPingInterval(opts, 5000);
+    natsOptions_SetMaxPingsOut(opts, 2);
+    natsOptions_SetRetryOnFailedConnect(opts, true, &impl::on_connected, this);
+    natsOptions_SetDisconnectedCB(opts, &impl::on_disconnected, this);
+    natsOptions_SetReconnectedCB(opts, &impl::on_reconnected, this);
+    natsOptions_SetClosedCB(opts, &impl::on_closed, this);
+    natsStatus s;
+    s = natsConnection_Connect(&nc, opts);
+    if (s == NATS_OK) {
+      connected.store(true);
+      check_stream.store(true);
+    } else if (s != NATS_NOT_YET_CONNECTED) {
+      fail_setup(s, "connect");
+    }
+    jsOptions jo;
+    jsOptions_Init(&jo);
+    // Stream requests block the router thread: short.
+    jo.Wait = std::min<std::int64_t>(config.ack_timeout.count(), 2000);
+    jo.PublishAsync.AckHandler = &impl::on_ack;
+    jo.PublishAsync.AckHandlerClosure = this;
+    jo.PublishAsync.MaxPending = static_cast<int64_t>(config.max_in_flight) + 16;
+    jo.PublishAsync.StallWait = 10;
+    if ((s = natsConnection_JetStream(&js, nc, &jo)) != NATS_OK) fail_setup(s, "JetStream context");
+  }
+
+  bool can_publish() const {
+    return connected.load(std::memory_order_relaxed) && stream_ready && !recovering &&
+           outstanding.size() < config.max_in_flight;
+  }
+
+  bool spool_waiting() const { return spool && !spool->empty(); }
+
+  void note_failure(std::string error, std::error_code ec = std::make_error_code(std::errc::io_error)) {
+    ++st.failures;
+    st.last_error = std::move(error);
+    last_failure = ec;
+    recovering = true;
+  }
+
+  // Sends outstanding[i] (its record, or its kept message after a failure).
+  void send(std::uint64_t seq) {
+    outgoing& o = outstanding[seq - front_seq];
+    natsMsg* m = o.msg;
+    o.msg = nullptr;
+    if (m == nullptr) {
+      subject = nats_subject(config.subject_prefix, o.rec.venue, o.rec.channel, o.rec.symbol);
+      natsStatus s = natsMsg_Create(&m, subject.c_str(), nullptr, o.rec.line.data(), static_cast<int>(o.rec.line.size()));
+      if (s != NATS_OK) {
+        o.st = state::failed;
+        note_failure(fmt::format("message: {}", natsStatus_GetText(s)), nats_error(s));
+        return;
+      }
+      msg_id = nats_message_id(o.rec.kind, o.rec.venue, o.rec.channel, o.rec.symbol, o.rec.id, o.rec.line);
+    } else {
+      ++st.resent;
+      msg_id = nats_message_id(o.rec.kind, o.rec.venue, o.rec.channel, o.rec.symbol, o.rec.id, o.rec.line);
+    }
+    jsPubOptions po;
+    jsPubOptions_Init(&po);
+    po.MsgId = msg_id.c_str();
+    po.MaxWait = config.ack_timeout.count();
+    seq_of[m] = seq;
+    natsMsg* handed = m;
+    const natsStatus s = js_PublishMsgAsync(js, &handed, &po);
+    ++st.published;
+    if (s != NATS_OK) {
+      // Not sent: the message is still ours.
+      seq_of.erase(m);
+      o.msg = m;
+      o.st = state::failed;
+      note_failure(fmt::format("publish: {}", natsStatus_GetText(s)), nats_error(s));
+      return;
+    }
+    o.st = state::pending;
+    ++pending;
+  }
+
+  void publish_new(spooled_record rec, std::optional<record_spool::mark> mark = {}) {
+    outstanding.push_back(outgoing{std::move(rec), state::pending, nullptr, mark});
+    send(front_seq + outstanding.size() - 1);
+  }
+
+  void take_completions() {
+    if (!completions_waiting.load(std::memory_order_acquire)) return;
+    std::vector<completion> done;
+    {
+      std::lock_guard lock(completions_mutex);
+      done.swap(completions);
+      completions_waiting.store(false, std::memory_order_relaxed);
+    }
+    for (auto& c : done) {
+      const auto it = seq_of.find(c.msg);
+      if (it == seq_of.end()) {
+        natsMsg_Destroy(c.msg);
+        continue;
+      }
+      outgoing& o = outstanding[it->second - front_seq];
+      seq_of.erase(it);
+      --pending;
+      if (c.ok) {
+        o.st = state::acked;
+        ++st.acked;
+        if (c.duplicate) ++st.duplicates;
+        st.bytes_acked += o.rec.line.size();
+        natsMsg_Destroy(c.msg);
+      } else {
+        o.st = state::failed;
+        o.msg = c.msg;
+        note_failure(std::move(c.error), nats_error(c.status == NATS_OK ? NATS_ERR : c.status));
+      }
+    }
+    while (!outstanding.empty() && outstanding.front().st == state::acked) {
+      if (outstanding.front().spool_mark && spool) {
+        if (auto ec = spool->commit(*outstanding.front().spool_mark))
+          st.last_error = fmt::format("spool: {}", ec.message());
+      }
+      outstanding.pop_front();
+      ++front_seq;
+    }
+  }
+
+  std::error_code ensure_stream() {
+    if (!config.stream.create) {
+      stream_ready = true;
+      return {};
+    }
+    const std::string subjects = config.subject_prefix + ".>";
+    const char* subject_list[] = {subjects.c_str()};
+    jsStreamConfig sc;
+    jsStreamConfig_Init(&sc);
+    sc.Name = config.stream.name.c_str();
+    sc.Subjects = subject_list;
+    sc.SubjectsLen = 1;
+    sc.Storage = config.stream.storage == nats_storage::memory ? js_MemoryStorage : js_FileStorage;
+    sc.Replicas = config.stream.replicas;
+    sc.Duplicates = config.stream.duplicate_window.count();
+    sc.MaxAge = config.stream.max_age.count();
+    sc.MaxBytes = config.stream.max_bytes;
+    jsStreamInfo* si = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    natsStatus s = js_AddStream(&si, js, &sc, nullptr, &jerr);
+    if (si != nullptr) jsStreamInfo_Destroy(si);
+    si = nullptr;
+    if (s != NATS_OK && jerr == JSStreamNameExistErr) {
+      // It exists with other settings: update them. It takes records either way.
+      stream_ready = true;
+      s = js_UpdateStream(&si, js, &sc, nullptr, &jerr);
+      if (si != nullptr) jsStreamInfo_Destroy(si);
+      if (s != NATS_OK) {
+        st.last_error = fmt::format("stream {}: the update to the configured settings failed: {} (error {})",
+                                    config.stream.name, nats_last_error(s),
+                                    static_cast<int>(jerr));
+        return nats_error(s);
+      }
+      return {};
+    }
+    if (s != NATS_OK) {
+      st.last_error = fmt::format("stream {}: {} (error {})", config.stream.name,
+                                  nats_last_error(s),
+                                  static_cast<int>(jerr));
+      return nats_error(s);
+    }
+    stream_ready = true;
+    return {};
+  }
+
+  // Sends what waits, oldest first: failed records again, then memory, then
+  // the spool.
+  std::error_code pump() {
+    std::error_code result;
+    take_completions();
+    if (check_stream.load(std::memory_order_relaxed) || (!stream_ready && clk.now() >= next_stream_check)) {
+      if (connected.load()) {
+        check_stream.store(false);
+        if (auto ec = ensure_stream()) {
+          result = ec;
+          next_stream_check = clk.now() + seconds{1};
+        }
+      }
+    }
+    if (recovering) {
+      if (!failure_reported) {
+        failure_reported = true;
+        if (!result) result = last_failure;
+      }
+      if (pending > 0 || !connected.load() || !stream_ready) return result;
+      recovering = false;
+      for (std::uint64_t seq = front_seq; seq < front_seq + outstanding.size(); ++seq)
+        if (outstanding[seq - front_seq].st == state::failed) send(seq);
+      if (recovering) return result;
+      failure_reported = false;
+    }
+    while (can_publish() && !memory.empty()) {
+      memory_bytes -= memory.front().line.size();
+      publish_new(std::move(memory.front()));
+      memory.pop_front();
+    }
+    while (can_publish() && spool_waiting()) {
+      batch.clear();
+      std::error_code ec;
+      const std::size_t room = std::min<std::size_t>(config.max_in_flight - outstanding.size(), 1024);
+      spool->read(batch, room, ec);
+      if (ec) {
+        st.last_error = fmt::format("spool: reading {}: {}", spool->dir().string(), ec.message());
+        if (!result) result = ec;
+      }
+      for (std::size_t i = 0; i < batch.size(); ++i)
+        publish_new(std::move(batch[i]), i + 1 == batch.size() ? std::optional(spool->read_mark()) : std::nullopt);
+      if (ec || batch.empty()) break;
+    }
+    if (spool)
+      if (auto ec = spool->flush()) {
+        st.last_error = fmt::format("spool: writing {}: {}", spool->dir().string(), ec.message());
+        if (!result) result = ec;
+      }
+    return result;
+  }
+
+  // Keeps a record that cannot be sent now: memory, then the spool, else lost.
+  std::error_code keep(spooled_record rec) {
+    if (spool_waiting()) return to_spool(std::move(rec));
+    if (memory_bytes + rec.line.size() <= config.memory_bytes) {
+      memory_bytes += rec.line.size();
+      memory.push_back(std::move(rec));
+      return {};
+    }
+    if (spool) return to_spool(std::move(rec));
+    return lose(rec, "memory full and no spool");
+  }
+
+  std::error_code to_spool(spooled_record rec) {
+    const auto ec = spool->append(rec);
+    if (!ec) return {};
+    return lose(rec, ec == std::errc::no_space_on_device ? std::string("spool full") : "spool: " + ec.message());
+  }
+
+  std::error_code lose(const spooled_record& rec, std::string why) {
+    ++st.records_lost;
+    auto [it, fresh] = owed.try_emplace(stream_key(rec.venue, rec.channel, rec.symbol));
+    lost_run& run = it->second;
+    if (fresh) {
+      run.venue = rec.venue;
+      run.channel = rec.channel;
+      run.symbol = rec.symbol;
+      run.from = rec.id;
+      run.first_received = rec.received;
+      st.last_error = fmt::format("{}/{}/{}: {}: records are dropped; a gap record will name them", rec.venue,
+                                  rec.channel, rec.symbol, why);
+    }
+    run.to = rec.id;
+    ++run.count;
+    return fresh ? std::make_error_code(std::errc::no_buffer_space) : std::error_code{};
+  }
+
+  spooled_record gap_for(const lost_run& run) {
+    gap_record g;
+    g.venue = run.venue;
+    g.channel = run.channel;
+    g.symbol = run.symbol;
+    g.from = run.from;
+    g.to = run.to;
+    g.reason = fmt::format("nats sink: {} record(s) could not be kept while NATS was unavailable", run.count);
+    g.ts_recv = run.first_received;
+    gap_line.clear();
+    append_json(gap_line, g);
+    return spooled_record{record_kind::gap, run.venue, run.channel, run.symbol, run.from + "-" + run.to,
+                          run.first_received, gap_line};
+  }
+
+  // Queues the stream's owed gap record (small: past every limit).
+  bool settle(std::map<std::string, lost_run, std::less<>>::iterator it) {
+    spooled_record gap = gap_for(it->second);
+    if (spool_waiting()) {
+      if (spool->append_always(gap)) return false;
+    } else {
+      memory_bytes += gap.line.size();
+      memory.push_back(std::move(gap));
+    }
+    ++st.gap_records;
+    owed.erase(it);
+    return true;
+  }
+
+  bool direct() const { return memory.empty() && !spool_waiting() && can_publish(); }
+
+  // Whether a stream's gap record and its next record can both be kept.
+  bool room_for(const spooled_record& gap, const spooled_record& rec) const {
+    if (spool_waiting()) return spool->fits(record_spool::encoded_size(gap) + record_spool::encoded_size(rec));
+    if (memory_bytes + gap.line.size() + rec.line.size() <= config.memory_bytes) return true;
+    return spool && spool->fits(record_spool::encoded_size(rec));  // the gap goes to memory, ahead of it
+  }
+
+  std::error_code write(const sink_record& r) {
+    ++st.accepted;
+    if (!owed.empty()) {
+      const auto it = owed.find(stream_key(r.venue, r.channel, r.symbol));
+      if (it != owed.end()) {
+        // The gap record goes ahead of the stream's next record, once both fit.
+        spooled_record rec = copy_of(r);
+        spooled_record gap = gap_for(it->second);
+        const bool now = direct();
+        if (!now && !room_for(gap, rec)) return lose(rec, "spool full");
+        owed.erase(it);
+        ++st.gap_records;
+        if (now) {
+          publish_new(std::move(gap));
+          publish_new(std::move(rec));
+          return {};
+        }
+        if (spool_waiting()) {
+          if (auto ec = spool->append_always(gap)) return lose(rec, "spool: " + ec.message());
+        } else {
+          memory_bytes += gap.line.size();
+          memory.push_back(std::move(gap));
+        }
+        return keep(std::move(rec));
+      }
+    }
+    if (memory.empty() && !spool_waiting()) {
+      if (!can_publish() && outstanding.size() >= config.max_in_flight) take_completions();
+      if (can_publish()) {
+        publish_new(copy_of(r));
+        return {};
+      }
+    }
+    return keep(copy_of(r));
+  }
+
+  bool drained() const { return outstanding.empty() && memory.empty() && !spool_waiting() && owed.empty(); }
+
+  void drain(std::chrono::milliseconds budget) {
+    const time_point deadline = clk.now() + budget;
+    while (true) {
+      // Gap records still owed go out too.
+      for (auto it = owed.begin(); it != owed.end();) {
+        auto next = std::next(it);
+        settle(it);
+        it = next;
+      }
+      pump();
+      if (drained() || clk.now() >= deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    }
+  }
+
+  std::error_code close() {
+    if (closed) return {};
+    closed = true;
+    drain(config.drain_timeout);
+    take_completions();
+    std::error_code result;
+    // What is still unsent goes to the front of the spool, in order.
+    std::vector<spooled_record> left;
+    for (auto& o : outstanding)
+      if (o.st != state::acked) left.push_back(std::move(o.rec));
+    for (auto& r : memory) left.push_back(std::move(r));
+    std::vector<spooled_record> gaps;
+    for (auto& [key, run] : owed) gaps.push_back(gap_for(run));
+    if (spool) {
+      if (auto ec = spool->push_front(left)) {
+        st.records_lost += left.size();
+        st.last_error = fmt::format("spool: keeping {} unsent record(s): {}", left.size(), ec.message());
+        result = ec;
+      }
+      for (const auto& g : gaps)
+        if (auto ec = spool->append_always(g); ec && !result) result = ec;
+      if (auto ec = spool->flush(); ec && !result) result = ec;
+    } else if (!left.empty() || !gaps.empty()) {
+      st.records_lost += left.size();
+      st.last_error = fmt::format("{} record(s) were not delivered before the drain timeout and there is no spool",
+                                  left.size());
+      result = std::make_error_code(std::errc::timed_out);
+    }
+    shutdown();
+    return result;
+  }
+
+  void shutdown() {
+    if (js != nullptr) {
+      {
+        std::lock_guard lock(completions_mutex);
+        shutting_down = true;
+      }
+      // Messages libnats still holds come back to be destroyed; an ack being
+      // handled right now finishes before PublishAsyncComplete returns.
+      // (Only after a publish: before the first, libnats has no list and
+      // crashes when asked for it.)
+      natsMsgList left;
+      if (st.published > 0 && js_PublishAsyncGetPendingList(&left, js) == NATS_OK) natsMsgList_Destroy(&left);
+      jsPubOptions po;
+      jsPubOptions_Init(&po);
+      po.MaxWait = 2000;
+      if (st.published > 0) js_PublishAsyncComplete(js, &po);
+    }
+    std::vector<completion> done;
+    {
+      std::lock_guard lock(completions_mutex);
+      done.swap(completions);
+    }
+    for (auto& c : done) natsMsg_Destroy(c.msg);
+    for (auto& o : outstanding) {
+      natsMsg_Destroy(o.msg);
+      o.msg = nullptr;
+    }
+    outstanding.clear();
+    seq_of.clear();
+    teardown_handles();
+  }
+};
+
+nats_sink::nats_sink(nats_sink_config config, const clock& clock)
+    : impl_(std::make_unique<impl>(std::move(config), clock)) {
+  auto& m = *impl_;
+  if (m.config.max_in_flight == 0) throw std::runtime_error("nats sink: max_in_flight must be at least 1");
+  if (m.config.spool) {
+    m.spool = std::make_unique<record_spool>(*m.config.spool);
+    if (auto ec = m.spool->open())
+      throw std::runtime_error(fmt::format("nats sink: spool {}: {}", m.config.spool->dir.string(), ec.message()));
+  }
+  m.connect();
+}
+
+nats_sink::~nats_sink() { close(); }
+
+std::string nats_sink::describe() const {
+  const auto& c = impl_->config;
+  std::string servers;
+  for (const auto& s : c.servers) servers += (servers.empty() ? "" : ",") + without_credentials(s);
+  return fmt::format("JetStream stream {} at {}, subjects {}.>", c.stream.name, servers, c.subject_prefix);
+}
+
+std::error_code nats_sink::write(const sink_record& r) { return impl_->write(r); }
+
+std::error_code nats_sink::tick(time_point) { return impl_->pump(); }
+
+std::error_code nats_sink::flush() {
+  impl_->drain(impl_->config.drain_timeout);
+  return impl_->drained() ? std::error_code{} : std::make_error_code(std::errc::timed_out);
+}
+
+std::error_code nats_sink::close() { return impl_->close(); }
+
+sink_stats nats_sink::stats() const {
+  const auto& st = impl_->st;
+  return {st.accepted, st.bytes_acked, st.records_lost};
+}
+
+nats_sink_stats nats_sink::nats_stats() const {
+  const auto& m = *impl_;
+  nats_sink_stats s = m.st;
+  s.in_flight = m.outstanding.size();
+  s.queued = m.memory.size();
+  s.queued_bytes = m.memory_bytes;
+  if (m.spool) s.spool = m.spool->stats();
+  s.connected = m.connected.load();
+  s.reconnects = m.reconnects.load();
+  return s;
+}
+
+}  // namespace sf

@@ -1,0 +1,273 @@
+// The nats sink against a real `nats-server -js` on loopback: every record
+// stored once, in order, with its identity; duplicates from a second
+// publisher dropped; an outage, a start while NATS is down, a full spool and
+// a close with records unsent, each judged by reading the stream back.
+#include "steadyfeed/sink/nats_sink.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "steadyfeed/sink/nats_stream_reader.hpp"
+#include "support/child_process.hpp"
+#include "support/nats_server.hpp"
+#include "support/temp_dir.hpp"
+
+namespace sf {
+namespace {
+
+using test::nats_server;
+using test::poll_until;
+using test::temp_dir;
+
+struct test_record {
+  std::string venue = "okx", channel = "trades", symbol;
+  std::string id;
+  std::string line;
+};
+
+test_record trade(const std::string& symbol, int id) {
+  test_record r;
+  r.symbol = symbol;
+  r.id = std::to_string(id);
+  r.line = R"({"type":"trade","venue":"okx","symbol":")" + symbol + R"(","id":")" + r.id + "\"}\n";
+  return r;
+}
+
+std::error_code write(nats_sink& s, const test_record& r) {
+  return s.write(sink_record{record_kind::trade, r.venue, r.channel, r.symbol, r.id, 1'700'000'000'000'000, r.line});
+}
+
+nats_sink_config config_for(const nats_server& server, std::string stream = "TEST") {
+  nats_sink_config c;
+  c.servers = {server.url()};
+  c.stream.name = std::move(stream);
+  c.ack_timeout = std::chrono::milliseconds{1000};
+  c.drain_timeout = std::chrono::milliseconds{10'000};
+  return c;
+}
+
+std::string describe(const nats_sink_stats& st) {
+  return "in flight " + std::to_string(st.in_flight) + ", queued " + std::to_string(st.queued) + ", spool unread " +
+         std::to_string(st.spool.unread) + ", acked " + std::to_string(st.acked) + ", failures " +
+         std::to_string(st.failures) + ", connected " + std::to_string(st.connected) + ", last error: " + st.last_error;
+}
+
+// Ticks until everything written is acked (or 20 s pass).
+bool settle(nats_sink& s) {
+  return poll_until(
+      [&] {
+        s.tick(time_point{});
+        const auto st = s.nats_stats();
+        return st.in_flight == 0 && st.queued == 0 && st.spool.unread == 0;
+      },
+      std::chrono::seconds{20});
+}
+
+std::vector<nats_stored_message> stored(const nats_sink_config& c) {
+  std::vector<nats_stored_message> out;
+  nats_stream_reader reader(c);
+  reader.read([&](const nats_stored_message& m) { out.push_back(m); });
+  return out;
+}
+
+// The ids stored per subject, in stream order.
+std::map<std::string, std::vector<std::string>> ids_by_subject(const std::vector<nats_stored_message>& ms) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& m : ms) out[m.subject].push_back(m.message_id.substr(m.message_id.rfind('.') + 1));
+  return out;
+}
+
+std::vector<std::string> ids(int from, int to) {
+  std::vector<std::string> out;
+  for (int i = from; i <= to; ++i) out.push_back(std::to_string(i));
+  return out;
+}
+
+TEST(NatsSink, EveryRecordIsStoredOnceInOrderWithItsIdentity) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  const auto c = config_for(server);
+  {
+    nats_sink s(c);
+    for (int i = 1; i <= 3000; ++i) {
+      ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+      ASSERT_FALSE(write(s, trade("ETH.USDT", i)));  // a dot: escaped in the subject
+      if (i % 500 == 0) s.tick(time_point{});
+    }
+    ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+    EXPECT_EQ(s.nats_stats().duplicates, 0u);
+    EXPECT_FALSE(s.close());
+  }
+  const auto ms = stored(c);
+  ASSERT_EQ(ms.size(), 6000u);
+  const auto by = ids_by_subject(ms);
+  EXPECT_EQ(by.at("md.okx.trades.BTC-USDT"), ids(1, 3000));
+  EXPECT_EQ(by.at("md.okx.trades.ETH%2EUSDT"), ids(1, 3000));
+  EXPECT_EQ(ms[0].message_id, "okx.trades.BTC-USDT.1");
+  EXPECT_EQ(ms[0].data, trade("BTC-USDT", 1).line);
+
+  // A second collector sending the same records adds nothing.
+  {
+    nats_sink again(c);
+    for (int i = 1; i <= 3000; ++i) ASSERT_FALSE(write(again, trade("BTC-USDT", i)));
+    ASSERT_TRUE(settle(again)) << describe(again.nats_stats());
+    EXPECT_EQ(again.nats_stats().duplicates, 3000u);
+  }
+  EXPECT_EQ(stored(c).size(), 6000u);
+}
+
+TEST(NatsSink, AnOutageLosesNothingAndKeepsTheOrder) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  auto c = config_for(server);
+  c.memory_bytes = 16 << 10;  // most of the outage goes to the spool
+  c.spool = record_spool_config{.dir = dir.path / "spool"};
+  nats_sink s(c);
+  int next = 1;
+  for (; next <= 2000; ++next) ASSERT_FALSE(write(s, trade("BTC-USDT", next)));
+  server.kill();
+  ASSERT_TRUE(poll_until([&] { return !s.nats_stats().connected; }, std::chrono::seconds{10}));
+  for (; next <= 20000; ++next) {
+    ASSERT_FALSE(write(s, trade("BTC-USDT", next)));
+    if (next % 1000 == 0) s.tick(time_point{});
+  }
+  EXPECT_GT(s.nats_stats().spool.records, 0u);
+  EXPECT_GT(s.nats_stats().queued, 0u);
+  server.start();  // same port, same store
+  // New records keep coming while the backlog drains.
+  ASSERT_TRUE(poll_until(
+      [&] {
+        for (int i = 0; i < 250 && next <= 25000; ++i) EXPECT_FALSE(write(s, trade("BTC-USDT", next++)));
+        s.tick(time_point{});
+        const auto st = s.nats_stats();
+        return next > 25000 && st.in_flight == 0 && st.queued == 0 && st.spool.unread == 0;
+      },
+      std::chrono::seconds{30}))
+      << describe(s.nats_stats());
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_EQ(s.nats_stats().records_lost, 0u);
+  EXPECT_FALSE(s.close());
+  EXPECT_EQ(s.nats_stats().spool.records, 0u) << "delivered segments are deleted";
+  const auto by = ids_by_subject(stored(c));
+  EXPECT_EQ(by.at("md.okx.trades.BTC-USDT"), ids(1, 25000));
+}
+
+TEST(NatsSink, AcksThatTimeOutAreResentInOrderAndTheDuplicatesDropped) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  auto c = config_for(server);
+  c.ack_timeout = std::chrono::milliseconds{300};
+  nats_sink s(c);
+  ASSERT_TRUE(poll_until([&] { s.tick(time_point{}); return s.nats_stats().connected; }, std::chrono::seconds{5}));
+  ASSERT_FALSE(write(s, trade("BTC-USDT", 1)));
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  server.pause();
+  for (int i = 2; i <= 1000; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+  // Every ack times out; the window settles and is sent again, and again.
+  ASSERT_TRUE(poll_until([&] { s.tick(time_point{}); return s.nats_stats().resent >= 999; }, std::chrono::seconds{10}))
+      << describe(s.nats_stats());
+  EXPECT_GE(s.nats_stats().failures, 999u);
+  server.resume();
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_FALSE(s.close());
+  // The first sends were stored when the server woke; the resends were
+  // acked as duplicates.
+  EXPECT_GT(s.nats_stats().duplicates, 0u);
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 1000));
+}
+
+TEST(NatsSink, StartedWhileNatsIsDownItSpoolsThenDelivers) {
+  temp_dir dir("nats");
+  const unsigned short port = test::free_port();
+  nats_sink_config c;
+  c.servers = {"nats://127.0.0.1:" + std::to_string(port)};
+  c.stream.name = "TEST";
+  c.memory_bytes = 4 << 10;
+  c.spool = record_spool_config{.dir = dir.path / "spool"};
+  nats_sink s(c);
+  for (int i = 1; i <= 1000; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+  s.tick(time_point{});
+  EXPECT_FALSE(s.nats_stats().connected);
+  EXPECT_GT(s.nats_stats().spool.records, 0u);
+  nats_server server(dir.path / "server", port);
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_FALSE(s.close());
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 1000));
+}
+
+TEST(NatsSink, WhatAFullSpoolCannotKeepBecomesOneGapRecordNamingIt) {
+  temp_dir dir("nats");
+  const unsigned short port = test::free_port();
+  nats_sink_config c;
+  c.servers = {"nats://127.0.0.1:" + std::to_string(port)};
+  c.stream.name = "TEST";
+  c.memory_bytes = 0;
+  record_spool_config spool{.dir = dir.path / "spool"};
+  const auto r = trade("BTC-USDT", 1001);
+  spool.max_bytes = record_spool::encoded_size(
+                        spooled_record{record_kind::trade, r.venue, r.channel, r.symbol, r.id, 1'700'000'000'000'000, r.line}) *
+                    100;  // ids 1001..1100
+  c.spool = spool;
+  nats_sink s(c);
+  int errors = 0;
+  for (int i = 1001; i <= 1150; ++i)
+    if (write(s, trade("BTC-USDT", i))) ++errors;
+  EXPECT_EQ(errors, 1) << "the first loss of a run is reported, not every record";
+  EXPECT_EQ(s.nats_stats().records_lost, 50u);
+  EXPECT_NE(s.nats_stats().last_error.find("spool full"), std::string::npos) << s.nats_stats().last_error;
+  nats_server server(dir.path / "server", port);
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  // The stream's next record brings the gap record ahead of it.
+  ASSERT_FALSE(write(s, trade("BTC-USDT", 1151)));
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_FALSE(s.close());
+  const auto ms = stored(c);
+  ASSERT_EQ(ms.size(), 102u);
+  EXPECT_EQ(ms[99].message_id, "okx.trades.BTC-USDT.1100");
+  EXPECT_EQ(ms[100].message_id, "okx.trades.BTC-USDT.gap:1101-1150");
+  EXPECT_NE(ms[100].data.find(R"("from":"1101","to":"1150")"), std::string::npos) << ms[100].data;
+  EXPECT_EQ(ms[101].message_id, "okx.trades.BTC-USDT.1151");
+}
+
+TEST(NatsSink, RecordsUnsentAtCloseWaitInTheSpoolForTheNextStart) {
+  temp_dir dir("nats");
+  const unsigned short port = test::free_port();
+  nats_sink_config c;
+  c.servers = {"nats://127.0.0.1:" + std::to_string(port)};
+  c.stream.name = "TEST";
+  c.spool = record_spool_config{.dir = dir.path / "spool"};
+  c.drain_timeout = std::chrono::milliseconds{200};
+  {
+    nats_sink s(c);
+    for (int i = 1; i <= 500; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+    EXPECT_EQ(s.nats_stats().queued, 500u);  // in memory
+    EXPECT_FALSE(s.close());
+    EXPECT_EQ(s.nats_stats().spool.records, 500u);
+  }
+  nats_server server(dir.path / "server", port);
+  c.drain_timeout = std::chrono::milliseconds{10'000};
+  nats_sink s(c);
+  ASSERT_FALSE(write(s, trade("BTC-USDT", 501)));
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_FALSE(s.close());
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 501));
+}
+
+TEST(NatsSink, ABadServerUrlIsRefusedAtStart) {
+  nats_sink_config c;
+  c.servers = {"not a url"};
+  EXPECT_THROW(nats_sink{c}, std::runtime_error);
+  c.servers = {};
+  EXPECT_THROW(nats_sink{c}, std::runtime_error);
+  c.servers = {"nats://user:secret@127.0.0.1:4222/x"};
+  try {
+    nats_sink s(c);
+    ADD_FAILURE() << "a path in the URL is refused";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace sf
