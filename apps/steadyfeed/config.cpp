@@ -224,6 +224,36 @@ class reader {
     if (path == "sinks.files" && c.files.enabled && c.files.dir.empty())
       problem(n, "sinks.files.dir", "required");
     if (path == "api") api_read(n, c.api);
+    if (path == "sinks.nats") nats_read(n, c.nats);
+  }
+
+  // Secrets may come from the environment; one way to log in; files in pairs.
+  void nats_read(const YAML::Node& n, nats_sink_settings& nats) {
+    auto from_env = [&](std::string& value, const std::string& env, std::string_view key, std::string_view env_key) {
+      if (env.empty()) return;
+      if (!value.empty()) {
+        problem(n, fmt::format("sinks.nats.{}", env_key), fmt::format("set sinks.nats.{} or sinks.nats.{}, not both", key, env_key));
+        return;
+      }
+      const char* v = std::getenv(env.c_str());
+      if (!v || !*v)
+        problem(n, fmt::format("sinks.nats.{}", env_key), fmt::format("the environment variable {} is not set or empty", env));
+      else
+        value = v;
+    };
+    from_env(nats.token, nats.token_env, "token", "token_env");
+    from_env(nats.password, nats.password_env, "password", "password_env");
+    const int ways = !nats.token.empty() + !nats.user.empty() + !nats.nkey_seed_file.empty() + !nats.creds_file.empty();
+    if (ways > 1)
+      problem(n, "sinks.nats", "log in one way: token, user (with password), nkey (with nkey_seed_file) or creds_file");
+    if (!nats.password.empty() && nats.user.empty()) problem(n, "sinks.nats.password", "a password needs sinks.nats.user");
+    if (nats.nkey.empty() != nats.nkey_seed_file.empty())
+      problem(n, nats.nkey.empty() ? "sinks.nats.nkey" : "sinks.nats.nkey_seed_file",
+              "sinks.nats.nkey and sinks.nats.nkey_seed_file go together");
+    if (nats.tls_cert_file.empty() != nats.tls_key_file.empty())
+      problem(n, nats.tls_cert_file.empty() ? "sinks.nats.tls.cert_file" : "sinks.nats.tls.key_file",
+              "sinks.nats.tls.cert_file and sinks.nats.tls.key_file go together");
+    if (nats.enabled && nats.spool && nats.spool_dir.empty()) problem(n, "sinks.nats.spool.dir", "required");
   }
 
   // The token may come from the environment; a port open beyond this
@@ -399,7 +429,7 @@ daemon_config parse_config(std::string_view yaml, std::string_view source) {
   // an abort.
   try {
     feed_config no_feed;  // keys outside feeds[] never touch it
-    if (r.read_section(root, "", "", c, no_feed) && !c.files.enabled && !c.stdout_sink.enabled)
+    if (r.read_section(root, "", "", c, no_feed) && !c.files.enabled && !c.stdout_sink.enabled && !c.nats.enabled)
       r.problem(root, "sinks", "no sink is enabled: records would go nowhere");
   } catch (const YAML::Exception& e) {
     r.problems.push_back({e.mark.line >= 0 ? e.mark.line + 1 : 0, "", "unexpected YAML: " + e.msg});
@@ -456,6 +486,10 @@ std::string key_line(const config_key& key, const daemon_config& c, const feed_c
     // A token read from the environment stays there: the text says where.
     if (key.path == "api.token" && !c.api.token_env.empty())
       return fmt::format("{}: \"\"  # from ${}", name, c.api.token_env);
+    if (key.path == "sinks.nats.token" && !c.nats.token_env.empty())
+      return fmt::format("{}: \"\"  # from ${}", name, c.nats.token_env);
+    if (key.path == "sinks.nats.password" && !c.nats.password_env.empty())
+      return fmt::format("{}: \"\"  # from ${}", name, c.nats.password_env);
     return fmt::format("{}: {}", name,
                        secret.empty() ? format_value(secret) : std::string(hidden_value));
   }

@@ -15,6 +15,7 @@
 //   sinks:
 //     files: {dir: ./data, flush_interval: 1s}
 //     stdout: {enabled: false}
+//     nats: {enabled: true, servers: [nats://10.0.0.5:4222], stream: {name: MD}}
 //   api: {listen: 127.0.0.1:8080, token_env: STEADYFEED_API_TOKEN}
 //
 // Every key, its type, default and meaning: config_key.hpp's table, published
@@ -61,6 +62,34 @@ struct stdout_sink_settings {
   bool enabled = false;
 };
 
+// The JetStream sink (steadyfeed/sink/nats_sink.hpp); secrets may come from
+// the environment (`*_env`: a variable's name), and are never printed.
+struct nats_sink_settings {
+  bool enabled = false;
+  std::vector<std::string> servers{"nats://127.0.0.1:4222"};
+  std::string subject_prefix = "md";
+  std::string stream = "MARKET_DATA";
+  bool create_stream = true;
+  std::string storage = "file";  // or "memory"
+  std::int64_t replicas = 1;
+  duration duplicate_window = minutes{2};
+  duration max_age{0};
+  std::int64_t max_bytes = -1;
+  std::string token, token_env;
+  std::string user, password, password_env;
+  std::string nkey, nkey_seed_file;
+  std::string creds_file;
+  bool tls = false;
+  std::string tls_ca_file, tls_cert_file, tls_key_file;
+  std::int64_t max_in_flight = 8192;
+  duration ack_timeout = seconds{5};
+  std::int64_t memory_bytes = std::int64_t{64} << 20;
+  duration drain_timeout = seconds{5};
+  bool spool = true;
+  std::string spool_dir = "spool/nats";
+  std::int64_t spool_max_bytes = std::int64_t{1} << 30;
+};
+
 struct api_settings {
   bool enabled = true;
   std::string listen = "127.0.0.1:8080";
@@ -103,6 +132,7 @@ struct daemon_config {
   std::vector<feed_config> feeds;
   files_sink_settings files;
   stdout_sink_settings stdout_sink;
+  nats_sink_settings nats;
   api_settings api;
   alerts_settings alerts;
   log_settings log;

@@ -125,6 +125,36 @@ std::string check_webhook_url(const config_value& v) {
   return fmt::format("expected an http:// or https:// URL, got '{}'", url);
 }
 
+std::string check_nats_servers(const config_value& v) {
+  const auto& urls = std::get<std::vector<std::string>>(v);
+  if (urls.empty()) return "at least one server URL";
+  for (const auto& u : urls) {
+    const bool scheme = u.starts_with("nats://") || u.starts_with("tls://");
+    const auto host = scheme ? u.substr(u.find("://") + 3) : std::string{};
+    if (!scheme || host.empty() || host.front() == ':' || host.find_first_of(" \t/") != std::string::npos)
+      return fmt::format("'{}' is not nats://HOST:PORT or tls://HOST:PORT",
+                         u.find('@') == std::string::npos ? u : "(a URL with credentials)");
+  }
+  return {};
+}
+
+std::string check_subject_prefix(const config_value& v) {
+  const auto& p = std::get<std::string>(v);
+  if (p.empty()) return "required";
+  if (p.front() == '.' || p.back() == '.' || p.find("..") != std::string::npos ||
+      p.find_first_of(" \t*>") != std::string::npos)
+    return fmt::format("'{}' is not a subject prefix: dot-separated names without spaces, '*' or '>'", p);
+  return {};
+}
+
+std::string check_stream_name(const config_value& v) {
+  const auto& n = std::get<std::string>(v);
+  if (n.empty()) return "required";
+  if (n.find_first_of(" \t.*>/\\") != std::string::npos)
+    return fmt::format("'{}' is not a stream name: no spaces, '.', '*', '>', '/' or '\\'", n);
+  return {};
+}
+
 std::string check_token(const config_value& v) {
   if (std::get<std::string>(v) != hidden_value) return {};
   return fmt::format("'{}' stands where check-config hid the token: write the token itself",
@@ -509,6 +539,154 @@ std::vector<config_key> make_table() {
       {.path = "sinks.stdout.enabled",
        .meaning = "write records to standard output, one JSON object a line"},
       [](auto& c, auto&) -> auto& { return c.stdout_sink.enabled; }));
+
+  add(field(
+      {.path = "sinks.nats.enabled",
+       .meaning = "publish records to NATS JetStream, each with its identity as Nats-Msg-Id, so that "
+                  "collectors on several machines make one stream (docs/scaling.md)"},
+      [](auto& c, auto&) -> auto& { return c.nats.enabled; }));
+  add(field(
+      {.path = "sinks.nats.servers",
+       .meaning = "the NATS servers: nats://HOST:PORT or tls://HOST:PORT; reconnects go to any of them",
+       .example = "[nats://10.0.0.5:4222, nats://10.0.0.6:4222]",
+       .check = check_nats_servers},
+      [](auto& c, auto&) -> auto& { return c.nats.servers; }));
+  add(field(
+      {.path = "sinks.nats.subject_prefix",
+       .meaning = "records go to PREFIX.venue.channel.symbol (names escaped: docs/scaling.md#subjects)",
+       .example = "prod.md",
+       .check = check_subject_prefix},
+      [](auto& c, auto&) -> auto& { return c.nats.subject_prefix; }));
+  add(field(
+      {.path = "sinks.nats.max_in_flight",
+       .unit = "records",
+       .meaning = "records published and not yet acknowledged, at most",
+       .min = 1,
+       .max = 1'000'000},
+      [](auto& c, auto&) -> auto& { return c.nats.max_in_flight; }));
+  add(field(
+      {.path = "sinks.nats.ack_timeout",
+       .unit = "time",
+       .meaning = "an acknowledgement later than this counts as a failure, and the record is sent again"},
+      [](auto& c, auto&) -> auto& { return c.nats.ack_timeout; }));
+  add(field(
+      {.path = "sinks.nats.memory_bytes",
+       .unit = "bytes",
+       .meaning = "records held in memory while NATS is slow or down, before the spool",
+       .min = 0,
+       .max = std::int64_t{1} << 34},
+      [](auto& c, auto&) -> auto& { return c.nats.memory_bytes; }));
+  add(field(
+      {.path = "sinks.nats.drain_timeout",
+       .unit = "time",
+       .meaning = "at shutdown, how long to wait for NATS to take what is queued; the rest stays in the spool"},
+      [](auto& c, auto&) -> auto& { return c.nats.drain_timeout; }));
+  add(field(
+      {.path = "sinks.nats.token",
+       .meaning = "the server's token; empty: none",
+       .secret = true,
+       .check = check_token},
+      [](auto& c, auto&) -> auto& { return c.nats.token; }));
+  add(field(
+      {.path = "sinks.nats.token_env",
+       .meaning = "name of an environment variable holding the token instead",
+       .example = "NATS_TOKEN"},
+      [](auto& c, auto&) -> auto& { return c.nats.token_env; }));
+  add(field(
+      {.path = "sinks.nats.user", .meaning = "user name, with a password", .example = "collector"},
+      [](auto& c, auto&) -> auto& { return c.nats.user; }));
+  add(field(
+      {.path = "sinks.nats.password", .meaning = "the user's password", .secret = true, .check = check_token},
+      [](auto& c, auto&) -> auto& { return c.nats.password; }));
+  add(field(
+      {.path = "sinks.nats.password_env",
+       .meaning = "name of an environment variable holding the password instead",
+       .example = "NATS_PASSWORD"},
+      [](auto& c, auto&) -> auto& { return c.nats.password_env; }));
+  add(field(
+      {.path = "sinks.nats.nkey",
+       .meaning = "an NKey user's public key (U...), with nkey_seed_file",
+       .example = "UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4"},
+      [](auto& c, auto&) -> auto& { return c.nats.nkey; }));
+  add(field(
+      {.path = "sinks.nats.nkey_seed_file",
+       .meaning = "the file holding that NKey's seed",
+       .example = "/etc/steadyfeed/nats.nk"},
+      [](auto& c, auto&) -> auto& { return c.nats.nkey_seed_file; }));
+  add(field(
+      {.path = "sinks.nats.creds_file",
+       .meaning = "a .creds file (JWT and NKey seed)",
+       .example = "/etc/steadyfeed/collector.creds"},
+      [](auto& c, auto&) -> auto& { return c.nats.creds_file; }));
+  add(field(
+      {.path = "sinks.nats.tls.enabled", .meaning = "TLS to the servers (also on for tls:// URLs)"},
+      [](auto& c, auto&) -> auto& { return c.nats.tls; }));
+  add(field(
+      {.path = "sinks.nats.tls.ca_file", .meaning = "CA certificates to trust", .example = "/etc/ssl/nats-ca.pem"},
+      [](auto& c, auto&) -> auto& { return c.nats.tls_ca_file; }));
+  add(field(
+      {.path = "sinks.nats.tls.cert_file", .meaning = "client certificate, with key_file", .example = "/etc/steadyfeed/nats-client.pem"},
+      [](auto& c, auto&) -> auto& { return c.nats.tls_cert_file; }));
+  add(field(
+      {.path = "sinks.nats.tls.key_file", .meaning = "the client certificate's key", .example = "/etc/steadyfeed/nats-client.key"},
+      [](auto& c, auto&) -> auto& { return c.nats.tls_key_file; }));
+  add(field(
+      {.path = "sinks.nats.stream.name",
+       .meaning = "the JetStream stream that holds the records",
+       .example = "MD",
+       .check = check_stream_name},
+      [](auto& c, auto&) -> auto& { return c.nats.stream; }));
+  add(field(
+      {.path = "sinks.nats.stream.create",
+       .meaning = "create the stream, or update it to these settings, at every connect; false: it must exist"},
+      [](auto& c, auto&) -> auto& { return c.nats.create_stream; }));
+  add(field(
+      {.path = "sinks.nats.stream.storage",
+       .meaning = "where the servers keep the stream",
+       .choices = {"file", "memory"}},
+      [](auto& c, auto&) -> auto& { return c.nats.storage; }));
+  add(field(
+      {.path = "sinks.nats.stream.replicas",
+       .unit = "servers",
+       .meaning = "copies of the stream in a cluster (3 survives a server's loss)",
+       .min = 1,
+       .max = 5},
+      [](auto& c, auto&) -> auto& { return c.nats.replicas; }));
+  add(field(
+      {.path = "sinks.nats.stream.duplicate_window",
+       .unit = "time",
+       .meaning = "how long JetStream remembers a record's id: longer than the longest time two collectors "
+                  "may differ by (an outage plus its spool's replay), or a late record is stored twice"},
+      [](auto& c, auto&) -> auto& { return c.nats.duplicate_window; }));
+  add(field(
+      {.path = "sinks.nats.stream.max_age",
+       .unit = "time",
+       .meaning = "records older than this leave the stream; 0: kept",
+       .zero_disables = true},
+      [](auto& c, auto&) -> auto& { return c.nats.max_age; }));
+  add(field(
+      {.path = "sinks.nats.stream.max_bytes",
+       .unit = "bytes",
+       .meaning = "the stream's size limit (the oldest records go); -1: none",
+       .min = -1,
+       .max = std::int64_t{1} << 50},
+      [](auto& c, auto&) -> auto& { return c.nats.max_bytes; }));
+  add(field(
+      {.path = "sinks.nats.spool.enabled",
+       .meaning = "keep what NATS cannot take now on disk (else what passes memory_bytes becomes gap records)"},
+      [](auto& c, auto&) -> auto& { return c.nats.spool; }));
+  add(field(
+      {.path = "sinks.nats.spool.dir",
+       .meaning = "the spool's directory: crash-safe segments, sent first at the next start",
+       .example = "/var/lib/steadyfeed/spool"},
+      [](auto& c, auto&) -> auto& { return c.nats.spool_dir; }));
+  add(field(
+      {.path = "sinks.nats.spool.max_bytes",
+       .unit = "bytes",
+       .meaning = "the spool's size limit; records beyond it become gap records and a sink_error alert",
+       .min = 1 << 20,
+       .max = std::int64_t{1} << 44},
+      [](auto& c, auto&) -> auto& { return c.nats.spool_max_bytes; }));
 
   add(field(
       {.path = "api.enabled", .meaning = "serve the HTTP API, metrics and dashboard"},

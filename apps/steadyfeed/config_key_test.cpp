@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <yaml-cpp/yaml.h>
 
+#include <map>
 #include <set>
 
 namespace sf::daemon {
@@ -59,12 +60,10 @@ std::optional<config_value> other_value(const config_key& key, const config_valu
   return std::nullopt;
 }
 
-// `base_yaml` with `key` set to `value`.
-std::string with(const config_key& key, const config_value& value) {
-  YAML::Node root = YAML::Load(std::string(base_yaml));
-  std::string_view path = key.path;
+// Sets `path` (dotted; under the first feed for feeds[] keys) in `root`.
+void set_path(YAML::Node root, std::string_view path, const std::string& yaml_value) {
   YAML::Node at = root;
-  if (key.per_feed()) {
+  if (path.starts_with("feeds[].")) {
     at.reset(root["feeds"][0]);
     path.remove_prefix(std::string_view("feeds[].").size());
   }
@@ -73,7 +72,23 @@ std::string with(const config_key& key, const config_value& value) {
     at.reset(next);
     path.remove_prefix(dot + 1);
   }
-  at[std::string(path)] = YAML::Load(format_value(value));
+  at[std::string(path)] = YAML::Load(yaml_value);
+}
+
+// `base_yaml` with `key` set to `value`, and the key that must go with it
+// (a password's user, an NKey's seed file, a certificate's key).
+std::string with(const config_key& key, const config_value& value) {
+  static const std::map<std::string_view, std::pair<std::string_view, std::string>> companions{
+      {"sinks.nats.password_env", {"sinks.nats.user", "collector"}},
+      {"sinks.nats.nkey", {"sinks.nats.nkey_seed_file", "/etc/nats.nk"}},
+      {"sinks.nats.nkey_seed_file", {"sinks.nats.nkey", "UABC"}},
+      {"sinks.nats.tls.cert_file", {"sinks.nats.tls.key_file", "/etc/k.pem"}},
+      {"sinks.nats.tls.key_file", {"sinks.nats.tls.cert_file", "/etc/c.pem"}},
+  };
+  YAML::Node root = YAML::Load(std::string(base_yaml));
+  set_path(root, key.path, format_value(value));
+  if (const auto it = companions.find(key.path); it != companions.end())
+    set_path(root, it->second.first, it->second.second);
   YAML::Emitter out;
   out << root;
   return out.c_str();
@@ -85,6 +100,8 @@ std::string with(const config_key& key, const config_value& value) {
 TEST(ConfigKeys, EveryKeyIsReadIntoItsSettingAndPrintedSoThatItReadsBack) {
   const daemon_config base = parse_config(base_yaml, "base.yaml");
   ::setenv("STEADYFEED_API_TOKEN", "from-env", 1);  // api.token_env's example names it
+  ::setenv("NATS_TOKEN", "from-env", 1);            // and sinks.nats.token_env's
+  ::setenv("NATS_PASSWORD", "from-env", 1);
   for (const auto& key : config_keys()) {
     if (key.secret) continue;  // never printed; see ASecretIsNeverPrinted...
     SCOPED_TRACE(std::string(key.path));
@@ -149,6 +166,12 @@ sinks:
   files: {enabled: false, dir: d38, flush_interval: 39ms, compression_level: 4, fsync: true,
           max_pending_bytes: 40000}
   stdout: {enabled: true}
+  nats: {enabled: true, servers: ["nats://127.0.0.1:60", "tls://127.0.0.1:61"], subject_prefix: p62.md,
+         max_in_flight: 63, ack_timeout: 64s, memory_bytes: 65, drain_timeout: 66s, token_env: STEADYFEED_KEY_TEST_T67,
+         tls: {enabled: true, ca_file: ca68, cert_file: c69, key_file: k70},
+         stream: {name: S71, create: false, storage: memory, replicas: 3, duplicate_window: 72m, max_age: 73h,
+                  max_bytes: 74000},
+         spool: {enabled: false, dir: d75, max_bytes: 76000000}}
 api: {enabled: false, listen: "10.0.0.1:41", token_env: STEADYFEED_KEY_TEST_T42, metrics_symbol_label: true}
 alerts: {threshold: 43, suppress: 44s, history: 45, log_level: critical,
          webhook: {url: "http://127.0.0.1:46/h", level: info, timeout: 47s, queue: 48, max_attempts: 49}}
@@ -168,10 +191,19 @@ queue_bytes: 1048576
     }
   };
   walk(walk, YAML::Load(yaml), "");
+  // The other ways to log in to NATS exclude the token: files of their own.
+  const std::string user_yaml = std::string(base_yaml) + "  nats: {user: u77, password_env: STEADYFEED_KEY_TEST_P78}\n";
+  const std::string nkey_yaml = std::string(base_yaml) + "  nats: {nkey: U79, nkey_seed_file: s80, creds_file: c81}\n";
+  walk(walk, YAML::Load(user_yaml), "");
+  walk(walk, YAML::Load(nkey_yaml), "");
   // api.token and api.token_env exclude each other: the token is read from
   // the variable the second names, into the field the first names.
   ::setenv("STEADYFEED_KEY_TEST_T42", "t42", 1);
+  ::setenv("STEADYFEED_KEY_TEST_T67", "t67", 1);
+  ::setenv("STEADYFEED_KEY_TEST_P78", "p78", 1);
   written.insert("api.token");
+  written.insert("sinks.nats.token");
+  written.insert("sinks.nats.password");
   for (const auto& key : config_keys())
     EXPECT_TRUE(written.contains(std::string(key.path))) << key.path;
   EXPECT_EQ(written.size(), config_keys().size());
@@ -247,6 +279,39 @@ queue_bytes: 1048576
   EXPECT_EQ(c.log.format, "json");
   EXPECT_EQ(c.log.report_interval, seconds{53});
   EXPECT_EQ(c.queue_bytes, 1048576);
+  const auto& n = c.nats;
+  EXPECT_TRUE(n.enabled);
+  EXPECT_EQ(n.servers, (std::vector<std::string>{"nats://127.0.0.1:60", "tls://127.0.0.1:61"}));
+  EXPECT_EQ(n.subject_prefix, "p62.md");
+  EXPECT_EQ(n.max_in_flight, 63);
+  EXPECT_EQ(n.ack_timeout, seconds{64});
+  EXPECT_EQ(n.memory_bytes, 65);
+  EXPECT_EQ(n.drain_timeout, seconds{66});
+  EXPECT_EQ(n.token, "t67");
+  EXPECT_EQ(n.token_env, "STEADYFEED_KEY_TEST_T67");
+  EXPECT_TRUE(n.tls);
+  EXPECT_EQ(n.tls_ca_file, "ca68");
+  EXPECT_EQ(n.tls_cert_file, "c69");
+  EXPECT_EQ(n.tls_key_file, "k70");
+  EXPECT_EQ(n.stream, "S71");
+  EXPECT_FALSE(n.create_stream);
+  EXPECT_EQ(n.storage, "memory");
+  EXPECT_EQ(n.replicas, 3);
+  EXPECT_EQ(n.duplicate_window, minutes{72});
+  EXPECT_EQ(n.max_age, hours{73});
+  EXPECT_EQ(n.max_bytes, 74000);
+  EXPECT_FALSE(n.spool);
+  EXPECT_EQ(n.spool_dir, "d75");
+  EXPECT_EQ(n.spool_max_bytes, 76000000);
+  const auto u = parse_config(user_yaml, "user.yaml").nats;
+  EXPECT_EQ(u.user, "u77");
+  EXPECT_EQ(u.password, "p78");
+  EXPECT_EQ(u.password_env, "STEADYFEED_KEY_TEST_P78");
+  EXPECT_THROW(parse_config(nkey_yaml, "nkey.yaml"), config_error) << "two ways to log in";
+  const auto k = parse_config(std::string(base_yaml) + "  nats: {nkey: U79, nkey_seed_file: s80}\n", "nkey.yaml").nats;
+  EXPECT_EQ(k.nkey, "U79");
+  EXPECT_EQ(k.nkey_seed_file, "s80");
+  EXPECT_EQ(parse_config(std::string(base_yaml) + "  nats: {creds_file: c81}\n", "creds.yaml").nats.creds_file, "c81");
 }
 
 // The loader's known keys are the table's: anything else, in any mapping, is

@@ -42,7 +42,16 @@ int main(int argc, char** argv) {
   std::string truth_dir, data_dir;
   auto* verify = app.add_subcommand("verify", "Compare a recording with a simulator's ground truth");
   verify->add_option("--truth", truth_dir, "the simulator's --truth directory")->required();
-  verify->add_option("--data", data_dir, "the recording's directory")->required();
+  auto* data_option = verify->add_option("--data", data_dir, "the recording's directory");
+  sf::nats_sink_config verify_nats;
+  verify_nats.servers.clear();
+  auto* nats_option = verify->add_option("--nats", verify_nats.servers,
+                                         "judge the records of a JetStream stream instead: its servers, nats://HOST:PORT")
+                          ->delimiter(',')
+                          ->excludes(data_option);
+  verify->add_option("--stream", verify_nats.stream.name, "with --nats: the stream")->capture_default_str();
+  verify->add_option("--subject-prefix", verify_nats.subject_prefix, "with --nats: the sink's subject prefix")
+      ->capture_default_str();
   sf::daemon::verify_options verify_options;
   std::int64_t verify_from = 0, verify_to = 0;
   std::string verify_margin;
@@ -76,6 +85,12 @@ int main(int argc, char** argv) {
     if (to_option->count()) verify_options.to = verify_to;
     if (!verify_margin.empty())
       verify_options.start_margin = verify_options.end_margin = *sf::daemon::parse_duration(verify_margin);
+    if (nats_option->count())
+      return sf::daemon::verify_nats_command(truth_dir, verify_nats, std::cout, std::cerr, verify_options);
+    if (!data_option->count()) {
+      std::cerr << "verify: --data DIR or --nats URL is required\n";
+      return 2;
+    }
     return sf::daemon::verify_command(truth_dir, data_dir, std::cout, std::cerr, verify_options);
   }
   return 0;

@@ -14,6 +14,7 @@
 #include "config_change.hpp"
 #include "steadyfeed/sink/directory_lock.hpp"
 #include "steadyfeed/sink/file_sink.hpp"
+#include "steadyfeed/sink/nats_sink.hpp"
 #include "steadyfeed/sink/resume_point.hpp"
 #include "steadyfeed/sink/stdout_sink.hpp"
 #include "steadyfeed/venue/channel.hpp"
@@ -29,6 +30,7 @@ struct recorder::impl {
   event_sink on_event;
   std::function<record_observer(const feed_config&)> observer_for;
   std::unique_ptr<directory_lock> lock;  // the data directory, while recording
+  std::unique_ptr<directory_lock> spool_lock;  // the nats sink's spool
   std::optional<engine> runtime;
   std::filesystem::path file;  // reload()'s
 
@@ -96,6 +98,40 @@ void recorder::impl::add_feed(const feed_config& f) {
   streams[f.id] = streams_of(f);
 }
 
+namespace {
+
+nats_sink_config nats_config(const nats_sink_settings& n) {
+  nats_sink_config c;
+  c.servers = n.servers;
+  c.subject_prefix = n.subject_prefix;
+  c.stream.name = n.stream;
+  c.stream.create = n.create_stream;
+  c.stream.storage = n.storage == "memory" ? nats_storage::memory : nats_storage::file;
+  c.stream.replicas = static_cast<int>(n.replicas);
+  c.stream.duplicate_window = n.duplicate_window;
+  c.stream.max_age = n.max_age;
+  c.stream.max_bytes = n.max_bytes;
+  c.token = n.token;
+  c.user = n.user;
+  c.password = n.password;
+  c.nkey = n.nkey;
+  c.nkey_seed_file = n.nkey_seed_file;
+  c.creds_file = n.creds_file;
+  c.tls = n.tls;
+  c.tls_ca_file = n.tls_ca_file;
+  c.tls_cert_file = n.tls_cert_file;
+  c.tls_key_file = n.tls_key_file;
+  c.max_in_flight = static_cast<std::size_t>(n.max_in_flight);
+  c.ack_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(n.ack_timeout);
+  c.memory_bytes = static_cast<std::size_t>(n.memory_bytes);
+  c.drain_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(n.drain_timeout);
+  if (n.spool)
+    c.spool = record_spool_config{.dir = n.spool_dir, .max_bytes = static_cast<std::uint64_t>(n.spool_max_bytes)};
+  return c;
+}
+
+}  // namespace
+
 recorder::recorder(daemon_config config, const clock& clock, event_sink on_event)
     : impl_(std::make_unique<impl>(std::move(config), clock, std::move(on_event))) {}
 
@@ -137,6 +173,14 @@ void recorder::start() {
     runtime.add_sink(std::make_unique<file_sink>(fc));
   }
   if (m.config.stdout_sink.enabled) runtime.add_sink(std::make_unique<stdout_sink>());
+  if (m.config.nats.enabled) {
+    if (m.config.nats.spool) {
+      std::string error;
+      m.spool_lock = directory_lock::acquire(m.config.nats.spool_dir, error);
+      if (!m.spool_lock) throw std::runtime_error(error);
+    }
+    runtime.add_sink(std::make_unique<nats_sink>(nats_config(m.config.nats), m.clk));
+  }
   // Sink errors are events like the feeds': said when they happen (a full
   // disk, a removed directory), again when the error changes, and once a
   // minute while it lasts.

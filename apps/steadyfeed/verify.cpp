@@ -11,6 +11,7 @@
 #include "oracle_book.hpp"
 #include "record_text.hpp"
 #include "steadyfeed/sink/recording_reader.hpp"
+#include "stream_records.hpp"
 
 namespace sf::daemon {
 
@@ -32,6 +33,22 @@ struct stream_lines {
   std::vector<record_text> records;
 };
 
+// Parses a stream's lines into records; `where` names the stream in errors.
+void parse_stream(stream_lines& out, const std::string& where, std::vector<std::string>& errors) {
+  out.records.resize(out.lines.size());
+  std::string error;
+  std::size_t bad = 0;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.lines.size(); ++i) {
+    if (read_record_text(out.lines[i], out.records[kept], error)) {
+      ++kept;
+    } else if (bad++ < 20) {
+      errors.push_back(fmt::format("{}: record {} of the stream: {}", where, i + 1, error));
+    }
+  }
+  out.records.resize(kept);
+}
+
 void read_stream(const std::vector<fs::path>& files, stream_lines& out, std::vector<std::string>& errors) {
   for (const auto& file : files) {
     std::size_t n = 0;
@@ -52,20 +69,8 @@ void read_stream(const std::vector<fs::path>& files, stream_lines& out, std::vec
       errors.push_back(fmt::format("{}: a torn last frame of {} bytes (written when the recorder died)", file.string(),
                                    damage.torn_bytes));
   }
-  out.records.resize(out.lines.size());
-  std::string error;
-  std::size_t bad = 0;
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < out.lines.size(); ++i) {
-    if (read_record_text(out.lines[i], out.records[kept], error)) {
-      ++kept;
-    } else if (bad++ < 20) {
-      // Counted over the stream's files in time order: the stream's directory names it.
-      errors.push_back(fmt::format("{}: record {} of the stream: {}",
-                                   files.empty() ? "" : files.front().parent_path().string(), i + 1, error));
-    }
-  }
-  out.records.resize(kept);
+  // Counted over the stream's files in time order: the stream's directory names it.
+  parse_stream(out, files.empty() ? "" : files.front().parent_path().string(), errors);
 }
 
 void note(stream_verdict& v, std::string what) {
@@ -480,29 +485,12 @@ std::string format_time(std::int64_t us) {
 
 }  // namespace
 
-verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_dir, const verify_options& options) {
-  verify_report report;
-  std::error_code ec;
-  const auto truth = list_recording(truth_dir, ec);
-  if (ec) {
-    report.errors.push_back(fmt::format("{}: {}", truth_dir.string(), ec.message()));
-    return report;
-  }
-  const auto data = list_recording(data_dir, ec);
-  if (ec) {
-    report.errors.push_back(fmt::format("{}: {}", data_dir.string(), ec.message()));
-    return report;
-  }
-  if (holds_files_at_depth(truth, truth_dir, 5))
-    report.errors.push_back(fmt::format("{} holds a recording (hourly files), not a simulator's truth: "
-                                        "are --truth and --data swapped?",
-                                        truth_dir.string()));
-  if (holds_files_at_depth(data, data_dir, 3))
-    report.errors.push_back(fmt::format("{} holds a simulator's truth (one file per stream), not a recording: "
-                                        "are --truth and --data swapped?",
-                                        data_dir.string()));
-  if (!report.errors.empty()) return report;
+namespace {
 
+// The judgement itself: `recorded` holds every recorded stream's lines, by
+// key; `source` names where they came from.
+void judge(const std::map<std::string, recorded_stream>& truth, std::map<std::string, stream_lines>& recorded,
+           const std::string& source, const verify_options& options, verify_report& report) {
   // The streams that must be there: the truth's, or the ones asked for.
   std::vector<std::string> expected;
   if (options.streams.empty()) {
@@ -514,20 +502,17 @@ verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_d
     }
   }
   for (const auto& key : expected)
-    if (truth.contains(key) && !data.contains(key))
+    if (truth.contains(key) && !recorded.contains(key))
       report.errors.push_back(fmt::format("{}: in the truth, absent from the recording", key));
-  for (const auto& [key, s] : data)
+  for (const auto& [key, s] : recorded)
     if (!truth.contains(key)) report.errors.push_back(fmt::format("{}: recorded, but the truth has no such stream", key));
 
-  // Read every recorded stream first: the window spans them all.
-  std::map<std::string, stream_lines> recorded;
+  // The window spans every expected stream.
   std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
   for (const auto& key : expected) {
-    const auto it = data.find(key);
-    if (it == data.end()) continue;
-    auto& lines = recorded[key];
-    read_stream(it->second.files, lines, report.errors);
-    for (const auto& r : lines.records) {
+    const auto it = recorded.find(key);
+    if (it == recorded.end()) continue;
+    for (const auto& r : it->second.records) {
       if (r.type != "trade" && r.type != "book") continue;
       // 0: the venue gave no time (a REST book snapshot), which says nothing of the window.
       if (const auto t = time_of(r); t && *t > 0) {
@@ -537,9 +522,9 @@ verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_d
     }
   }
   if (first > last) {
-    report.errors.push_back(fmt::format("{}: no record was compared: the recording holds no trade or book record",
-                                        data_dir.string()));
-    return report;
+    report.errors.push_back(
+        fmt::format("{}: no record was compared: the recording holds no trade or book record", source));
+    return;
   }
   report.from = options.from.value_or(first + std::chrono::duration_cast<microseconds>(options.start_margin).count());
   report.to = options.to.value_or(last - std::chrono::duration_cast<microseconds>(options.end_margin).count());
@@ -573,12 +558,79 @@ verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_d
     add(report.totals, v);
     report.streams.push_back(std::move(v));
   }
+}
+
+std::map<std::string, recorded_stream> read_truth(const fs::path& truth_dir, verify_report& report) {
+  std::error_code ec;
+  auto truth = list_recording(truth_dir, ec);
+  if (ec) report.errors.push_back(fmt::format("{}: {}", truth_dir.string(), ec.message()));
+  else if (holds_files_at_depth(truth, truth_dir, 5))
+    report.errors.push_back(fmt::format("{} holds a recording (hourly files), not a simulator's truth: "
+                                        "are --truth and --data swapped?",
+                                        truth_dir.string()));
+  return truth;
+}
+
+}  // namespace
+
+verify_report verify_recording(const fs::path& truth_dir, const fs::path& data_dir, const verify_options& options) {
+  verify_report report;
+  const auto truth = read_truth(truth_dir, report);
+  if (!report.errors.empty()) return report;
+  std::error_code ec;
+  const auto data = list_recording(data_dir, ec);
+  if (ec) {
+    report.errors.push_back(fmt::format("{}: {}", data_dir.string(), ec.message()));
+    return report;
+  }
+  if (holds_files_at_depth(data, data_dir, 3))
+    report.errors.push_back(fmt::format("{} holds a simulator's truth (one file per stream), not a recording: "
+                                        "are --truth and --data swapped?",
+                                        data_dir.string()));
+  if (!report.errors.empty()) return report;
+  std::map<std::string, stream_lines> recorded;
+  for (const auto& [key, stream] : data) read_stream(stream.files, recorded[key], report.errors);
+  judge(truth, recorded, data_dir.string(), options, report);
   return report;
+}
+
+verify_report verify_lines(const fs::path& truth_dir, std::map<std::string, std::vector<std::string>> streams,
+                           const std::string& source, const verify_options& options) {
+  verify_report report;
+  const auto truth = read_truth(truth_dir, report);
+  if (!report.errors.empty()) return report;
+  std::map<std::string, stream_lines> recorded;
+  for (auto& [key, lines] : streams) {
+    auto& s = recorded[key];
+    s.lines = std::move(lines);
+    parse_stream(s, source + " " + key, report.errors);
+  }
+  judge(truth, recorded, source, options, report);
+  return report;
+}
+
+int verify_nats_command(const fs::path& truth_dir, const nats_sink_config& nats, std::ostream& out, std::ostream& err,
+                        const verify_options& options) {
+  stream_records records;
+  try {
+    records = read_stream_records(nats);
+  } catch (const std::exception& e) {
+    err << "verify: " << e.what() << '\n';
+    return 2;
+  }
+  const std::string source = fmt::format("JetStream stream {}", nats.stream.name);
+  out << fmt::format("{}: {} messages in {} streams\n", source, records.messages, records.lines.size());
+  auto report = verify_lines(truth_dir, std::move(records.lines), source, options);
+  for (auto& e : records.errors) report.errors.insert(report.errors.begin(), source + ": " + e);
+  return print_verdict(report, out, err);
 }
 
 int verify_command(const fs::path& truth_dir, const fs::path& data_dir, std::ostream& out, std::ostream& err,
                    const verify_options& options) {
-  const auto r = verify_recording(truth_dir, data_dir, options);
+  return print_verdict(verify_recording(truth_dir, data_dir, options), out, err);
+}
+
+int print_verdict(const verify_report& r, std::ostream& out, std::ostream& err) {
   for (const auto& e : r.errors) err << "verify: " << e << '\n';
   if (r.from != 0 || r.to != 0)
     out << fmt::format("window {} .. {} (exchange time)\n", format_time(r.from), format_time(r.to));

@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "steadyfeed/core/clock.hpp"
+#include "steadyfeed/sink/nats_sink.hpp"
 
 namespace sf::daemon {
 
@@ -82,7 +83,22 @@ struct verify_report {
 verify_report verify_recording(const std::filesystem::path& truth_dir, const std::filesystem::path& data_dir,
                                const verify_options& options = {});
 
+// The same judgement of records that came from elsewhere (a JetStream
+// stream read back): NDJSON lines by stream key "venue/channel/symbol", in
+// the order they were stored; `source` names them in messages.
+verify_report verify_lines(const std::filesystem::path& truth_dir,
+                           std::map<std::string, std::vector<std::string>> streams, const std::string& source,
+                           const verify_options& options = {});
+
 // Prints the report; returns 0 when clean, 1 when not, 2 on unusable input.
+int print_verdict(const verify_report& report, std::ostream& out, std::ostream& err);
+
+// The records of the JetStream stream `nats.stream.name`, read back and
+// judged with verify_lines, printed; 2 when the stream cannot be read.
+int verify_nats_command(const std::filesystem::path& truth_dir, const nats_sink_config& nats, std::ostream& out,
+                        std::ostream& err, const verify_options& options = {});
+
+// verify_recording, printed.
 int verify_command(const std::filesystem::path& truth_dir, const std::filesystem::path& data_dir,
                    std::ostream& out, std::ostream& err, const verify_options& options = {});
 

@@ -30,7 +30,12 @@ std::error_code nats_error(natsStatus s) {
 
 std::string nats_last_error(natsStatus s) {
   const char* text = nats_GetLastError(nullptr);
-  return text != nullptr && *text != '\0' ? text : natsStatus_GetText(s);
+  std::string_view out = text != nullptr && *text != '\0' ? text : natsStatus_GetText(s);
+  // libnats says where in its sources: "(conn.c:2088): No server ...".
+  if (out.starts_with('(')) {
+    if (const auto end = out.find("): "); end != std::string_view::npos) out.remove_prefix(end + 3);
+  }
+  return std::string(out);
 }
 
 natsOptions* make_nats_options(const nats_sink_config& config) {
