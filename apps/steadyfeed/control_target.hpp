@@ -14,6 +14,8 @@
 
 #include "steadyfeed/runtime/feed.hpp"
 
+#include "steadyfeed/sink/sink.hpp"
+
 namespace sf::daemon {
 
 struct sink_status {
@@ -27,6 +29,7 @@ struct sink_status {
   struct per_sink {
     std::string name;
     std::uint64_t records = 0, errors = 0;
+    sink_stats stats;  // the sink's own figures (queued, in flight, acks, spool)
   };
   std::vector<per_sink> each;
 };

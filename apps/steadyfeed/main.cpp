@@ -8,6 +8,7 @@
 #include "config_reference.hpp"
 #include "demo_command.hpp"
 #include "normalize_command.hpp"
+#include "replay_command.hpp"
 #include "run_command.hpp"
 #include "status_command.hpp"
 #include "verify.hpp"
@@ -65,6 +66,21 @@ int main(int argc, char** argv) {
   verify->add_option("--streams", verify_options.streams, "venue/channel/symbol streams to judge (default: every stream of the truth)")
       ->delimiter(',');
 
+  sf::daemon::replay_options replay_options;
+  std::string replay_from, replay_to;
+  auto* replay = app.add_subcommand("replay", "Send a recording on, in receive order: to stdout, or to a config's sinks");
+  replay->add_option("--data", replay_options.data, "the recording's directory")->required();
+  const auto time_check = [](const std::string& text) {
+    return sf::daemon::parse_time(text) ? std::string()
+                                        : "expected µs since the epoch or a time like 2026-12-03T10:00:00Z";
+  };
+  replay->add_option("--from", replay_from, "from this receive time")->check(time_check);
+  replay->add_option("--to", replay_to, "up to this receive time")->check(time_check);
+  replay->add_option("--streams", replay_options.streams, "venue/channel/symbol streams (default: all)")->delimiter(',');
+  replay->add_option("--speed", replay_options.speed, "1: the recorded pace; 0: as fast as possible")
+      ->capture_default_str();
+  replay->add_option("-c,--config", replay_options.config, "send to this configuration's sinks instead of stdout");
+
   sf::daemon::status_options status_options;
   auto* status = app.add_subcommand("status", "Print a running daemon's connections, from its control API");
   status->add_option("--api", status_options.api, "the daemon's API, as http://HOST:PORT");
@@ -74,6 +90,11 @@ int main(int argc, char** argv) {
   if (check->parsed()) return sf::daemon::check_config_command(config_file, std::cout, std::cerr);
   if (reference->parsed()) return sf::daemon::config_reference_command(std::cout);
   if (run->parsed()) return sf::daemon::run_command(config_file);
+  if (replay->parsed()) {
+    if (!replay_from.empty()) replay_options.from = sf::daemon::parse_time(replay_from);
+    if (!replay_to.empty()) replay_options.to = sf::daemon::parse_time(replay_to);
+    return sf::daemon::replay_command(replay_options, std::cout, std::cerr);
+  }
   if (status->parsed()) return sf::daemon::status_command(status_options, std::cout, std::cerr);
   if (normalize->parsed()) return sf::daemon::normalize_command(venue, std::cin, std::cout, std::cerr);
   if (demo->parsed()) {

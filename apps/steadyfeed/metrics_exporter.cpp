@@ -140,6 +140,17 @@ std::vector<MetricFamily> metrics_exporter::collect() const {
   auto sink_errors = family("steadyfeed_sink_errors_total", "Sink calls that failed", MetricType::Counter);
   auto dropped = family("steadyfeed_records_dropped_total",
                         "Records that could not reach the sinks or be written, each covered by a gap record", MetricType::Counter);
+  auto sink_records = family("steadyfeed_sink_records_total", "Records a sink accepted", MetricType::Counter);
+  auto sink_pending = family("steadyfeed_sink_pending_records",
+                             "Records a sink holds, by where: memory (not yet sent), in_flight (sent, not yet "
+                             "acknowledged), spool (on local disk)",
+                             MetricType::Gauge);
+  auto sink_spool_bytes = family("steadyfeed_sink_spool_bytes", "Bytes a sink keeps in its spool on local disk",
+                                 MetricType::Gauge);
+  auto sink_acks = family("steadyfeed_sink_acks_total", "Acknowledgements a sink received", MetricType::Counter);
+  auto sink_duplicates = family("steadyfeed_sink_duplicates_total",
+                                "Records acknowledged as already stored (sent by another collector, or sent again)",
+                                MetricType::Counter);
   auto exchange_latency = family("steadyfeed_exchange_latency_seconds",
                                  "From the exchange's timestamp to receipt", MetricType::Histogram);
 
@@ -193,13 +204,24 @@ std::vector<MetricFamily> metrics_exporter::collect() const {
     for (const auto& [venue, h] : venues_) add_histogram(exchange_latency, {{"venue", venue}}, *h);
   }
   add_gauge(queue_depth, {}, static_cast<double>(sinks.queue_depth));
-  for (const auto& s : sinks.each) add_counter(sink_errors, {{"sink", s.name}}, static_cast<double>(s.errors));
+  for (const auto& s : sinks.each) {
+    const labels l{{"sink", s.name}};
+    add_counter(sink_errors, l, static_cast<double>(s.errors));
+    add_counter(sink_records, l, static_cast<double>(s.stats.records));
+    add_gauge(sink_pending, {{"sink", s.name}, {"where", "memory"}}, static_cast<double>(s.stats.queued));
+    add_gauge(sink_pending, {{"sink", s.name}, {"where", "in_flight"}}, static_cast<double>(s.stats.in_flight));
+    add_gauge(sink_pending, {{"sink", s.name}, {"where", "spool"}}, static_cast<double>(s.stats.spool_records));
+    add_gauge(sink_spool_bytes, l, static_cast<double>(s.stats.spool_bytes));
+    add_counter(sink_acks, l, static_cast<double>(s.stats.acks));
+    add_counter(sink_duplicates, l, static_cast<double>(s.stats.duplicates));
+  }
   add_counter(dropped, {}, static_cast<double>(sinks.dropped));
 
   std::vector<MetricFamily> out;
   for (auto* f : {&attempts, &successes, &failures, &uptime, &last_reconnect, &reconnect_latency, &messages, &records,
                   &gaps, &backfilled, &duplicates, &rotations, &resyncs, &state, &quality, &queue_depth,
-                  &sink_errors, &dropped, &exchange_latency})
+                  &sink_errors, &dropped, &sink_records, &sink_pending, &sink_spool_bytes, &sink_acks,
+                  &sink_duplicates, &exchange_latency})
     out.push_back(std::move(*f));
   return out;
 }

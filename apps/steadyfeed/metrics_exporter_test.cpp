@@ -40,7 +40,16 @@ class one_feed : public control_target {
     sink_status s;
     s.queue_depth = 12;
     s.dropped = 3;
-    s.each.push_back({"files", 100, 2});
+    s.each.push_back({"files", 100, 2, {}});
+    sink_stats nats;
+    nats.records = 50;
+    nats.queued = 3;
+    nats.in_flight = 4;
+    nats.acks = 40;
+    nats.duplicates = 5;
+    nats.spool_records = 6;
+    nats.spool_bytes = 700;
+    s.each.push_back({"nats", 50, 0, nats});
     return s;
   }
   bool reconnect(std::string_view, std::size_t, std::string) override { return false; }
@@ -108,6 +117,15 @@ TEST(MetricsExporter, CountersComeFromTheSnapshotsWithTheirLabels) {
   EXPECT_EQ(family(all, "steadyfeed_sink_queue_depth").metric[0].gauge.value, 12);
   EXPECT_EQ(family(all, "steadyfeed_sink_errors_total").metric[0].counter.value, 2);
   EXPECT_EQ(label(family(all, "steadyfeed_sink_errors_total").metric[0], "sink"), "files");
+  // A sink's own figures, by sink (nats is the second).
+  EXPECT_EQ(family(all, "steadyfeed_sink_records_total").metric[1].counter.value, 50);
+  EXPECT_EQ(family(all, "steadyfeed_sink_acks_total").metric[1].counter.value, 40);
+  EXPECT_EQ(family(all, "steadyfeed_sink_duplicates_total").metric[1].counter.value, 5);
+  EXPECT_EQ(family(all, "steadyfeed_sink_spool_bytes").metric[1].gauge.value, 700);
+  std::map<std::string, double> pending;
+  for (const auto& m : family(all, "steadyfeed_sink_pending_records").metric)
+    if (label(m, "sink") == "nats") pending[label(m, "where")] = m.gauge.value;
+  EXPECT_EQ(pending, (std::map<std::string, double>{{"in_flight", 4}, {"memory", 3}, {"spool", 6}}));
   EXPECT_EQ(family(all, "steadyfeed_records_dropped_total").metric[0].counter.value, 3);
 }
 

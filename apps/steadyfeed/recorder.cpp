@@ -12,11 +12,8 @@
 #include <stdexcept>
 
 #include "config_change.hpp"
-#include "steadyfeed/sink/directory_lock.hpp"
-#include "steadyfeed/sink/file_sink.hpp"
-#include "steadyfeed/sink/nats_sink.hpp"
+#include "sink_set.hpp"
 #include "steadyfeed/sink/resume_point.hpp"
-#include "steadyfeed/sink/stdout_sink.hpp"
 #include "steadyfeed/venue/channel.hpp"
 #include "steadyfeed/venue/venue_adapter.hpp"
 
@@ -29,8 +26,7 @@ struct recorder::impl {
   const clock& clk;
   event_sink on_event;
   std::function<record_observer(const feed_config&)> observer_for;
-  std::unique_ptr<directory_lock> lock;  // the data directory, while recording
-  std::unique_ptr<directory_lock> spool_lock;  // the nats sink's spool
+  std::vector<std::unique_ptr<directory_lock>> locks;  // the sinks' directories, while recording
   std::optional<engine> runtime;
   std::filesystem::path file;  // reload()'s
 
@@ -98,40 +94,6 @@ void recorder::impl::add_feed(const feed_config& f) {
   streams[f.id] = streams_of(f);
 }
 
-namespace {
-
-nats_sink_config nats_config(const nats_sink_settings& n) {
-  nats_sink_config c;
-  c.servers = n.servers;
-  c.subject_prefix = n.subject_prefix;
-  c.stream.name = n.stream;
-  c.stream.create = n.create_stream;
-  c.stream.storage = n.storage == "memory" ? nats_storage::memory : nats_storage::file;
-  c.stream.replicas = static_cast<int>(n.replicas);
-  c.stream.duplicate_window = n.duplicate_window;
-  c.stream.max_age = n.max_age;
-  c.stream.max_bytes = n.max_bytes;
-  c.token = n.token;
-  c.user = n.user;
-  c.password = n.password;
-  c.nkey = n.nkey;
-  c.nkey_seed_file = n.nkey_seed_file;
-  c.creds_file = n.creds_file;
-  c.tls = n.tls;
-  c.tls_ca_file = n.tls_ca_file;
-  c.tls_cert_file = n.tls_cert_file;
-  c.tls_key_file = n.tls_key_file;
-  c.max_in_flight = static_cast<std::size_t>(n.max_in_flight);
-  c.ack_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(n.ack_timeout);
-  c.memory_bytes = static_cast<std::size_t>(n.memory_bytes);
-  c.drain_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(n.drain_timeout);
-  if (n.spool)
-    c.spool = record_spool_config{.dir = n.spool_dir, .max_bytes = static_cast<std::uint64_t>(n.spool_max_bytes)};
-  return c;
-}
-
-}  // namespace
-
 recorder::recorder(daemon_config config, const clock& clock, event_sink on_event)
     : impl_(std::make_unique<impl>(std::move(config), clock, std::move(on_event))) {}
 
@@ -154,33 +116,13 @@ void recorder::observe_events(event_sink also) {
 
 void recorder::start() {
   auto& m = *impl_;
-  if (m.config.files.enabled) {
-    std::string error;
-    m.lock = directory_lock::acquire(m.config.files.dir, error);
-    if (!m.lock) throw std::runtime_error(error);
-  }
+  sink_set built = make_sinks(m.config, m.clk);
+  m.locks = std::move(built.locks);
   engine_config ec;
   ec.workers = m.config.workers;
   ec.queue_bytes = static_cast<std::size_t>(m.config.queue_bytes);
   auto& runtime = m.runtime.emplace(ec, m.clk);
-  if (m.config.files.enabled) {
-    file_sink_config fc;
-    fc.dir = m.config.files.dir;
-    fc.flush_interval = m.config.files.flush_interval;
-    fc.compression_level = m.config.files.compression_level;
-    fc.fsync = m.config.files.fsync;
-    fc.max_pending_bytes = static_cast<std::size_t>(m.config.files.max_pending_bytes);
-    runtime.add_sink(std::make_unique<file_sink>(fc));
-  }
-  if (m.config.stdout_sink.enabled) runtime.add_sink(std::make_unique<stdout_sink>());
-  if (m.config.nats.enabled) {
-    if (m.config.nats.spool) {
-      std::string error;
-      m.spool_lock = directory_lock::acquire(m.config.nats.spool_dir, error);
-      if (!m.spool_lock) throw std::runtime_error(error);
-    }
-    runtime.add_sink(std::make_unique<nats_sink>(nats_config(m.config.nats), m.clk));
-  }
+  for (auto& sink : built.sinks) runtime.add_sink(std::move(sink));
   // Sink errors are events like the feeds': said when they happen (a full
   // disk, a removed directory), again when the error changes, and once a
   // minute while it lasts.
@@ -382,7 +324,7 @@ sink_status recorder::sinks() const {
     s.bytes_written += r.stats.bytes_written;
     s.dropped += r.stats.records_lost;
     s.errors += r.errors;
-    s.each.push_back({r.name, r.stats.records, r.errors});
+    s.each.push_back({r.name, r.stats.records, r.errors, r.stats});
     if (!r.last_error.empty()) s.last_error = r.last_error;
   }
   s.queue_depth = st.queue_depth;

@@ -33,7 +33,10 @@
 //   missing       truth updates in the window after the recording's last book
 //                 record, or in a hole no snapshot closed;
 //   superseded    truth updates not recorded because a snapshot record replaced
-//                 the book (a resync), which the format allows.
+//                 the book (a resync), which the format allows;
+//   stale         (merged streams only) records at or below an id the book
+//                 already reached, from another collector: skipped, as a
+//                 consumer of such a stream skips them (docs/scaling.md).
 //
 // The verdict is clean when there are no errors and every count above but
 // reported, superseded and compared is zero.
@@ -57,6 +60,10 @@ struct verify_options {
   duration start_margin = seconds{1};
   duration end_margin = seconds{1};
   std::vector<std::string> streams;  // "venue/channel/symbol"; empty: every stream of the truth
+  // The records come from several collectors (a JetStream stream): a book
+  // record behind the book is stale, not a break. Exact duplicates are still
+  // counted (JetStream drops them by id, so one there is a fault).
+  bool merged = false;
 };
 
 struct stream_verdict {
@@ -65,7 +72,7 @@ struct stream_verdict {
   std::uint64_t expected = 0;  // truth records in the window
   std::uint64_t missing = 0, reported = 0, duplicates = 0, out_of_order = 0, mismatched = 0, unknown = 0;
   std::uint64_t gap_errors = 0;
-  std::uint64_t chain_breaks = 0, superseded = 0;
+  std::uint64_t chain_breaks = 0, superseded = 0, stale = 0;
   std::uint64_t books_compared = 0, books_skipped = 0, books_differ = 0;
   std::map<std::string, std::uint64_t> skipped_because;  // books_skipped, by reason
   std::string first_problem;          // the first difference found, for a person to look at

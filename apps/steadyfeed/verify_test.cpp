@@ -305,6 +305,45 @@ TEST(Verify, UpdateIdRangesChainByFirstSeqWrittenOrNot) {
   EXPECT_TRUE(has(out, "missing=1")) << out;
 }
 
+// Several collectors in one stream (JetStream): one's range that ends
+// behind the book is stale and skipped, as a consumer skips it; the same id
+// twice (which the stream's deduplication exists to prevent) and a hole
+// still fail. Without `merged` the stale record is a break.
+TEST(Verify, AMergedStreamSkipsStaleBookRecordsButNotDuplicatesOrHoles) {
+  auto range = [](std::uint64_t first, std::uint64_t last, const char* bid) {
+    return fmt::format(R"({{"type":"book","venue":"v","symbol":"S","seq":{},"first_seq":{},"snapshot":false,"bids":[[10.0,{}]],"asks":[[11.0,1]],"ts_exchange":{},"ts_recv":1}})",
+                       last, first, bid, t0 + static_cast<std::int64_t>(last) * second);
+  };
+  const std::string snap = R"({"type":"book","venue":"v","symbol":"S","seq":2,"snapshot":true,"bids":[[10.0,2]],"asks":[[11.0,1]],"ts_exchange":0,"ts_recv":1})";
+  dirs d;
+  write_truth_book(d, 8);
+  verify_options o = exact();
+  o.from = t0 + 2 * second;
+  o.merged = true;
+  auto judge = [&](std::vector<std::string> lines, const verify_options& opts) {
+    std::map<std::string, std::vector<std::string>> streams{{"v/book/S", std::move(lines)}};
+    std::ostringstream out, err;
+    const int rc = print_verdict(verify_lines(d.truth, std::move(streams), "test", opts), out, err);
+    return std::make_pair(rc, out.str() + err.str());
+  };
+  // Collector A sent 3..5, collector B's 3..4 came after it: stale.
+  auto [rc, out] = judge({snap, range(3, 5, "5"), range(3, 4, "4"), range(6, 8, "8")}, o);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_TRUE(has(out, "chain_breaks=0")) << out;
+  EXPECT_TRUE(has(out, "stale=1")) << out;
+  std::tie(rc, out) = judge({snap, range(3, 5, "5"), range(3, 5, "5"), range(6, 8, "8")}, o);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_TRUE(has(out, "duplicates=1")) << out;
+  std::tie(rc, out) = judge({snap, range(3, 5, "5"), range(3, 4, "4"), range(7, 8, "8")}, o);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_TRUE(has(out, "chain_breaks=1")) << out;
+  verify_options strict = o;
+  strict.merged = false;
+  std::tie(rc, out) = judge({snap, range(3, 5, "5"), range(3, 4, "4"), range(6, 8, "8")}, strict);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_TRUE(has(out, "stale=0")) << out;
+}
+
 // OKX restarts its book ids now and then: the ids after the reset are
 // compared with the truth after the reset, not with the same ids before it.
 TEST(Verify, BooksAreComparedAcrossASequenceReset) {

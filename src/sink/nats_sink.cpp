@@ -611,8 +611,20 @@ std::error_code nats_sink::flush() {
 std::error_code nats_sink::close() { return impl_->close(); }
 
 sink_stats nats_sink::stats() const {
-  const auto& st = impl_->st;
-  return {st.accepted, st.bytes_acked, st.records_lost};
+  const auto& m = *impl_;
+  sink_stats s;
+  s.records = m.st.accepted;
+  s.bytes_written = m.st.bytes_acked;
+  s.records_lost = m.st.records_lost;
+  s.queued = m.memory.size();
+  s.in_flight = m.outstanding.size();
+  s.acks = m.st.acked;
+  s.duplicates = m.st.duplicates;
+  if (m.spool) {
+    s.spool_records = m.spool->stats().unread;
+    s.spool_bytes = m.spool->stats().bytes;
+  }
+  return s;
 }
 
 nats_sink_stats nats_sink::nats_stats() const {

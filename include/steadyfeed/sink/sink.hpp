@@ -41,6 +41,14 @@ struct sink_stats {
   std::uint64_t records = 0;        // records accepted
   std::uint64_t bytes_written = 0;  // bytes the sink wrote out (after compression)
   std::uint64_t records_lost = 0;   // accepted but never written (each covered by a gap record)
+  // A sink that sends records elsewhere (NATS) and keeps what it cannot
+  // send yet; zero for the others.
+  std::uint64_t queued = 0;         // held in memory, not yet sent
+  std::uint64_t in_flight = 0;      // sent, not yet acknowledged
+  std::uint64_t acks = 0;           // acknowledgements, duplicates included
+  std::uint64_t duplicates = 0;     // acknowledged as already stored (another collector sent them)
+  std::uint64_t spool_records = 0;  // on local disk, waiting
+  std::uint64_t spool_bytes = 0;
 };
 
 class sink {
