@@ -6,7 +6,7 @@ FUZZ := build/fuzz
 # Seconds each fuzz target runs in `make fuzz`.
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-release test-asan check-tsan fuzz bench chaos soak run demo format clean
+.PHONY: all deps build test test-release test-asan check-tsan fuzz bench chaos soak scale run demo format clean
 
 all: build
 
@@ -65,6 +65,13 @@ SOAK_MINUTES ?= 10
 soak: build
 	@cmake --build --preset release --target steadyfeed_soak_runner -j $(JOBS)
 	$(RELEASE)/tests/steadyfeed-soak --minutes $(SOAK_MINUTES) --out docs/soak.md
+
+# NATS across machines, at length: a 20 s NATS outage mid-run, kill -9 of a
+# collector while its spool holds records, a 3-node cluster losing a server;
+# each judged by `steadyfeed verify --nats` against the simulator's truth.
+scale: build
+	@cmake --build --preset release --target steadyfeed_scale_runner -j $(JOBS)
+	$(RELEASE)/tests/steadyfeed-scale
 
 run: build
 	$(RELEASE)/apps/steadyfeed/steadyfeed run -c config/default.yaml

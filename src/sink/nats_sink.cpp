@@ -94,6 +94,7 @@ struct nats_sink::impl {
   nats_sink_stats st;
   std::vector<spooled_record> batch;
   std::string subject, msg_id, gap_line;
+  std::string subject_venue, subject_channel, subject_symbol;  // whose subject `subject` is
   bool closed = false;
 
   impl(nats_sink_config c, const clock& k) : config(std::move(c)), clk(k) {}
@@ -213,18 +214,24 @@ struct nats_sink::impl {
     natsMsg* m = o.msg;
     o.msg = nullptr;
     if (m == nullptr) {
-      subject = nats_subject(config.subject_prefix, o.rec.venue, o.rec.channel, o.rec.symbol);
+      // Records come in runs of one stream: its subject is kept.
+      if (o.rec.venue != subject_venue || o.rec.channel != subject_channel || o.rec.symbol != subject_symbol) {
+        subject = nats_subject(config.subject_prefix, o.rec.venue, o.rec.channel, o.rec.symbol);
+        subject_venue = o.rec.venue;
+        subject_channel = o.rec.channel;
+        subject_symbol = o.rec.symbol;
+      }
       natsStatus s = natsMsg_Create(&m, subject.c_str(), nullptr, o.rec.line.data(), static_cast<int>(o.rec.line.size()));
       if (s != NATS_OK) {
         o.st = state::failed;
         note_failure(fmt::format("message: {}", natsStatus_GetText(s)), nats_error(s));
         return;
       }
-      msg_id = nats_message_id(o.rec.kind, o.rec.venue, o.rec.channel, o.rec.symbol, o.rec.id, o.rec.line);
     } else {
       ++st.resent;
-      msg_id = nats_message_id(o.rec.kind, o.rec.venue, o.rec.channel, o.rec.symbol, o.rec.id, o.rec.line);
     }
+    msg_id.clear();
+    append_message_id(msg_id, o.rec.kind, o.rec.venue, o.rec.channel, o.rec.symbol, o.rec.id, o.rec.line);
     jsPubOptions po;
     jsPubOptions_Init(&po);
     po.MsgId = msg_id.c_str();

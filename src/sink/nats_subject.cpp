@@ -81,6 +81,12 @@ std::string nats_subject(std::string_view prefix, std::string_view venue, std::s
 std::string nats_message_id(record_kind kind, std::string_view venue, std::string_view channel,
                             std::string_view symbol, std::string_view id, std::string_view line) {
   std::string out;
+  append_message_id(out, kind, venue, channel, symbol, id, line);
+  return out;
+}
+
+void append_message_id(std::string& out, record_kind kind, std::string_view venue, std::string_view channel,
+                       std::string_view symbol, std::string_view id, std::string_view line) {
   append_subject_token(out, venue);
   out.push_back('.');
   append_subject_token(out, channel);
@@ -92,7 +98,6 @@ std::string nats_message_id(record_kind kind, std::string_view venue, std::strin
     fmt::format_to(std::back_inserter(out), "h:{:016x}", content_hash(line));
   else
     append_subject_token(out, id);
-  return out;
 }
 
 }  // namespace sf

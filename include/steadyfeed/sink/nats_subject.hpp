@@ -31,7 +31,10 @@ std::string subject_token_name(std::string_view token);
 
 std::string nats_subject(std::string_view prefix, std::string_view venue, std::string_view channel,
                          std::string_view symbol);
-// `line` is used only when `id` is empty.
+// `line` is used only when `id` is empty. The append form reuses `out`'s
+// storage (the sink's hot path).
+void append_message_id(std::string& out, record_kind kind, std::string_view venue, std::string_view channel,
+                       std::string_view symbol, std::string_view id, std::string_view line);
 std::string nats_message_id(record_kind kind, std::string_view venue, std::string_view channel,
                             std::string_view symbol, std::string_view id, std::string_view line);
 
