@@ -73,7 +73,10 @@ void BM_NatsSinkPublish(benchmark::State& state) {
       if ((i & 255) == 0) sink.tick({});
     }
     if (sink.flush()) {
-      sf::bench::fail(state, "not every record was acknowledged: " + sink.nats_stats().last_error);
+      const auto st = sink.nats_stats();
+      sf::bench::fail(state, fmt::format("not every record was acknowledged within the drain timeout: acked {}, "
+                                         "in flight {}, queued {}, failures {}; {}",
+                                         st.acked, st.in_flight, st.queued, st.failures, st.last_error));
       return;
     }
     const auto t1 = std::chrono::steady_clock::now();

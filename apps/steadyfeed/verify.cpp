@@ -333,6 +333,7 @@ void verify_book(const stream_lines& truth, const stream_lines& checkpoint_lines
   std::vector<std::pair<u64, u64>> gap_ranges;
 
   oracle_book book;
+  std::set<book_pos> seen_ids;  // merged: every id met, to tell a duplicate from a stale record
   bool synced = false, after_gap = false;
   std::optional<book_line> prev;
   std::uint32_t epoch = 0;
@@ -361,14 +362,15 @@ void verify_book(const stream_lines& truth, const stream_lines& checkpoint_lines
         !(b.has_prev && b.prev == prev->seq && b.seq < b.prev) && !(r.is_snapshot() && truth_resets)) {
       // The same id twice, though, is what the stream's deduplication
       // (by record id) exists to prevent.
-      if (b.seq == prev->seq) {
+      if (!seen_ids.insert(book_pos{epoch, b.seq}).second) {
         ++v.duplicates;
-        note(v, fmt::format("book record {} twice in a row", b.seq));
+        note(v, fmt::format("book record {} is in the stream twice", b.seq));
       } else {
         ++v.stale;
       }
       continue;
     }
+    if (merged) seen_ids.insert(book_pos{epoch, b.seq});
     // A new epoch: the venue's reset continued (seq below its prev_seq), or a
     // snapshot below the last id (taken after the truth reset).
     if (prev && b.seq < prev->seq &&

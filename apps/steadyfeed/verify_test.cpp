@@ -334,6 +334,10 @@ TEST(Verify, AMergedStreamSkipsStaleBookRecordsButNotDuplicatesOrHoles) {
   std::tie(rc, out) = judge({snap, range(3, 5, "5"), range(3, 5, "5"), range(6, 8, "8")}, o);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_TRUE(has(out, "duplicates=1")) << out;
+  // Later too: an id already stored, whenever it comes again.
+  std::tie(rc, out) = judge({snap, range(3, 5, "5"), range(6, 8, "8"), range(3, 5, "5")}, o);
+  EXPECT_EQ(rc, 1) << out;
+  EXPECT_TRUE(has(out, "duplicates=1")) << out;
   std::tie(rc, out) = judge({snap, range(3, 5, "5"), range(3, 4, "4"), range(7, 8, "8")}, o);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_TRUE(has(out, "chain_breaks=1")) << out;

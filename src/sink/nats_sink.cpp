@@ -38,9 +38,11 @@ spooled_record copy_of(const sink_record& r) {
 
 struct nats_sink::impl {
   enum class state { pending, acked, failed };
+  static constexpr int max_refusals = 10;
   struct outgoing {
     spooled_record rec;
     state st = state::pending;
+    int refusals = 0;  // negative acks that were not timeouts
     natsMsg* msg = nullptr;  // ours again after a failure, for the resend
     std::optional<record_spool::mark> spool_mark;  // the last record of a spool read
   };
@@ -88,6 +90,7 @@ struct nats_sink::impl {
   std::error_code last_failure;
   bool stream_ready = false;
   time_point next_stream_check{};
+  time_point next_owed_settle{};
   std::deque<spooled_record> memory;
   std::size_t memory_bytes = 0;
   std::map<std::string, lost_run, std::less<>> owed;
@@ -243,6 +246,12 @@ struct nats_sink::impl {
     if (s != NATS_OK) {
       // Not sent: the message is still ours.
       seq_of.erase(m);
+      if (s == NATS_MAX_PAYLOAD) {
+        // No resend can fix it: the record becomes a gap record.
+        natsMsg_Destroy(m);
+        give_up(o, "larger than the server's max_payload");
+        return;
+      }
       o.msg = m;
       o.st = state::failed;
       note_failure(fmt::format("publish: {}", natsStatus_GetText(s)), nats_error(s));
@@ -253,8 +262,15 @@ struct nats_sink::impl {
   }
 
   void publish_new(spooled_record rec, std::optional<record_spool::mark> mark = {}) {
-    outstanding.push_back(outgoing{std::move(rec), state::pending, nullptr, mark});
+    outstanding.push_back(outgoing{std::move(rec), state::pending, 0, nullptr, mark});
     send(front_seq + outstanding.size() - 1);
+  }
+
+  // A record no resend can deliver: out of the window, named by a gap record.
+  void give_up(outgoing& o, const std::string& why) {
+    o.st = state::acked;  // settled: leaves the window in turn
+    o.msg = nullptr;
+    lose(o.rec, why);
   }
 
   void take_completions() {
@@ -280,6 +296,17 @@ struct nats_sink::impl {
         if (c.duplicate) ++st.duplicates;
         st.bytes_acked += o.rec.line.size();
         natsMsg_Destroy(c.msg);
+      } else if (c.status == NATS_NO_RESPONDERS) {
+        // Nothing takes the subject: the stream may be gone. Make it again.
+        o.st = state::failed;
+        o.msg = c.msg;
+        check_stream.store(true);
+        note_failure(std::move(c.error), nats_error(c.status));
+      } else if (c.status != NATS_TIMEOUT && ++o.refusals >= max_refusals) {
+        // The server refuses this record whatever we do (a stream limit, a
+        // bad subject): it becomes a gap record rather than block the rest.
+        natsMsg_Destroy(c.msg);
+        give_up(o, fmt::format("refused {} times: {}", o.refusals, c.error));
       } else {
         o.st = state::failed;
         o.msg = c.msg;
@@ -345,27 +372,44 @@ struct nats_sink::impl {
   // the spool.
   std::error_code pump() {
     std::error_code result;
+    auto keep_first = [&](std::error_code ec) {
+      if (ec && !result) result = ec;
+    };
     take_completions();
-    if (check_stream.load(std::memory_order_relaxed) || (!stream_ready && clk.now() >= next_stream_check)) {
-      if (connected.load()) {
-        check_stream.store(false);
-        if (auto ec = ensure_stream()) {
-          result = ec;
-          next_stream_check = clk.now() + seconds{1};
-        }
+    // The stream, at every (re)connect; again each second until it is there.
+    if (connected.load() &&
+        (check_stream.exchange(false) || (!stream_ready && clk.now() >= next_stream_check))) {
+      if (auto ec = ensure_stream()) {
+        keep_first(ec);
+        stream_ready = false;
+        next_stream_check = clk.now() + seconds{1};
+      }
+    }
+    // Runs of records that could not be kept are named at least once a
+    // second, so that a crash in a long run still leaves its gap record.
+    if (!owed.empty() && clk.now() >= next_owed_settle) {
+      next_owed_settle = clk.now() + seconds{1};
+      for (auto it = owed.begin(); it != owed.end();) {
+        auto next = std::next(it);
+        settle(it);
+        it = next;
       }
     }
     if (recovering) {
       if (!failure_reported) {
         failure_reported = true;
-        if (!result) result = last_failure;
+        keep_first(last_failure);
       }
-      if (pending > 0 || !connected.load() || !stream_ready) return result;
-      recovering = false;
-      for (std::uint64_t seq = front_seq; seq < front_seq + outstanding.size(); ++seq)
-        if (outstanding[seq - front_seq].st == state::failed) send(seq);
-      if (recovering) return result;
-      failure_reported = false;
+      if (pending == 0 && !connected.load() && spool) {
+        // NATS is away: what waits for a resend goes to disk, ahead of the
+        // rest, so that a crash now loses none of it.
+        keep_first(spool_unsent());
+      } else if (pending == 0 && connected.load() && stream_ready) {
+        recovering = false;
+        for (std::uint64_t seq = front_seq; seq < front_seq + outstanding.size() && !recovering; ++seq)
+          if (outstanding[seq - front_seq].st == state::failed) send(seq);
+        if (!recovering) failure_reported = false;
+      }
     }
     while (can_publish() && !memory.empty()) {
       memory_bytes -= memory.front().line.size();
@@ -379,18 +423,46 @@ struct nats_sink::impl {
       spool->read(batch, room, ec);
       if (ec) {
         st.last_error = fmt::format("spool: reading {}: {}", spool->dir().string(), ec.message());
-        if (!result) result = ec;
+        keep_first(ec);
       }
-      for (std::size_t i = 0; i < batch.size(); ++i)
-        publish_new(std::move(batch[i]), i + 1 == batch.size() ? std::optional(spool->read_mark()) : std::nullopt);
+      const auto mark = spool->read_mark();
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto m = i + 1 == batch.size() ? std::optional(mark) : std::nullopt;
+        // After a failure the rest of the batch waits, in order, for the resend.
+        if (recovering)
+          outstanding.push_back(outgoing{std::move(batch[i]), state::failed, 0, nullptr, m});
+        else
+          publish_new(std::move(batch[i]), m);
+      }
       if (ec || batch.empty()) break;
     }
     if (spool)
       if (auto ec = spool->flush()) {
         st.last_error = fmt::format("spool: writing {}: {}", spool->dir().string(), ec.message());
-        if (!result) result = ec;
+        keep_first(ec);
       }
     return result;
+  }
+
+  // Moves every record not yet acknowledged (all failed: nothing is pending),
+  // then the memory queue (newer, older than the spool's own), to the front
+  // of the spool, in order, and out of memory.
+  std::error_code spool_unsent() {
+    std::vector<spooled_record> unsent;
+    for (auto& o : outstanding)
+      if (o.st != state::acked) unsent.push_back(o.rec);
+    for (const auto& r : memory) unsent.push_back(r);
+    if (unsent.empty()) return {};
+    if (auto ec = spool->push_front(unsent)) return ec;
+    memory.clear();
+    memory_bytes = 0;
+    for (auto& o : outstanding) natsMsg_Destroy(o.msg);
+    front_seq += outstanding.size();
+    outstanding.clear();  // their spool marks go too: the spool is read again from its new head
+    seq_of.clear();
+    recovering = false;
+    failure_reported = false;
+    return {};
   }
 
   // Keeps a record that cannot be sent now: memory, then the spool, else lost.
@@ -477,9 +549,9 @@ struct nats_sink::impl {
         spooled_record gap = gap_for(it->second);
         const bool now = direct();
         if (!now && !room_for(gap, rec)) return lose(rec, "spool full");
-        owed.erase(it);
-        ++st.gap_records;
         if (now) {
+          owed.erase(it);
+          ++st.gap_records;
           publish_new(std::move(gap));
           publish_new(std::move(rec));
           return {};
@@ -490,6 +562,8 @@ struct nats_sink::impl {
           memory_bytes += gap.line.size();
           memory.push_back(std::move(gap));
         }
+        owed.erase(it);
+        ++st.gap_records;
         return keep(std::move(rec));
       }
     }

@@ -19,6 +19,10 @@ constexpr std::string_view suffix = ".dat";
 
 std::error_code last_error() { return {errno, std::generic_category()}; }
 
+std::string fs_path_with_suffix(const std::filesystem::path& p, std::string_view tail) {
+  return p.string() + std::string(tail);
+}
+
 std::error_code write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());
@@ -63,9 +67,42 @@ std::string_view kind_name(record_kind k) {
   return "trade";
 }
 
-// A name or id as the header carries it: "-" for empty (a header field is never empty).
-std::string_view or_dash(std::string_view s) { return s.empty() ? std::string_view{"-"} : s; }
-std::string from_dash(std::string_view s) { return s == "-" ? std::string{} : std::string(s); }
+// A name or id as the header carries it: "-" for empty (a header field is
+// never empty), and a space, a line break, '%' or a leading '-' as %XX.
+std::string field_text(std::string_view s) {
+  if (s.empty()) return "-";
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c <= ' ' || c == '%' || (i == 0 && c == '-' && s.size() == 1)) {
+      constexpr char digits[] = "0123456789ABCDEF";
+      out.push_back('%');
+      out.push_back(digits[c >> 4]);
+      out.push_back(digits[c & 15]);
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> field_value(std::string_view s) {
+  if (s == "-") return std::string{};
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    unsigned v = 0;
+    if (i + 2 >= s.size()) return std::nullopt;
+    const auto r = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
+    if (r.ec != std::errc{} || r.ptr != s.data() + i + 3) return std::nullopt;
+    out.push_back(static_cast<char>(v));
+    i += 2;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -81,14 +118,15 @@ std::filesystem::path record_spool::path_of(std::uint64_t number) const {
 }
 
 void record_spool::encode(std::string& out, const spooled_record& r) {
-  fmt::format_to(std::back_inserter(out), "R {} {} {} {} {} {} {}\n", kind_name(r.kind), or_dash(r.venue),
-                 or_dash(r.channel), or_dash(r.symbol), or_dash(r.id), r.received, r.line.size());
+  fmt::format_to(std::back_inserter(out), "R {} {} {} {} {} {} {}\n", kind_name(r.kind), field_text(r.venue),
+                 field_text(r.channel), field_text(r.symbol), field_text(r.id), r.received, r.line.size());
   out.append(r.line);
 }
 
 std::size_t record_spool::encoded_size(const spooled_record& r) {
-  return fmt::formatted_size("R {} {} {} {} {} {} {}\n", kind_name(r.kind), or_dash(r.venue), or_dash(r.channel),
-                             or_dash(r.symbol), or_dash(r.id), r.received, r.line.size()) +
+  return fmt::formatted_size("R {} {} {} {} {} {} {}\n", kind_name(r.kind), field_text(r.venue),
+                             field_text(r.channel), field_text(r.symbol), field_text(r.id), r.received,
+                             r.line.size()) +
          r.line.size();
 }
 
@@ -106,10 +144,12 @@ std::optional<spooled_record> record_spool::decode(std::string_view data, std::s
   if (data.size() - (eol + 1) < size) return std::nullopt;
   r.line.assign(data.substr(eol + 1, size));
   if (r.line.empty() || r.line.back() != '\n') return std::nullopt;
-  r.venue = from_dash(venue);
-  r.channel = from_dash(channel);
-  r.symbol = from_dash(symbol);
-  r.id = from_dash(id);
+  auto v = field_value(venue), c = field_value(channel), sy = field_value(symbol), i = field_value(id);
+  if (!v || !c || !sy || !i) return std::nullopt;
+  r.venue = std::move(*v);
+  r.channel = std::move(*c);
+  r.symbol = std::move(*sy);
+  r.id = std::move(*i);
   pos = eol + 1 + size;
   return r;
 }
@@ -155,16 +195,48 @@ std::error_code record_spool::load_segment(std::uint64_t n) {
     if (got == 0) break;
     data.append(chunk, static_cast<std::size_t>(got));
   }
+  // Whole records are kept. Damage between them (bytes that are no record)
+  // is stepped over to the next record header, and counted; a tail cut
+  // short by a crash is cut off.
+  std::string kept;
   std::size_t pos = 0;
-  std::uint64_t records = 0;
-  while (decode(data, pos)) ++records;
-  if (pos < data.size()) {
-    stats_.torn_bytes_removed += data.size() - pos;
-    if (::ftruncate(fd, static_cast<off_t>(pos)) != 0) {
-      const auto ec = last_error();
+  std::uint64_t records = 0, damaged = 0;
+  while (pos < data.size()) {
+    const std::size_t at = pos;
+    if (decode(data, pos)) {
+      kept.append(data, at, pos - at);
+      ++records;
+      continue;
+    }
+    std::size_t next = data.find("\nR ", at);
+    while (next != std::string::npos) {
+      std::size_t probe = next + 1;
+      if (decode(data, probe)) break;
+      next = data.find("\nR ", next + 1);
+    }
+    if (next == std::string::npos) break;  // the torn tail
+    damaged += next + 1 - at;
+    pos = next + 1;
+  }
+  const std::uint64_t torn = data.size() - pos;
+  stats_.torn_bytes_removed += torn;
+  stats_.damaged_bytes += damaged;
+  if (damaged > 0) {
+    // Written whole beside it, then renamed over it: never half of either.
+    const auto fresh = fs_path_with_suffix(path, ".rewrite");
+    const int out = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    std::error_code ec = out < 0 ? last_error() : write_all(out, kept);
+    if (out >= 0) ::close(out);
+    if (!ec && ::rename(fresh.c_str(), path.c_str()) != 0) ec = last_error();
+    if (ec) {
       ::close(fd);
       return ec;
     }
+    pos = kept.size();
+  } else if (torn > 0 && ::ftruncate(fd, static_cast<off_t>(pos)) != 0) {
+    const auto ec = last_error();
+    ::close(fd);
+    return ec;
   }
   ::close(fd);
   if (records == 0) {
@@ -224,7 +296,9 @@ std::error_code record_spool::append_encoded(std::size_t records) {
   stats_.bytes += encoded_.size();
   stats_.records += records;
   stats_.unread += records;
-  if (buffer_.size() >= write_buffer_bytes) return write_out();
+  // A failed write keeps the buffer (it is counted against max_bytes): the
+  // record is kept, and flush() says what went wrong.
+  if (buffer_.size() >= write_buffer_bytes) write_error_ = write_out();
   return {};
 }
 
@@ -277,7 +351,10 @@ std::error_code record_spool::push_front(const std::vector<spooled_record>& rs) 
   return {};
 }
 
-std::error_code record_spool::flush() { return write_out(); }
+std::error_code record_spool::flush() {
+  write_error_ = write_out();
+  return write_error_;
+}
 
 bool record_spool::load_window(std::size_t want, std::error_code& ec) {
   const int fd = ::open(path_of(read_segment_).c_str(), O_RDONLY | O_CLOEXEC);
@@ -294,6 +371,11 @@ bool record_spool::load_window(std::size_t want, std::error_code& ec) {
     have += static_cast<std::size_t>(n);
   }
   ::close(fd);
+  if (have < want) {
+    // The file is shorter than what was written to it: removed or cut by hand.
+    ec = std::make_error_code(std::errc::io_error);
+    return false;
+  }
   read_data_.resize(have);
   read_data_segment_ = read_segment_;
   read_data_loaded_ = true;

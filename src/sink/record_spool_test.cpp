@@ -108,6 +108,72 @@ TEST(RecordSpool, WhatWasWrittenSurvivesAndATornTailIsCut) {
   EXPECT_EQ(ids(read_all(s)), range(1, 4));
 }
 
+TEST(RecordSpool, DamageBetweenRecordsIsSkippedCountedAndRewritten) {
+  temp_dir dir("spool");
+  {
+    record_spool s({.dir = dir.path});
+    ASSERT_FALSE(s.open());
+    for (int i = 1; i <= 6; ++i) ASSERT_FALSE(s.append(trade(i)));
+    ASSERT_FALSE(s.flush());
+  }
+  const auto file = segments(dir.path).at(0);
+  std::string data;
+  {
+    std::ifstream in(file, std::ios::binary);
+    data.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // Record 3's header is overwritten: 1, 2 and 4..6 are whole.
+  std::string third;
+  record_spool::encode(third, trade(3));
+  const auto at = data.find(third);
+  ASSERT_NE(at, std::string::npos);
+  data.replace(at, 5, "XXXXX");
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << data;
+  {
+    record_spool s({.dir = dir.path});
+    ASSERT_FALSE(s.open());
+    EXPECT_EQ(s.stats().damaged_bytes, third.size());
+    EXPECT_EQ(s.stats().torn_bytes_removed, 0u);
+    EXPECT_EQ(ids(read_all(s)), (std::vector<std::string>{"1", "2", "4", "5", "6"}));
+  }
+  // Rewritten: the next open finds no damage.
+  record_spool again({.dir = dir.path});
+  ASSERT_FALSE(again.open());
+  EXPECT_EQ(again.stats().damaged_bytes, 0u);
+  EXPECT_EQ(again.stats().unread, 5u);
+}
+
+TEST(RecordSpool, NamesWithSpacesAndLoneDashesComeBackAsTheyWere) {
+  temp_dir dir("spool");
+  record_spool s({.dir = dir.path});
+  ASSERT_FALSE(s.open());
+  auto odd = trade(1);
+  odd.symbol = "BTC USD%\n";
+  odd.id = "-";
+  odd.channel = "";
+  ASSERT_FALSE(s.append(odd));
+  ASSERT_FALSE(s.append(trade(2)));
+  const auto got = read_all(s);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].symbol, odd.symbol);
+  EXPECT_EQ(got[0].id, "-");
+  EXPECT_EQ(got[0].channel, "");
+  EXPECT_EQ(got[1].id, "2");
+}
+
+TEST(RecordSpool, ASegmentCutShortUnderTheReaderIsAnErrorNotAHang) {
+  temp_dir dir("spool");
+  record_spool s({.dir = dir.path});
+  ASSERT_FALSE(s.open());
+  for (int i = 1; i <= 100; ++i) ASSERT_FALSE(s.append(trade(i)));
+  ASSERT_FALSE(s.flush());
+  std::filesystem::resize_file(segments(dir.path).at(0), 10);
+  std::vector<spooled_record> out;
+  std::error_code ec;
+  EXPECT_EQ(s.read(out, 1000, ec), 0u);
+  EXPECT_TRUE(ec);
+}
+
 TEST(RecordSpool, AFullSpoolRefusesButKeepsGapRecords) {
   temp_dir dir("spool");
   std::string one;

@@ -216,9 +216,11 @@ TEST(NatsSink, WhatAFullSpoolCannotKeepBecomesOneGapRecordNamingIt) {
   EXPECT_EQ(errors, 1) << "the first loss of a run is reported, not every record";
   EXPECT_EQ(s.nats_stats().records_lost, 50u);
   EXPECT_NE(s.nats_stats().last_error.find("spool full"), std::string::npos) << s.nats_stats().last_error;
+  // The run is named within a second even when the stream sends nothing
+  // more (a crash then still leaves its gap record), and 1151 follows it.
   nats_server server(dir.path / "server", port);
+  ASSERT_TRUE(poll_until([&] { s.tick(time_point{}); return s.nats_stats().gap_records == 1; }, std::chrono::seconds{5}));
   ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
-  // The stream's next record brings the gap record ahead of it.
   ASSERT_FALSE(write(s, trade("BTC-USDT", 1151)));
   ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
   EXPECT_FALSE(s.close());
@@ -252,6 +254,64 @@ TEST(NatsSink, RecordsUnsentAtCloseWaitInTheSpoolForTheNextStart) {
   ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
   EXPECT_FALSE(s.close());
   EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 501));
+}
+
+// Records sent and never acknowledged (the server stopped, not gone) are
+// kept at close, not dropped with the window.
+TEST(NatsSink, RecordsInFlightAtCloseWaitInTheSpoolToo) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  auto c = config_for(server);
+  c.spool = record_spool_config{.dir = dir.path / "spool"};
+  c.drain_timeout = std::chrono::milliseconds{300};
+  {
+    nats_sink s(c);
+    ASSERT_TRUE(poll_until([&] { s.tick(time_point{}); return s.nats_stats().connected; }, std::chrono::seconds{5}));
+    ASSERT_FALSE(write(s, trade("BTC-USDT", 1)));
+    ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+    server.pause();
+    for (int i = 2; i <= 500; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+    s.tick(time_point{});
+    EXPECT_EQ(s.nats_stats().in_flight, 499u);
+    s.close();
+    EXPECT_EQ(s.nats_stats().spool.records, 499u);
+  }
+  server.kill();  // the paused server's first sends never land
+  server.start();
+  c.drain_timeout = std::chrono::milliseconds{10'000};
+  nats_sink s(c);
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_FALSE(s.close());
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 500));
+}
+
+// While NATS is away, what waits for a resend moves to disk (a crash then
+// loses none of it), and goes first when NATS is back.
+TEST(NatsSink, WhileNatsIsAwayUnsentRecordsMoveToTheSpoolInOrder) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  auto c = config_for(server);
+  c.ack_timeout = std::chrono::milliseconds{300};
+  c.spool = record_spool_config{.dir = dir.path / "spool"};
+  nats_sink s(c);
+  ASSERT_TRUE(poll_until([&] { s.tick(time_point{}); return s.nats_stats().connected; }, std::chrono::seconds{5}));
+  server.pause();
+  for (int i = 1; i <= 300; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+  server.kill();
+  ASSERT_TRUE(poll_until(
+      [&] {
+        s.tick(time_point{});
+        return s.nats_stats().in_flight == 0 && s.nats_stats().spool.records == 300;
+      },
+      std::chrono::seconds{10}))
+      << describe(s.nats_stats());
+  for (int i = 301; i <= 400; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+  s.tick(time_point{});
+  EXPECT_EQ(s.nats_stats().spool.records, 400u);
+  server.start();
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_FALSE(s.close());
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 400));
 }
 
 TEST(NatsSink, ABadServerUrlIsRefusedAtStart) {

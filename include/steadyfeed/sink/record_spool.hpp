@@ -7,13 +7,16 @@
 //
 //   R <kind> <venue> <channel> <symbol> <id> <received> <length>\n<line>
 //
-// (names and ids never hold spaces or newlines; `line` is `length` bytes and
-// ends in '\n'). Appends go through a small buffer that is written out at
-// every flush(); a record counts as spooled once it is written, and a
-// written record survives kill -9 (the page cache keeps it; `fsync`
-// also keeps it through a power loss). Crash safety is the format's: at
+// (a space, line break or '%' in a name or id is written %XX, an empty one
+// "-"; `line` is `length` bytes and ends in '\n'). Appends go through a
+// small buffer that is written out at every flush() (the nats sink flushes
+// at every tick, every few milliseconds); a record counts as spooled once it
+// is written, and a written record survives kill -9 (the page cache keeps
+// it; `fsync` also keeps it through a power loss). Crash safety is the format's: at
 // open(), a segment's torn tail (a header or line cut short by a crash) is
-// truncated, every whole record before it is kept.
+// truncated, every whole record before it is kept; bytes between whole
+// records that are none (damage) are skipped to the next record header,
+// counted in damaged_bytes, and the segment is rewritten without them.
 //
 // Reading: read() hands out records in order from a cursor, and commit()
 // says everything read up to a mark has been delivered; segments wholly
@@ -64,7 +67,8 @@ struct record_spool_stats {
   std::uint64_t records = 0;        // appended and not yet committed
   std::uint64_t unread = 0;         // appended and not yet read
   std::uint64_t segments = 0;
-  std::uint64_t torn_bytes_removed = 0;  // at open()
+  std::uint64_t torn_bytes_removed = 0;  // at open(): tails cut short by a crash
+  std::uint64_t damaged_bytes = 0;       // at open(): bytes between whole records that were none (lost)
   std::uint64_t refused = 0;        // appends refused because the spool was full
 };
 
@@ -133,6 +137,7 @@ class record_spool {
   std::vector<segment> segments_;  // in order; the last is written to
   int tail_fd_ = -1;
   std::string buffer_;             // appends not yet written
+  std::error_code write_error_;    // the last write of buffer_, when it failed
   std::string encoded_;
   // The reader: its segment, its offset there, and that segment's bytes.
   std::uint64_t read_segment_ = 0;
