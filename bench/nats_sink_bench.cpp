@@ -35,15 +35,20 @@ std::string trade_line(std::int64_t id) {
   return line;
 }
 
-void BM_NatsSinkPublish(benchmark::State& state) {
-  sf::test::temp_dir dir("nats-bench");
-  std::unique_ptr<sf::test::nats_server> server;
+// A nats-server for one benchmark; null (the run failed) when it cannot start.
+std::unique_ptr<sf::test::nats_server> start_server(benchmark::State& state, const std::filesystem::path& dir) {
   try {
-    server = std::make_unique<sf::test::nats_server>(dir.path / "server");
+    return std::make_unique<sf::test::nats_server>(dir / "server");
   } catch (const std::exception& e) {
     sf::bench::fail(state, e.what());
-    return;
+    return nullptr;
   }
+}
+
+void BM_NatsSinkPublish(benchmark::State& state) {
+  sf::test::temp_dir dir("nats-bench");
+  const auto server = start_server(state, dir.path);
+  if (!server) return;
   const std::int64_t n = state.range(0);
   std::vector<std::string> lines;
   std::vector<std::string> ids;
@@ -108,13 +113,8 @@ BENCHMARK(BM_NatsSinkPublish)->Arg(200'000)->Iterations(3)->UseManualTime()->Uni
 // (MaxWait, which libnats tracks with a timer per message).
 void BM_RawAsyncPublish(benchmark::State& state) {
   sf::test::temp_dir dir("nats-raw");
-  std::unique_ptr<sf::test::nats_server> server;
-  try {
-    server = std::make_unique<sf::test::nats_server>(dir.path / "server");
-  } catch (const std::exception& e) {
-    sf::bench::fail(state, e.what());
-    return;
-  }
+  const auto server = start_server(state, dir.path);
+  if (!server) return;
   const std::int64_t n = state.range(0);
   const bool max_wait = state.range(1) != 0;
   std::vector<std::string> lines, ids;

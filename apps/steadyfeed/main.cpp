@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
   verify->add_option("--stream", verify_nats.stream.name, "with --nats: the stream")->capture_default_str();
   verify->add_option("--subject-prefix", verify_nats.subject_prefix, "with --nats: the sink's subject prefix")
       ->capture_default_str();
+  bool one_collector = false;
+  verify->add_flag("--one-collector", one_collector,
+                   "with --nats: one collector fed the stream, so records must be in order (with several, a trade "
+                   "a collector behind the others sent first comes late, and a book record behind the book is stale)");
   sf::daemon::verify_options verify_options;
   std::int64_t verify_from = 0, verify_to = 0;
   std::string verify_margin;
@@ -106,12 +110,14 @@ int main(int argc, char** argv) {
     if (to_option->count()) verify_options.to = verify_to;
     if (!verify_margin.empty())
       verify_options.start_margin = verify_options.end_margin = *sf::daemon::parse_duration(verify_margin);
+    verify_options.merged = !one_collector;
     if (nats_option->count())
       return sf::daemon::verify_nats_command(truth_dir, verify_nats, std::cout, std::cerr, verify_options);
     if (!data_option->count()) {
       std::cerr << "verify: --data DIR or --nats URL is required\n";
       return 2;
     }
+    verify_options.merged = false;  // files: one recorder
     return sf::daemon::verify_command(truth_dir, data_dir, std::cout, std::cerr, verify_options);
   }
   return 0;

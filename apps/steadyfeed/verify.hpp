@@ -36,7 +36,10 @@
 //                 the book (a resync), which the format allows;
 //   stale         (merged streams only) records at or below an id the book
 //                 already reached, from another collector: skipped, as a
-//                 consumer of such a stream skips them (docs/scaling.md).
+//                 consumer of such a stream skips them (docs/scaling.md);
+//   late          (merged streams only) trades stored after a higher id, the
+//                 first copy of which a collector behind the others sent:
+//                 present once, not lost (out_of_order otherwise).
 //
 // The verdict is clean when there are no errors and every count above but
 // reported, superseded and compared is zero.
@@ -73,6 +76,7 @@ struct stream_verdict {
   std::uint64_t missing = 0, reported = 0, duplicates = 0, out_of_order = 0, mismatched = 0, unknown = 0;
   std::uint64_t gap_errors = 0;
   std::uint64_t chain_breaks = 0, superseded = 0, stale = 0;
+  std::uint64_t late = 0;  // merged streams: trades that came after a higher id, present once
   std::uint64_t books_compared = 0, books_skipped = 0, books_differ = 0;
   std::map<std::string, std::uint64_t> skipped_because;  // books_skipped, by reason
   std::string first_problem;          // the first difference found, for a person to look at
@@ -102,6 +106,7 @@ int print_verdict(const verify_report& report, std::ostream& out, std::ostream& 
 
 // The records of the JetStream stream `nats.stream.name`, read back and
 // judged with verify_lines, printed; 2 when the stream cannot be read.
+// `options.merged` says the stream holds several collectors' records.
 int verify_nats_command(const std::filesystem::path& truth_dir, const nats_sink_config& nats, std::ostream& out,
                         std::ostream& err, const verify_options& options = {});
 

@@ -341,6 +341,27 @@ TEST(Verify, AMergedStreamSkipsStaleBookRecordsButNotDuplicatesOrHoles) {
   std::tie(rc, out) = judge({snap, range(3, 5, "5"), range(3, 4, "4"), range(7, 8, "8")}, o);
   EXPECT_EQ(rc, 1) << out;
   EXPECT_TRUE(has(out, "chain_breaks=1")) << out;
+  // A trade below one already stored, present once: late in a merged
+  // stream, out of order in one collector's recording.
+  {
+    dirs t;
+    write_truth_trades(t, 5);
+    std::map<std::string, std::vector<std::string>> streams{{"v/trades/S", {}}};
+    for (const int id : {1, 2, 4, 3, 5}) {
+      auto line = trade_line(static_cast<std::uint64_t>(id));
+      line.pop_back();
+      streams["v/trades/S"].push_back(line);
+    }
+    verify_options m = exact();
+    m.merged = true;
+    std::ostringstream merged_out, merged_err;
+    EXPECT_EQ(print_verdict(verify_lines(t.truth, streams, "test", m), merged_out, merged_err), 0) << merged_out.str();
+    EXPECT_TRUE(has(merged_out.str(), "late=1")) << merged_out.str();
+    m.merged = false;
+    std::ostringstream one_out, one_err;
+    EXPECT_EQ(print_verdict(verify_lines(t.truth, streams, "test", m), one_out, one_err), 1) << one_out.str();
+    EXPECT_TRUE(has(one_out.str(), "out_of_order=1")) << one_out.str();
+  }
   verify_options strict = o;
   strict.merged = false;
   std::tie(rc, out) = judge({snap, range(3, 5, "5"), range(3, 4, "4"), range(6, 8, "8")}, strict);

@@ -207,7 +207,7 @@ void run_scenario(const scenario& sc, coverage& cov) {
 }
 
 #ifdef STEADYFEED_SANITIZED_BUILD
-constexpr std::uint64_t seeds = 1000;  // each runs several times slower; the optimised build runs them all
+constexpr std::uint64_t seeds = 500;  // each runs several times slower; the optimised build runs them all
 #else
 constexpr std::uint64_t seeds = 3000;
 #endif

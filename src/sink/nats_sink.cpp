@@ -79,6 +79,9 @@ struct nats_sink::impl {
   std::vector<completion> completions;
   std::atomic<bool> completions_waiting{false};
   bool shutting_down = false;  // under completions_mutex
+  std::string async_error;     // under completions_mutex: the server's last error, "" once reported
+  natsStatus async_status = NATS_OK;
+  std::string connect_error;   // the router thread's: why the connection is down, as last said
 
   // The router thread's.
   std::deque<outgoing> outstanding;  // published, in order; acked ones leave from the front
@@ -124,6 +127,16 @@ struct nats_sink::impl {
     auto& m = *static_cast<impl*>(closure);
     m.connected.store(true);
     m.check_stream.store(true);
+  }
+  // Errors the server sends (an authorization violation, a permission
+  // refused) come here, on libnats' thread; pump() reports them.
+  static void on_async_error(natsConnection* nc, natsSubscription*, natsStatus err, void* closure) {
+    auto& m = *static_cast<impl*>(closure);
+    const char* text = nullptr;
+    if (nc != nullptr) natsConnection_GetLastError(nc, &text);
+    std::lock_guard lock(m.completions_mutex);
+    m.async_error = text != nullptr && *text != '\0' ? text : natsStatus_GetText(err);
+    m.async_status = err;
   }
   static void on_disconnected(natsConnection*, void* closure) { static_cast<impl*>(closure)->connected.store(false); }
   static void on_reconnected(natsConnection*, void* closure) {
@@ -178,6 +191,7 @@ struct nats_sink::impl {
     natsOptions_SetDisconnectedCB(opts, &impl::on_disconnected, this);
     natsOptions_SetReconnectedCB(opts, &impl::on_reconnected, this);
     natsOptions_SetClosedCB(opts, &impl::on_closed, this);
+    natsOptions_SetErrorHandler(opts, &impl::on_async_error, this);
     natsStatus s;
     s = natsConnection_Connect(&nc, opts);
     if (s == NATS_OK) {
@@ -376,6 +390,27 @@ struct nats_sink::impl {
       if (ec && !result) result = ec;
     };
     take_completions();
+    {
+      std::lock_guard lock(completions_mutex);
+      if (!async_error.empty()) {
+        st.last_error = "server: " + async_error;
+        keep_first(nats_error(async_status == NATS_OK ? NATS_ERR : async_status));
+        async_error.clear();
+      }
+    }
+    // Not connected: why, once each time the reason changes (a refused
+    // login, a server that is not there).
+    if (!connected.load() && nc != nullptr) {
+      const char* text = nullptr;
+      const natsStatus why = natsConnection_GetLastError(nc, &text);
+      if (why != NATS_OK && text != nullptr && *text != '\0' && connect_error != text) {
+        connect_error = text;
+        st.last_error = "connection: " + connect_error;
+        keep_first(nats_error(why));
+      }
+    } else {
+      connect_error.clear();
+    }
     // The stream, at every (re)connect; again each second until it is there.
     if (connected.load() &&
         (check_stream.exchange(false) || (!stream_ready && clk.now() >= next_stream_check))) {

@@ -7,9 +7,9 @@
 
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 
 #include "support/child_process.hpp"
+#include "support/collector_config.hpp"
 #include "support/nats_server.hpp"
 #include "support/printed_address.hpp"
 #include "support/temp_dir.hpp"
@@ -30,27 +30,6 @@ std::size_t files_under(const fs::path& dir) {
   return n;
 }
 
-// A collector's configuration: its own files and spool, the shared stream.
-fs::path collector_config(const fs::path& dir, const std::string& name, const std::string& sim,
-                          const std::string& nats) {
-  const fs::path config = dir / (name + ".yaml");
-  std::ofstream(config) << "supervisor:\n  profile: development\n"
-                        << "feeds:\n"
-                        << "  - venue: binance-spot\n    symbols: [BTCUSDT]\n    channels: [trades, book]\n"
-                        << "    endpoints: {ws: \"ws://" << sim << "/binance-spot\", rest: \"http://" << sim
-                        << "/binance-spot\"}\n"
-                        << "  - venue: okx\n    symbols: [BTC-USDT]\n    channels: [trades, book]\n"
-                        << "    endpoints: {ws: \"ws://" << sim << "/okx/ws/v5/public\", rest: \"http://" << sim
-                        << "/okx\"}\n"
-                        << "sinks:\n"
-                        << "  files: {dir: \"" << (dir / name / "data").string() << "\", flush_interval: 200ms}\n"
-                        << "  nats: {enabled: true, servers: [\"" << nats << "\"], ack_timeout: 2s,\n"
-                        << "         stream: {name: MD, duplicate_window: 5m},\n"
-                        << "         spool: {dir: \"" << (dir / name / "spool").string() << "\"}}\n"
-                        << "api: {enabled: false}\n";
-  return config;
-}
-
 TEST(NatsCollectors, TwoCollectorsOneKilledMakeOneStreamThatHoldsTheTruth) {
   temp_dir dir{"collectors"};
   nats_server nats(dir.path / "nats");
@@ -60,8 +39,10 @@ TEST(NatsCollectors, TwoCollectorsOneKilledMakeOneStreamThatHoldsTheTruth) {
   std::string address;
   ASSERT_TRUE(poll_until([&] { return !(address = simulator_address(dir.path / "sim.out")).empty(); }, seconds{10}))
       << read_file(dir.path / "sim.err");
-  const auto a_config = collector_config(dir.path, "a", address, nats.url());
-  const auto b_config = collector_config(dir.path, "b", address, nats.url());
+  // Each its own files and spool; one stream, named MD.
+  const std::string shared_stream = ", stream: {name: MD, duplicate_window: 5m}";
+  const auto a_config = collector_config(dir.path, "a", address, {nats.url()}, shared_stream);
+  const auto b_config = collector_config(dir.path, "b", address, {nats.url()}, shared_stream);
 
   child_process b({STEADYFEED_BIN, "run", "-c", b_config.string()}, dir.path / "b.out", dir.path / "b.err");
   {

@@ -20,6 +20,13 @@ using test::nats_server;
 using test::poll_until;
 using test::temp_dir;
 
+// Sanitized builds run the same scenarios with fewer records.
+#ifdef STEADYFEED_SANITIZED_BUILD
+constexpr int volume = 4;
+#else
+constexpr int volume = 1;
+#endif
+
 struct test_record {
   std::string venue = "okx", channel = "trades", symbol;
   std::string id;
@@ -88,9 +95,10 @@ TEST(NatsSink, EveryRecordIsStoredOnceInOrderWithItsIdentity) {
   temp_dir dir("nats");
   nats_server server(dir.path / "server");
   const auto c = config_for(server);
+  const int n = 3000 / volume;
   {
     nats_sink s(c);
-    for (int i = 1; i <= 3000; ++i) {
+    for (int i = 1; i <= n; ++i) {
       ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
       ASSERT_FALSE(write(s, trade("ETH.USDT", i)));  // a dot: escaped in the subject
       if (i % 500 == 0) s.tick(time_point{});
@@ -100,21 +108,21 @@ TEST(NatsSink, EveryRecordIsStoredOnceInOrderWithItsIdentity) {
     EXPECT_FALSE(s.close());
   }
   const auto ms = stored(c);
-  ASSERT_EQ(ms.size(), 6000u);
+  ASSERT_EQ(ms.size(), static_cast<std::size_t>(2 * n));
   const auto by = ids_by_subject(ms);
-  EXPECT_EQ(by.at("md.okx.trades.BTC-USDT"), ids(1, 3000));
-  EXPECT_EQ(by.at("md.okx.trades.ETH%2EUSDT"), ids(1, 3000));
+  EXPECT_EQ(by.at("md.okx.trades.BTC-USDT"), ids(1, n));
+  EXPECT_EQ(by.at("md.okx.trades.ETH%2EUSDT"), ids(1, n));
   EXPECT_EQ(ms[0].message_id, "okx.trades.BTC-USDT.1");
   EXPECT_EQ(ms[0].data, trade("BTC-USDT", 1).line);
 
   // A second collector sending the same records adds nothing.
   {
     nats_sink again(c);
-    for (int i = 1; i <= 3000; ++i) ASSERT_FALSE(write(again, trade("BTC-USDT", i)));
+    for (int i = 1; i <= n; ++i) ASSERT_FALSE(write(again, trade("BTC-USDT", i)));
     ASSERT_TRUE(settle(again)) << describe(again.nats_stats());
-    EXPECT_EQ(again.nats_stats().duplicates, 3000u);
+    EXPECT_EQ(again.nats_stats().duplicates, static_cast<std::uint64_t>(n));
   }
-  EXPECT_EQ(stored(c).size(), 6000u);
+  EXPECT_EQ(stored(c).size(), static_cast<std::size_t>(2 * n));
 }
 
 TEST(NatsSink, AnOutageLosesNothingAndKeepsTheOrder) {
@@ -125,10 +133,11 @@ TEST(NatsSink, AnOutageLosesNothingAndKeepsTheOrder) {
   c.spool = record_spool_config{.dir = dir.path / "spool"};
   nats_sink s(c);
   int next = 1;
-  for (; next <= 2000; ++next) ASSERT_FALSE(write(s, trade("BTC-USDT", next)));
+  const int before = 2000 / volume, during = 20000 / volume, total = 25000 / volume;
+  for (; next <= before; ++next) ASSERT_FALSE(write(s, trade("BTC-USDT", next)));
   server.kill();
   ASSERT_TRUE(poll_until([&] { return !s.nats_stats().connected; }, std::chrono::seconds{10}));
-  for (; next <= 20000; ++next) {
+  for (; next <= during; ++next) {
     ASSERT_FALSE(write(s, trade("BTC-USDT", next)));
     if (next % 1000 == 0) s.tick(time_point{});
   }
@@ -138,10 +147,10 @@ TEST(NatsSink, AnOutageLosesNothingAndKeepsTheOrder) {
   // New records keep coming while the backlog drains.
   ASSERT_TRUE(poll_until(
       [&] {
-        for (int i = 0; i < 250 && next <= 25000; ++i) EXPECT_FALSE(write(s, trade("BTC-USDT", next++)));
+        for (int i = 0; i < 250 && next <= total; ++i) EXPECT_FALSE(write(s, trade("BTC-USDT", next++)));
         s.tick(time_point{});
         const auto st = s.nats_stats();
-        return next > 25000 && st.in_flight == 0 && st.queued == 0 && st.spool.unread == 0;
+        return next > total && st.in_flight == 0 && st.queued == 0 && st.spool.unread == 0;
       },
       std::chrono::seconds{30}))
       << describe(s.nats_stats());
@@ -150,7 +159,7 @@ TEST(NatsSink, AnOutageLosesNothingAndKeepsTheOrder) {
   EXPECT_FALSE(s.close());
   EXPECT_EQ(s.nats_stats().spool.records, 0u) << "delivered segments are deleted";
   const auto by = ids_by_subject(stored(c));
-  EXPECT_EQ(by.at("md.okx.trades.BTC-USDT"), ids(1, 25000));
+  EXPECT_EQ(by.at("md.okx.trades.BTC-USDT"), ids(1, total));
 }
 
 TEST(NatsSink, AcksThatTimeOutAreResentInOrderAndTheDuplicatesDropped) {
@@ -272,9 +281,11 @@ TEST(NatsSink, RecordsInFlightAtCloseWaitInTheSpoolToo) {
     server.pause();
     for (int i = 2; i <= 500; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
     s.tick(time_point{});
-    EXPECT_EQ(s.nats_stats().in_flight, 499u);
+    // (A few may be acked before the stop reaches the server.)
+    const auto unacked = s.nats_stats().in_flight;
+    EXPECT_GT(unacked, 400u);
     s.close();
-    EXPECT_EQ(s.nats_stats().spool.records, 499u);
+    EXPECT_EQ(s.nats_stats().spool.records, unacked);
   }
   server.kill();  // the paused server's first sends never land
   server.start();
@@ -312,6 +323,38 @@ TEST(NatsSink, WhileNatsIsAwayUnsentRecordsMoveToTheSpoolInOrder) {
   ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
   EXPECT_FALSE(s.close());
   EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 400));
+}
+
+TEST(NatsSink, ATokenLogsInAndAWrongOneIsSaidWithoutShowingIt) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server", 0, std::nullopt, {"--auth", "right-token-71"});
+  auto c = config_for(server);
+  c.token = "right-token-71";
+  {
+    nats_sink s(c);
+    ASSERT_FALSE(write(s, trade("BTC-USDT", 1)));
+    ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+    EXPECT_FALSE(s.close());
+  }
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 1));
+  // A wrong token: the sink keeps trying (the operator may fix the server)
+  // and says why it cannot send, without the token.
+  c.token = "wrong-token-72";
+  nats_sink s(c);
+  ASSERT_FALSE(write(s, trade("BTC-USDT", 2)));
+  std::error_code said;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        if (auto ec = s.tick(time_point{})) said = ec;
+        return s.nats_stats().last_error.find("uthorization") != std::string::npos;
+      },
+      std::chrono::seconds{10}))
+      << describe(s.nats_stats());
+  EXPECT_TRUE(said);
+  EXPECT_FALSE(s.nats_stats().connected);
+  EXPECT_EQ(s.nats_stats().queued, 1u) << "kept until it can be sent";
+  EXPECT_EQ(s.describe().find("token"), std::string::npos) << s.describe();
+  EXPECT_EQ(s.nats_stats().last_error.find("wrong-token-72"), std::string::npos);
 }
 
 TEST(NatsSink, ABadServerUrlIsRefusedAtStart) {

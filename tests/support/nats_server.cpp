@@ -37,8 +37,9 @@ unsigned short free_port() {
   return ntohs(a.sin_port);
 }
 
-nats_server::nats_server(std::filesystem::path dir, unsigned short port, std::optional<cluster_member> member)
-    : dir_(std::move(dir)), port_(port), member_(std::move(member)) {
+nats_server::nats_server(std::filesystem::path dir, unsigned short port, std::optional<cluster_member> member,
+                         std::vector<std::string> extra)
+    : dir_(std::move(dir)), port_(port), member_(std::move(member)), extra_(std::move(extra)) {
   std::filesystem::create_directories(dir_);
   start();
 }
@@ -62,6 +63,7 @@ void nats_server::start() {
     for (const auto r : member_->routes) routes += (routes.empty() ? "" : ",") + ("nats://127.0.0.1:" + std::to_string(r));
     argv.insert(argv.end(), {"--routes", routes});
   }
+  argv.insert(argv.end(), extra_.begin(), extra_.end());
   process_ = std::make_unique<child_process>(argv, out, out);
   static const std::regex listening(R"(Listening for client connections on 127\.0\.0\.1:([0-9]+))");
   const bool ready = poll_until(

@@ -25,8 +25,9 @@ class nats_server {
   };
 
   // Starts it; throws std::runtime_error when it is not ready within 10 s.
+  // `extra`: more arguments for nats-server ("--auth", "TOKEN").
   explicit nats_server(std::filesystem::path dir, unsigned short port = 0,
-                       std::optional<cluster_member> member = std::nullopt);
+                       std::optional<cluster_member> member = std::nullopt, std::vector<std::string> extra = {});
   ~nats_server();
   nats_server(const nats_server&) = delete;
   nats_server& operator=(const nats_server&) = delete;
@@ -44,6 +45,7 @@ class nats_server {
   std::filesystem::path dir_;
   unsigned short port_ = 0;
   std::optional<cluster_member> member_;
+  std::vector<std::string> extra_;
   int starts_ = 0;
   std::unique_ptr<child_process> process_;
 };
