@@ -47,8 +47,18 @@ std::string hour_of(const fs::path& file) {
 struct entry {
   std::int64_t received = 0;
   std::size_t stream = 0;
+  record_kind kind = record_kind::trade;
+  std::string id;  // the record's identity in its stream (sink_record::id)
   std::string line;
 };
+
+// A record's kind and identity as the feeds hand them to sinks: a trade's
+// id, a book update's sequence id, a gap's "from-to".
+std::pair<record_kind, std::string> identity(const record_text& r) {
+  if (r.type == "book") return {record_kind::book, std::string(r.seq)};
+  if (r.type == "gap") return {record_kind::gap, fmt::format("{}-{}", r.from, r.to)};
+  return {record_kind::trade, std::string(r.id)};
+}
 
 }  // namespace
 
@@ -136,7 +146,8 @@ int replay_command(const replay_options& options, std::ostream& out, std::ostrea
         unsigned_text(r.ts_recv, t);
         const auto received = static_cast<std::int64_t>(t);
         if ((options.from && received < *options.from) || (options.to && received > *options.to)) return true;
-        batch.push_back({received, stream, std::string(line)});
+        auto [kind, id] = identity(r);
+        batch.push_back({received, stream, kind, std::move(id), std::string(line)});
         return true;
       });
       if (read_error) {
@@ -161,18 +172,8 @@ int replay_command(const replay_options& options, std::ostream& out, std::ostrea
         ++sent;
         continue;
       }
-      read_record_text(e.line, r, error);
-      record_kind kind = record_kind::trade;
-      std::string id(r.id);
-      if (r.type == "book") {
-        kind = record_kind::book;
-        id = std::string(r.seq);
-      } else if (r.type == "gap") {
-        kind = record_kind::gap;
-        id = fmt::format("{}-{}", r.from, r.to);
-      }
       e.line.push_back('\n');
-      const sink_record rec{kind, s.venue, s.channel, s.symbol, id, e.received, e.line};
+      const sink_record rec{e.kind, s.venue, s.channel, s.symbol, e.id, e.received, e.line};
       for (auto& sink : sinks.sinks)
         if (auto w = sink->write(rec)) {
           if (failed++ < 10) err << fmt::format("replay: {}: {}\n", sink->describe(), w.message());
