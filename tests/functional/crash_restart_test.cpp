@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "support/child_process.hpp"
+#include "support/files_under.hpp"
 #include "support/printed_address.hpp"
 #include "support/temp_dir.hpp"
 
@@ -21,14 +22,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 std::size_t trade_files(const fs::path& data, const std::string& venue) {
-  std::size_t n = 0;
-  std::error_code ec;
-  const fs::path dir = data / venue / "trades";
-  if (!fs::exists(dir, ec)) return 0;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec))
-    if (it->is_regular_file() && fs::file_size(it->path(), ec) > 0) ++n;
-  return n;
+  return files_under(data / venue / "trades");
 }
 
 TEST(CrashRestart, KillNineThenRestartLosesNoTrade) {

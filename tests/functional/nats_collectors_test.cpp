@@ -10,6 +10,7 @@
 
 #include "support/child_process.hpp"
 #include "support/collector_config.hpp"
+#include "support/files_under.hpp"
 #include "support/nats_server.hpp"
 #include "support/printed_address.hpp"
 #include "support/temp_dir.hpp"
@@ -19,16 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::seconds;
-
-std::size_t files_under(const fs::path& dir) {
-  std::size_t n = 0;
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return 0;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec))
-    if (it->is_regular_file() && fs::file_size(it->path(), ec) > 0) ++n;
-  return n;
-}
 
 TEST(NatsCollectors, TwoCollectorsOneKilledMakeOneStreamThatHoldsTheTruth) {
   temp_dir dir{"collectors"};
