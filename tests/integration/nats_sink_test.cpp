@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nats/nats.h>
+
 #include <map>
 
 #include "steadyfeed/sink/nats_stream_reader.hpp"
@@ -355,6 +357,33 @@ TEST(NatsSink, ATokenLogsInAndAWrongOneIsSaidWithoutShowingIt) {
   EXPECT_EQ(s.nats_stats().queued, 1u) << "kept until it can be sent";
   EXPECT_EQ(s.describe().find("token"), std::string::npos) << s.describe();
   EXPECT_EQ(s.nats_stats().last_error.find("wrong-token-72"), std::string::npos);
+}
+
+// The stream deleted under a running sink (an operator's mistake, a memory
+// stream lost with its server): publishes find no one, the sink makes the
+// stream again and sends them, nothing lost.
+TEST(NatsSink, AStreamDeletedUnderTheSinkIsMadeAgain) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  auto c = config_for(server);
+  c.ack_timeout = std::chrono::milliseconds{500};
+  nats_sink s(c);
+  ASSERT_FALSE(write(s, trade("BTC-USDT", 1)));
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  {
+    natsConnection* nc = nullptr;
+    ASSERT_EQ(natsConnection_ConnectTo(&nc, server.url().c_str()), NATS_OK);
+    jsCtx* js = nullptr;
+    ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
+    EXPECT_EQ(js_DeleteStream(js, "TEST", nullptr, nullptr), NATS_OK);
+    jsCtx_Destroy(js);
+    natsConnection_Destroy(nc);
+  }
+  for (int i = 2; i <= 50; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_GT(s.nats_stats().failures, 0u);
+  EXPECT_FALSE(s.close());
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(2, 50));
 }
 
 TEST(NatsSink, ABadServerUrlIsRefusedAtStart) {
