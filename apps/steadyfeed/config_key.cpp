@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "profile.hpp"
+#include "steadyfeed/sink/nats_sink.hpp"
 #include "steadyfeed/venue/channel.hpp"
 
 namespace sf::daemon {
@@ -129,9 +130,7 @@ std::string check_nats_servers(const config_value& v) {
   const auto& urls = std::get<std::vector<std::string>>(v);
   if (urls.empty()) return "at least one server URL";
   for (const auto& u : urls) {
-    const bool scheme = u.starts_with("nats://") || u.starts_with("tls://");
-    const auto host = scheme ? u.substr(u.find("://") + 3) : std::string{};
-    if (!scheme || host.empty() || host.front() == ':' || host.find_first_of(" \t/") != std::string::npos)
+    if (!is_nats_server_url(u))
       return fmt::format("'{}' is not nats://HOST:PORT or tls://HOST:PORT",
                          u.find('@') == std::string::npos ? u : "(a URL with credentials)");
   }

@@ -38,14 +38,16 @@ std::string nats_last_error(natsStatus s) {
   return std::string(out);
 }
 
+bool is_nats_server_url(std::string_view url) noexcept {
+  if (!url.starts_with("nats://") && !url.starts_with("tls://")) return false;
+  const std::string_view host = url.substr(url.find("://") + 3);
+  return !host.empty() && host.front() != ':' && host.find_first_of(" \t/") == std::string_view::npos;
+}
+
 natsOptions* make_nats_options(const nats_sink_config& config) {
   if (config.servers.empty()) throw std::runtime_error("nats: no server URL");
-  // libnats takes almost any text as a host name; a typo would only show as
-  // a connection that never comes.
   for (const auto& u : config.servers) {
-    const bool scheme = u.starts_with("nats://") || u.starts_with("tls://");
-    const auto host = u.substr(u.find("://") == std::string::npos ? 0 : u.find("://") + 3);
-    if (!scheme || host.empty() || host.find_first_of(" \t/") != std::string::npos || host.front() == ':')
+    if (!is_nats_server_url(u))
       throw std::runtime_error(fmt::format("nats: server URL \"{}\": expected nats://HOST:PORT or tls://HOST:PORT", without_credentials(u)));
   }
   natsOptions* opts = nullptr;

@@ -424,11 +424,7 @@ struct nats_sink::impl {
     // second, so that a crash in a long run still leaves its gap record.
     if (!owed.empty() && clk.now() >= next_owed_settle) {
       next_owed_settle = clk.now() + seconds{1};
-      for (auto it = owed.begin(); it != owed.end();) {
-        auto next = std::next(it);
-        settle(it);
-        it = next;
-      }
+      settle_all();
     }
     if (recovering) {
       if (!failure_reported) {
@@ -551,6 +547,15 @@ struct nats_sink::impl {
                           run.first_received, gap_line};
   }
 
+  // Queues every owed gap record.
+  void settle_all() {
+    for (auto it = owed.begin(); it != owed.end();) {
+      auto next = std::next(it);
+      settle(it);
+      it = next;
+    }
+  }
+
   // Queues the stream's owed gap record (small: past every limit).
   bool settle(std::map<std::string, lost_run, std::less<>>::iterator it) {
     spooled_record gap = gap_for(it->second);
@@ -617,12 +622,7 @@ struct nats_sink::impl {
   void drain(std::chrono::milliseconds budget) {
     const time_point deadline = clk.now() + budget;
     while (true) {
-      // Gap records still owed go out too.
-      for (auto it = owed.begin(); it != owed.end();) {
-        auto next = std::next(it);
-        settle(it);
-        it = next;
-      }
+      settle_all();  // gap records still owed go out too
       pump();
       if (drained() || clk.now() >= deadline) return;
       std::this_thread::sleep_for(std::chrono::milliseconds{1});

@@ -44,6 +44,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -115,6 +116,11 @@ struct nats_sink_stats {
   std::uint64_t reconnects = 0;
   std::string last_error;         // "" when none yet
 };
+
+// Whether `url` is a server URL the sink takes: nats://HOST[:PORT] or
+// tls://HOST[:PORT]. (libnats takes almost any text as a host name; a typo
+// would only show as a connection that never comes.)
+bool is_nats_server_url(std::string_view url) noexcept;
 
 class nats_sink final : public sink {
  public:
