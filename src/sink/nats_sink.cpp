@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include "steadyfeed/core/record_json.hpp"
 #include "steadyfeed/sink/nats_subject.hpp"
@@ -72,7 +73,24 @@ struct nats_sink::impl {
   std::atomic<std::uint64_t> reconnects{0};
   std::mutex closed_mutex;
   std::condition_variable closed_cv;
-  bool connection_closed = false;
+  bool connection_closed = false;  // under closed_mutex
+
+  // The connector: attempts to connect, off the driving thread, from a
+  // failed first attempt until one succeeds, and again whenever libnats
+  // gives up on a connection (it does after the same authorization error
+  // twice in a row). Its own attempts say exactly why they fail; libnats'
+  // retries lose the reason.
+  std::thread connector;
+  std::mutex connector_mutex;
+  std::condition_variable connector_cv;
+  bool connector_wanted = false;              // under connector_mutex
+  bool connector_stop = false;                // under connector_mutex
+  natsConnection* connector_result = nullptr; // under connector_mutex
+  std::string attempt_error;                  // under connector_mutex: why the last attempt failed
+  natsStatus attempt_status = NATS_OK;        // under connector_mutex
+  std::atomic<bool> connection_waiting{false};
+  bool ever_connected = false;
+  std::uint64_t js_published = 0;  // publish calls on the current JetStream context
 
   // Acks, queued by libnats' threads.
   std::mutex completions_mutex;
@@ -123,11 +141,6 @@ struct nats_sink::impl {
     m.completions.push_back(std::move(c));
     m.completions_waiting.store(true, std::memory_order_release);
   }
-  static void on_connected(natsConnection*, void* closure) {
-    auto& m = *static_cast<impl*>(closure);
-    m.connected.store(true);
-    m.check_stream.store(true);
-  }
   // Errors the server sends (an authorization violation, a permission
   // refused) come here, on libnats' thread; pump() reports them.
   static void on_async_error(natsConnection* nc, natsSubscription*, natsStatus err, void* closure) {
@@ -153,25 +166,37 @@ struct nats_sink::impl {
     m.closed_cv.notify_all();
   }
 
-  void fail_setup(natsStatus s, std::string_view what) {
-    const std::string detail = nats_last_error(s);
-    teardown_handles();
-    throw std::runtime_error(fmt::format("nats sink: {}: {}", what, detail));
+  // Closes and destroys a connection of ours; its closed callback runs on
+  // libnats' thread and must be done before this object goes.
+  void close_connection(natsConnection* c) {
+    if (c == nullptr) return;
+    if (!natsConnection_IsClosed(c)) natsConnection_Close(c);
+    std::unique_lock lock(closed_mutex);
+    closed_cv.wait_for(lock, std::chrono::seconds{5}, [&] { return connection_closed; });
+    lock.unlock();
+    natsConnection_Destroy(c);
   }
 
   void teardown_handles() {
+    if (connector.joinable()) {
+      {
+        std::lock_guard lock(connector_mutex);
+        connector_stop = true;
+      }
+      connector_cv.notify_all();
+      connector.join();
+    }
     if (js != nullptr) jsCtx_Destroy(js);
     js = nullptr;
-    if (nc != nullptr) {
-      natsConnection_Close(nc);
-      std::unique_lock lock(closed_mutex);
-      // The closed callback runs on libnats' thread; it must be done before
-      // this object goes.
-      closed_cv.wait_for(lock, std::chrono::seconds{5}, [&] { return connection_closed; });
-      lock.unlock();
-      natsConnection_Destroy(nc);
-    }
+    close_connection(nc);
     nc = nullptr;
+    if (connector_result != nullptr) {
+      {
+        std::lock_guard lock(closed_mutex);
+        connection_closed = false;  // it never was ours
+      }
+      close_connection(std::exchange(connector_result, nullptr));
+    }
     if (opts != nullptr) natsOptions_Destroy(opts);
     opts = nullptr;
   }
@@ -187,18 +212,60 @@ struct nats_sink::impl {
     natsOptions_SetReconnectWait(opts, 250);
     natsOptions_SetPingInterval(opts, 5000);
     natsOptions_SetMaxPingsOut(opts, 2);
-    natsOptions_SetRetryOnFailedConnect(opts, true, &impl::on_connected, this);
     natsOptions_SetDisconnectedCB(opts, &impl::on_disconnected, this);
     natsOptions_SetReconnectedCB(opts, &impl::on_reconnected, this);
     natsOptions_SetClosedCB(opts, &impl::on_closed, this);
     natsOptions_SetErrorHandler(opts, &impl::on_async_error, this);
-    natsStatus s;
-    s = natsConnection_Connect(&nc, opts);
+    // The first attempt here, so that a server that is up is used at once;
+    // after a failure, the connector tries again in the background.
+    natsConnection* c = nullptr;
+    const natsStatus s = natsConnection_Connect(&c, opts);
     if (s == NATS_OK) {
-      connected.store(true);
-      check_stream.store(true);
-    } else if (s != NATS_NOT_YET_CONNECTED) {
-      fail_setup(s, "connect");
+      adopt(c);
+    } else {
+      attempt_status = s;
+      attempt_error = nats_last_error(s);
+    }
+    connector = std::thread([this] { connect_in_background(); });
+    if (nc == nullptr) want_connection();
+  }
+
+  void want_connection() {
+    {
+      std::lock_guard lock(connector_mutex);
+      connector_wanted = true;
+    }
+    connector_cv.notify_all();
+  }
+
+  // The connector thread.
+  void connect_in_background() {
+    std::unique_lock lock(connector_mutex);
+    while (true) {
+      connector_cv.wait(lock, [&] { return connector_stop || connector_wanted; });
+      if (connector_stop) return;
+      lock.unlock();
+      natsConnection* c = nullptr;
+      const natsStatus s = natsConnection_Connect(&c, opts);
+      const std::string why = s == NATS_OK ? std::string() : nats_last_error(s);
+      lock.lock();
+      if (s == NATS_OK) {
+        connector_result = c;
+        connector_wanted = false;
+        connection_waiting.store(true);
+        continue;
+      }
+      attempt_status = s;
+      attempt_error = why;
+      connector_cv.wait_for(lock, std::chrono::milliseconds{250}, [&] { return connector_stop; });
+    }
+  }
+
+  // Takes a connection the connector made (or the first attempt).
+  void adopt(natsConnection* c) {
+    {
+      std::lock_guard lock(closed_mutex);
+      connection_closed = false;
     }
     jsOptions jo;
     jsOptions_Init(&jo);
@@ -208,7 +275,57 @@ struct nats_sink::impl {
     jo.PublishAsync.AckHandlerClosure = this;
     jo.PublishAsync.MaxPending = static_cast<int64_t>(config.max_in_flight) + 16;
     jo.PublishAsync.StallWait = 10;
-    if ((s = natsConnection_JetStream(&js, nc, &jo)) != NATS_OK) fail_setup(s, "JetStream context");
+    const natsStatus s = natsConnection_JetStream(&js, c, &jo);
+    if (s != NATS_OK) {
+      const std::string why = nats_last_error(s);
+      close_connection(c);
+      js = nullptr;
+      {
+        std::lock_guard lock(connector_mutex);
+        attempt_status = s;
+        attempt_error = "JetStream context: " + why;
+      }
+      want_connection();
+      return;
+    }
+    nc = c;
+    js_published = 0;
+    if (ever_connected) reconnects.fetch_add(1);
+    ever_connected = true;
+    connected.store(natsConnection_Status(c) == NATS_CONN_STATUS_CONNECTED);
+    check_stream.store(true);
+  }
+
+  // libnats closed the connection for good: what was in flight waits for a
+  // resend, and the connector starts again.
+  void after_connection_closed() {
+    take_completions();
+    if (js_published > 0) {
+      natsMsgList left;
+      if (js_PublishAsyncGetPendingList(&left, js) == NATS_OK) {
+        for (int i = 0; i < left.Count; ++i) {
+          const auto it = seq_of.find(left.Msgs[i]);
+          if (it == seq_of.end()) continue;
+          outgoing& o = outstanding[it->second - front_seq];
+          o.msg = std::exchange(left.Msgs[i], nullptr);
+          o.st = state::failed;
+          seq_of.erase(it);
+          --pending;
+        }
+        natsMsgList_Destroy(&left);
+      }
+    }
+    const char* text = nullptr;
+    natsConnection_GetLastError(nc, &text);
+    const std::string why = text != nullptr && *text != '\0' ? text : "closed";
+    jsCtx_Destroy(js);
+    js = nullptr;
+    natsConnection_Destroy(nc);
+    nc = nullptr;
+    connected.store(false);
+    stream_ready = false;
+    note_failure("connection closed by the client library: " + why, nats_error(NATS_CONNECTION_CLOSED));
+    want_connection();
   }
 
   bool can_publish() const {
@@ -257,6 +374,7 @@ struct nats_sink::impl {
     natsMsg* handed = m;
     const natsStatus s = js_PublishMsgAsync(js, &handed, &po);
     ++st.published;
+    ++js_published;
     if (s != NATS_OK) {
       // Not sent: the message is still ours.
       seq_of.erase(m);
@@ -398,9 +516,38 @@ struct nats_sink::impl {
         async_error.clear();
       }
     }
+    if (nc != nullptr && !closed) {
+      bool closed_under_us = false;
+      {
+        std::lock_guard lock(closed_mutex);
+        closed_under_us = connection_closed;
+      }
+      if (closed_under_us) after_connection_closed();
+    }
+    if (nc == nullptr && connection_waiting.exchange(false)) {
+      natsConnection* c = nullptr;
+      {
+        std::lock_guard lock(connector_mutex);
+        c = std::exchange(connector_result, nullptr);
+      }
+      if (c != nullptr) adopt(c);
+    }
     // Not connected: why, once each time the reason changes (a refused
     // login, a server that is not there).
-    if (!connected.load() && nc != nullptr) {
+    if (nc == nullptr) {
+      std::string why;
+      natsStatus status = NATS_OK;
+      {
+        std::lock_guard lock(connector_mutex);
+        why = attempt_error;
+        status = attempt_status;
+      }
+      if (!why.empty() && connect_error != why) {
+        connect_error = why;
+        st.last_error = "connection: " + connect_error;
+        keep_first(nats_error(status));
+      }
+    } else if (!connected.load()) {
       const char* text = nullptr;
       const natsStatus why = natsConnection_GetLastError(nc, &text);
       if (why != NATS_OK && text != nullptr && *text != '\0' && connect_error != text) {
@@ -669,14 +816,14 @@ struct nats_sink::impl {
       }
       // Messages libnats still holds come back to be destroyed; an ack being
       // handled right now finishes before PublishAsyncComplete returns.
-      // (Only after a publish: before the first, libnats has no list and
-      // crashes when asked for it.)
+      // (Only after a publish on this context: before the first, libnats
+      // has no list and crashes when asked for it.)
       natsMsgList left;
-      if (st.published > 0 && js_PublishAsyncGetPendingList(&left, js) == NATS_OK) natsMsgList_Destroy(&left);
+      if (js_published > 0 && js_PublishAsyncGetPendingList(&left, js) == NATS_OK) natsMsgList_Destroy(&left);
       jsPubOptions po;
       jsPubOptions_Init(&po);
       po.MaxWait = 2000;
-      if (st.published > 0) js_PublishAsyncComplete(js, &po);
+      if (js_published > 0) js_PublishAsyncComplete(js, &po);
     }
     std::vector<completion> done;
     {
