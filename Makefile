@@ -24,14 +24,20 @@ build: deps
 # functional test).
 test: test-release test-asan
 
+# Most tests wait on sockets and timers, not on the CPU: ctest runs twice as
+# many as there are cores. Those that start the daemon and the simulator, or
+# run the simulator at full rate, ask for two slots each (PROCESSORS): no
+# more of them run at once than there are cores.
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
+
 test-release: build
-	ctest --preset release -j $(JOBS)
+	ctest --preset release -j $(TEST_JOBS)
 
 test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --preset asan -j $(JOBS)
+	  ctest --preset asan -j $(TEST_JOBS)
 
 # Every test under ThreadSanitizer: unit, integration and functional, the
 # daemon and the simulator they start built with TSan too. A data race fails
