@@ -40,6 +40,135 @@ server_config fast_config() {
   return c;
 }
 
+// basic_ws_client, compiled here once per stream.
+
+template <class NextLayer>
+basic_ws_client<NextLayer>::basic_ws_client() requires(!is_tls) : ws_(ioc_) {}
+
+template <class NextLayer>
+basic_ws_client<NextLayer>::basic_ws_client(asio::ssl::context& ctx) requires(is_tls) : ws_(ioc_, ctx) {}
+
+template <class NextLayer>
+beast::error_code basic_ws_client<NextLayer>::connect(unsigned short port, const std::string& target,
+                                                      const std::string& host, duration timeout) {
+  auto& result = connect_result_;
+  auto& done = connect_done_;
+  result = {};
+  done = false;
+  auto& lowest = beast::get_lowest_layer(ws_);
+  const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
+  lowest.async_connect(ep, [&, host, target](beast::error_code ec) {
+    if (ec) {
+      result = ec;
+      done = true;
+      return;
+    }
+    if constexpr (is_tls) {
+      auto& tls = ws_.next_layer();
+      beast::error_code ignored;
+      const auto addr = asio::ip::make_address(host, ignored);
+      if (ignored) set_sni(tls.native_handle(), host);
+      if (ignored) {
+        tls.set_verify_callback(asio::ssl::host_name_verification(host));
+      } else {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls.native_handle()), host.c_str());
+      }
+      tls.async_handshake(asio::ssl::stream_base::client, [&, host, target](beast::error_code ec2) {
+        if (ec2) {
+          result = ec2;
+          done = true;
+          return;
+        }
+        ws_handshake(host, target, result, done);
+      });
+    } else {
+      ws_handshake(host, target, result, done);
+    }
+  });
+  if (!run_until(ioc_, [&] { return done; }, timeout)) return asio::error::timed_out;
+  if (!result) start_read();
+  return result;
+}
+
+template <class NextLayer>
+std::optional<ws_frame> basic_ws_client<NextLayer>::next(duration timeout) {
+  run_until(ioc_, [&] { return !frames_.empty() || error_; }, timeout);
+  if (frames_.empty()) return std::nullopt;
+  auto f = std::move(frames_.front());
+  frames_.pop_front();
+  return f;
+}
+
+template <class NextLayer>
+std::optional<beast::error_code> basic_ws_client<NextLayer>::wait_closed(duration timeout) {
+  run_until(ioc_, [&] { return error_.has_value(); }, timeout);
+  return error_;
+}
+
+template <class NextLayer>
+void basic_ws_client<NextLayer>::pump_for(duration d) {
+  run_until(ioc_, [] { return false; }, d);
+}
+
+template <class NextLayer>
+void basic_ws_client<NextLayer>::send(std::string text, duration timeout) {
+  auto done = std::make_shared<bool>(false);
+  auto keep = std::make_shared<std::string>(std::move(text));
+  ws_.async_write(asio::buffer(*keep), [done, keep](beast::error_code, std::size_t) { *done = true; });
+  run_until(ioc_, [&] { return *done; }, timeout);
+}
+
+template <class NextLayer>
+void basic_ws_client<NextLayer>::ping(duration timeout) {
+  auto done = std::make_shared<bool>(false);
+  ws_.async_ping({}, [done](beast::error_code) { *done = true; });
+  run_until(ioc_, [&] { return *done; }, timeout);
+}
+
+template <class NextLayer>
+bool basic_ws_client<NextLayer>::wait_pong(duration timeout) {
+  const auto before = pongs_;
+  return run_until(ioc_, [&] { return pongs_ > before || error_; }, timeout) && pongs_ > before;
+}
+
+template <class NextLayer>
+websocket::close_reason basic_ws_client<NextLayer>::close_reason() const {
+  return ws_.reason();
+}
+
+template <class NextLayer>
+void basic_ws_client<NextLayer>::read_message_max(std::size_t n) {
+  ws_.read_message_max(n);
+}
+
+template <class NextLayer>
+void basic_ws_client<NextLayer>::ws_handshake(const std::string& host, const std::string& target,
+                                              beast::error_code& result, bool& done) {
+  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::pong) ++pongs_;
+  });
+  ws_.async_handshake(host, target, [&](beast::error_code ec) {
+    result = ec;
+    done = true;
+  });
+}
+
+template <class NextLayer>
+void basic_ws_client<NextLayer>::start_read() {
+  ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
+    if (ec) {
+      error_ = ec;
+      return;
+    }
+    frames_.push_back({beast::buffers_to_string(buffer_.data()), ws_.got_binary(), std::chrono::steady_clock::now()});
+    buffer_.consume(buffer_.size());
+    start_read();
+  });
+}
+
+template class basic_ws_client<beast::tcp_stream>;
+template class basic_ws_client<beast::ssl_stream<beast::tcp_stream>>;
+
 std::string http_result::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
     if (beast::iequals(k, name)) return v;

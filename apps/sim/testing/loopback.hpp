@@ -89,68 +89,27 @@ struct ws_frame {
   json::value parse() const { return json::parse(text); }
 };
 
+// Compiled once for each of the two streams, in loopback.cpp: Beast's
+// operations over TLS are among the heaviest code to compile, and every test
+// file would otherwise compile them again.
 template <class NextLayer>
 class basic_ws_client {
  public:
   static constexpr bool is_tls = !std::is_same_v<NextLayer, beast::tcp_stream>;
 
   // Plain TCP.
-  basic_ws_client() requires(!is_tls) : ws_(ioc_) {}
+  basic_ws_client() requires(!is_tls);
   // TLS: `ctx` says what to trust; the client verifies the peer.
-  explicit basic_ws_client(asio::ssl::context& ctx) requires(is_tls) : ws_(ioc_, ctx) {}
+  explicit basic_ws_client(asio::ssl::context& ctx) requires(is_tls);
 
   // TCP connect, TLS handshake (with SNI and host/IP verification against
   // `host`), WebSocket handshake; then reading starts. Returns the error.
   beast::error_code connect(unsigned short port, const std::string& target, const std::string& host = "127.0.0.1",
-                            duration timeout = seconds{2}) {
-    auto& result = connect_result_;
-    auto& done = connect_done_;
-    result = {};
-    done = false;
-    auto& lowest = beast::get_lowest_layer(ws_);
-    const tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
-    lowest.async_connect(ep, [&, host, target](beast::error_code ec) {
-      if (ec) {
-        result = ec;
-        done = true;
-        return;
-      }
-      if constexpr (is_tls) {
-        auto& tls = ws_.next_layer();
-        beast::error_code ignored;
-        const auto addr = asio::ip::make_address(host, ignored);
-        if (ignored) set_sni(tls.native_handle(), host);
-        if (ignored) {
-          tls.set_verify_callback(asio::ssl::host_name_verification(host));
-        } else {
-          X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(tls.native_handle()), host.c_str());
-        }
-        tls.async_handshake(asio::ssl::stream_base::client, [&, host, target](beast::error_code ec2) {
-          if (ec2) {
-            result = ec2;
-            done = true;
-            return;
-          }
-          ws_handshake(host, target, result, done);
-        });
-      } else {
-        ws_handshake(host, target, result, done);
-      }
-    });
-    if (!run_until(ioc_, [&] { return done; }, timeout)) return asio::error::timed_out;
-    if (!result) start_read();
-    return result;
-  }
+                            duration timeout = seconds{2});
 
   // The next frame, or nullopt when none arrived in time or the stream ended
   // (then `error()` says how).
-  std::optional<ws_frame> next(duration timeout = seconds{2}) {
-    run_until(ioc_, [&] { return !frames_.empty() || error_; }, timeout);
-    if (frames_.empty()) return std::nullopt;
-    auto f = std::move(frames_.front());
-    frames_.pop_front();
-    return f;
-  }
+  std::optional<ws_frame> next(duration timeout = seconds{2});
   // The next frame whose JSON satisfies `pred` (non-JSON frames are skipped).
   template <class Pred>
   std::optional<json::value> next_json(Pred pred, duration timeout = seconds{2}) {
@@ -167,59 +126,25 @@ class basic_ws_client {
   }
   // Waits until the stream ends; the error, or nullopt if still open at the deadline.
   // Frames received meanwhile stay queued.
-  std::optional<beast::error_code> wait_closed(duration timeout) {
-    run_until(ioc_, [&] { return error_.has_value(); }, timeout);
-    return error_;
-  }
+  std::optional<beast::error_code> wait_closed(duration timeout);
   // Runs I/O for `d` while the test watches (frames and pongs are queued).
-  void pump_for(duration d) { run_until(ioc_, [] { return false; }, d); }
+  void pump_for(duration d);
 
   // The write may still be pending at the deadline (a peer that stopped reading).
-  void send(std::string text, duration timeout = seconds{2}) {
-    auto done = std::make_shared<bool>(false);
-    auto keep = std::make_shared<std::string>(std::move(text));
-    ws_.async_write(asio::buffer(*keep), [done, keep](beast::error_code, std::size_t) { *done = true; });
-    run_until(ioc_, [&] { return *done; }, timeout);
-  }
-  void ping(duration timeout = seconds{2}) {
-    auto done = std::make_shared<bool>(false);
-    ws_.async_ping({}, [done](beast::error_code) { *done = true; });
-    run_until(ioc_, [&] { return *done; }, timeout);
-  }
+  void send(std::string text, duration timeout = seconds{2});
+  void ping(duration timeout = seconds{2});
   // Waits for a pong; false when none came in time.
-  bool wait_pong(duration timeout) {
-    const auto before = pongs_;
-    return run_until(ioc_, [&] { return pongs_ > before || error_; }, timeout) && pongs_ > before;
-  }
+  bool wait_pong(duration timeout);
 
   std::deque<ws_frame>& frames() { return frames_; }
   const std::optional<beast::error_code>& error() const { return error_; }
-  websocket::close_reason close_reason() const { return ws_.reason(); }
+  websocket::close_reason close_reason() const;
   websocket::stream<NextLayer>& ws() { return ws_; }
-  void read_message_max(std::size_t n) { ws_.read_message_max(n); }
+  void read_message_max(std::size_t n);
 
  private:
-  void ws_handshake(const std::string& host, const std::string& target, beast::error_code& result, bool& done) {
-    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-      if (kind == websocket::frame_type::pong) ++pongs_;
-    });
-    ws_.async_handshake(host, target, [&](beast::error_code ec) {
-      result = ec;
-      done = true;
-    });
-  }
-
-  void start_read() {
-    ws_.async_read(buffer_, [this](beast::error_code ec, std::size_t) {
-      if (ec) {
-        error_ = ec;
-        return;
-      }
-      frames_.push_back({beast::buffers_to_string(buffer_.data()), ws_.got_binary(), std::chrono::steady_clock::now()});
-      buffer_.consume(buffer_.size());
-      start_read();
-    });
-  }
+  void ws_handshake(const std::string& host, const std::string& target, beast::error_code& result, bool& done);
+  void start_read();
 
   asio::io_context ioc_;
   websocket::stream<NextLayer> ws_;
@@ -230,6 +155,9 @@ class basic_ws_client {
   beast::error_code connect_result_;
   bool connect_done_ = false;
 };
+
+extern template class basic_ws_client<beast::tcp_stream>;
+extern template class basic_ws_client<beast::ssl_stream<beast::tcp_stream>>;
 
 using ws_client = basic_ws_client<beast::tcp_stream>;
 using wss_client = basic_ws_client<beast::ssl_stream<beast::tcp_stream>>;
