@@ -24,11 +24,10 @@ build: deps
 # functional test).
 test: test-release test-asan
 
-# Most tests wait on sockets and timers, not on the CPU: ctest runs twice as
-# many as there are cores. Those that start the daemon and the simulator, or
-# run the simulator at full rate, ask for two slots each (PROCESSORS): no
-# more of them run at once than there are cores.
-TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
+# Most tests wait on sockets and timers, not on the CPU: ctest runs three
+# times as many as there are cores. The long ones start first, and the few
+# that keep both cores busy take two slots (tests/CMakeLists.txt).
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 3 )))
 
 test-release: build
 	ctest --preset release -j $(TEST_JOBS)
