@@ -83,6 +83,7 @@ struct nats_sink_settings {
   std::string tls_ca_file, tls_cert_file, tls_key_file;
   std::int64_t max_in_flight = 8192;
   duration ack_timeout = seconds{5};
+  bool strict_order = false;
   std::int64_t memory_bytes = std::int64_t{64} << 20;
   duration drain_timeout = seconds{5};
   bool spool = true;

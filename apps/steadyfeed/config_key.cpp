@@ -569,6 +569,12 @@ std::vector<config_key> make_table() {
        .meaning = "an acknowledgement later than this counts as a failure, and the record is sent again"},
       [](auto& c, auto&) -> auto& { return c.nats.ack_timeout; }));
   add(field(
+      {.path = "sinks.nats.strict_order",
+       .meaning = "this collector is the stream's only writer: the server refuses a record unless the one "
+                  "written before it was stored, so records keep their order when a cluster's leader changes "
+                  "(docs/scaling.md#order)"},
+      [](auto& c, auto&) -> auto& { return c.nats.strict_order; }));
+  add(field(
       {.path = "sinks.nats.memory_bytes",
        .unit = "bytes",
        .meaning = "records held in memory while NATS is slow or down, before the spool",

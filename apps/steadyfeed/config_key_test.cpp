@@ -167,7 +167,7 @@ sinks:
           max_pending_bytes: 40000}
   stdout: {enabled: true}
   nats: {enabled: true, servers: ["nats://127.0.0.1:60", "tls://127.0.0.1:61"], subject_prefix: p62.md,
-         max_in_flight: 63, ack_timeout: 64s, memory_bytes: 65, drain_timeout: 66s, token_env: STEADYFEED_KEY_TEST_T67,
+         max_in_flight: 63, ack_timeout: 64s, strict_order: true, memory_bytes: 65, drain_timeout: 66s, token_env: STEADYFEED_KEY_TEST_T67,
          tls: {enabled: true, ca_file: ca68, cert_file: c69, key_file: k70},
          stream: {name: S71, create: false, storage: memory, replicas: 3, duplicate_window: 72m, max_age: 73h,
                   max_bytes: 74000},
@@ -285,6 +285,7 @@ queue_bytes: 1048576
   EXPECT_EQ(n.subject_prefix, "p62.md");
   EXPECT_EQ(n.max_in_flight, 63);
   EXPECT_EQ(n.ack_timeout, seconds{64});
+  EXPECT_TRUE(n.strict_order);
   EXPECT_EQ(n.memory_bytes, 65);
   EXPECT_EQ(n.drain_timeout, seconds{66});
   EXPECT_EQ(n.token, "t67");

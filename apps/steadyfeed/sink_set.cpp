@@ -31,6 +31,7 @@ nats_sink_config nats_config(const nats_sink_settings& n) {
   c.tls_key_file = n.tls_key_file;
   c.max_in_flight = static_cast<std::size_t>(n.max_in_flight);
   c.ack_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(n.ack_timeout);
+  c.strict_order = n.strict_order;
   c.memory_bytes = static_cast<std::size_t>(n.memory_bytes);
   c.drain_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(n.drain_timeout);
   if (n.spool)

@@ -40,6 +40,9 @@ spooled_record copy_of(const sink_record& r) {
 struct nats_sink::impl {
   enum class state { pending, acked, failed };
   static constexpr int max_refusals = 10;
+  // JetStream's error code for a Nats-Expected-Last-Msg-Id that is not the
+  // stream's last (nats-server's JSStreamWrongLastMsgIDErr).
+  static constexpr int wrong_last_msg_id = 10070;
   struct outgoing {
     spooled_record rec;
     state st = state::pending;
@@ -52,6 +55,7 @@ struct nats_sink::impl {
     bool ok = false;
     bool duplicate = false;
     natsStatus status = NATS_OK;
+    int error_code = 0;  // JetStream's, when the server refused it
     std::string error;
   };
   struct lost_run {
@@ -118,6 +122,7 @@ struct nats_sink::impl {
   nats_sink_stats st;
   std::vector<spooled_record> batch;
   std::string subject, msg_id, gap_line;
+  std::string last_msg_id;  // the last record published, for strict_order
   std::string subject_venue, subject_channel, subject_symbol;  // whose subject `subject` is
   bool closed = false;
 
@@ -135,6 +140,7 @@ struct nats_sink::impl {
     c.ok = pa != nullptr;
     c.duplicate = pa != nullptr && pa->Duplicate;
     if (pae != nullptr) c.status = pae->Err;
+    if (pae != nullptr) c.error_code = static_cast<int>(pae->ErrCode);
     if (pae != nullptr)
       c.error = fmt::format("{}{}{}", natsStatus_GetText(pae->Err), pae->ErrText ? ": " : "",
                             pae->ErrText ? pae->ErrText : "");
@@ -370,6 +376,9 @@ struct nats_sink::impl {
     jsPubOptions_Init(&po);
     po.MsgId = msg_id.c_str();
     po.MaxWait = config.ack_timeout.count();
+    // Behind a record still in flight: stored only right after it. (With
+    // nothing in flight, everything before is stored: no condition needed.)
+    if (config.strict_order && pending > 0) po.ExpectLastMsgId = last_msg_id.c_str();
     seq_of[m] = seq;
     natsMsg* handed = m;
     const natsStatus s = js_PublishMsgAsync(js, &handed, &po);
@@ -391,6 +400,7 @@ struct nats_sink::impl {
     }
     o.st = state::pending;
     ++pending;
+    last_msg_id.swap(msg_id);
   }
 
   void publish_new(spooled_record rec, std::optional<record_spool::mark> mark = {}) {
@@ -434,6 +444,13 @@ struct nats_sink::impl {
         o.msg = c.msg;
         check_stream.store(true);
         note_failure(std::move(c.error), nats_error(c.status));
+      } else if (c.error_code == wrong_last_msg_id) {
+        // strict_order: the record before it was not stored (yet); it goes
+        // again behind that one.
+        o.st = state::failed;
+        o.msg = c.msg;
+        ++st.out_of_turn;
+        note_failure(std::move(c.error), nats_error(NATS_ERR));
       } else if (c.status != NATS_TIMEOUT && ++o.refusals >= max_refusals) {
         // The server refuses this record whatever we do (a stream limit, a
         // bad subject): it becomes a gap record rather than block the rest.

@@ -12,6 +12,7 @@
 
 #include "steadyfeed/sink/nats_stream_reader.hpp"
 #include "support/child_process.hpp"
+#include "support/nats_drop_proxy.hpp"
 #include "support/nats_server.hpp"
 #include "support/temp_dir.hpp"
 
@@ -325,6 +326,43 @@ TEST(NatsSink, WhileNatsIsAwayUnsentRecordsMoveToTheSpoolInOrder) {
   ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
   EXPECT_FALSE(s.close());
   EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 400));
+}
+
+// A publish lost on its way (as when a cluster's stream leader dies with it
+// in flight) while the records behind it arrive. With strict_order the
+// server refuses those until the lost one is stored: the stream keeps the
+// written order. Without it, they are stored first and the lost one comes
+// last, when its ack times out: that is what strict_order prevents.
+TEST(NatsSink, StrictOrderKeepsALostPublishFromBeingOvertaken) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  for (const bool strict : {true, false}) {
+    SCOPED_TRACE(strict ? "strict_order" : "without strict_order");
+    test::nats_drop_proxy proxy(server.port());
+    auto c = config_for(server, strict ? "STRICT" : "LOOSE");
+    c.servers = {proxy.url()};
+    c.subject_prefix = strict ? "strict" : "loose";
+    c.ack_timeout = std::chrono::milliseconds{300};
+    c.strict_order = strict;
+    nats_sink s(c);
+    ASSERT_TRUE(poll_until([&] { s.tick(time_point{}); return s.nats_stats().connected; }, std::chrono::seconds{5}));
+    proxy.drop_once("okx.trades.BTC-USDT.5");
+    for (int i = 1; i <= 200; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+    ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+    EXPECT_TRUE(proxy.dropped());
+    EXPECT_FALSE(s.close());
+    const auto got = ids_by_subject(stored(c)).at(c.subject_prefix + ".okx.trades.BTC-USDT");
+    if (strict) {
+      EXPECT_EQ(got, ids(1, 200));
+      EXPECT_GT(s.nats_stats().out_of_turn, 0u);
+    } else {
+      // Every record once, but 5 after the ones written behind it.
+      auto expected = ids(1, 200);
+      expected.erase(expected.begin() + 4);
+      expected.push_back("5");
+      EXPECT_EQ(got, expected);
+    }
+  }
 }
 
 // A refused login is said, with the server's reason and without the token,

@@ -91,6 +91,14 @@ struct nats_sink_config {
   std::string tls_key_file;
   std::size_t max_in_flight = 8192;
   std::chrono::milliseconds ack_timeout{5000};
+  // This sink is the stream's only writer: each record sent while an
+  // earlier one is still in flight names that one (Nats-Expected-Last-Msg-Id),
+  // and the server refuses it unless that one was stored last. A record the
+  // server lost (a cluster's leader replaced mid-flight) then cannot be
+  // overtaken: the refused ones are sent again behind it, and the stream
+  // keeps the order records were written in. With several writers on one
+  // stream it would refuse their interleaved records: leave it off there.
+  bool strict_order = false;
   std::size_t memory_bytes = std::size_t{64} << 20;
   // No spool: what does not fit in memory becomes gap records.
   std::optional<record_spool_config> spool;
@@ -105,6 +113,7 @@ struct nats_sink_stats {
   std::uint64_t duplicates = 0;   // acks saying the stream had the record already
   std::uint64_t resent = 0;       // records sent again after a failure
   std::uint64_t failures = 0;     // negative acks, ack timeouts, failed publishes
+  std::uint64_t out_of_turn = 0;  // strict_order: refused because the record before was not stored
   std::uint64_t records_lost = 0; // not kept (spool full): each run is a gap record
   std::uint64_t gap_records = 0;  // gap records made for them
   std::uint64_t bytes_acked = 0;
