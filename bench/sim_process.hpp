@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "process_cpu.hpp"
 #include "sim/server.hpp"
 #include "steadyfeed/core/clock.hpp"
 
@@ -73,21 +74,7 @@ class sim_process {
   // 0 when the server did not start.
   unsigned short port() const { return port_; }
   // The child's CPU time so far (user + system, from /proc), in seconds.
-  double cpu_seconds() const {
-    if (pid_ <= 0) return 0;
-    FILE* f = std::fopen(("/proc/" + std::to_string(pid_) + "/stat").c_str(), "r");
-    if (!f) return 0;
-    char buf[1024];
-    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
-    buf[n] = 0;
-    // Fields 14 and 15 (utime, stime) follow the ")" that ends the name.
-    const char* p = std::strrchr(buf, ')');
-    unsigned long utime = 0, stime = 0;
-    if (!p || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
-      return 0;
-    return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-  }
+  double cpu_seconds() const { return process_cpu_seconds(pid_); }
 
   void stop() {
     if (pid_ <= 0) return;

@@ -50,6 +50,8 @@ nats_server::~nats_server() {
 
 std::string nats_server::url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
 
+int nats_server::pid() const noexcept { return process_ ? process_->pid() : -1; }
+
 void nats_server::start() {
   if (process_) return;
   ++starts_;

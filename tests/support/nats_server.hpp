@@ -34,6 +34,8 @@ class nats_server {
 
   std::string url() const;
   unsigned short port() const noexcept { return port_; }
+  // The server process's id; -1 while it is not running.
+  int pid() const noexcept;
   bool running() const noexcept { return process_ != nullptr; }
   void stop();   // SIGTERM, and waits
   void kill();   // SIGKILL, and waits
