@@ -8,13 +8,16 @@
 
 #include <nats/nats.h>
 
+#include <fstream>
 #include <map>
 
 #include "steadyfeed/sink/nats_stream_reader.hpp"
 #include "support/child_process.hpp"
 #include "support/nats_drop_proxy.hpp"
 #include "support/nats_server.hpp"
+#include "support/nkey_pair.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_certificates.hpp"
 
 namespace sf {
 namespace {
@@ -421,6 +424,98 @@ TEST(NatsSink, ARefusedTokenIsSaidWithoutShowingItAndTheSinkKeepsTrying) {
   EXPECT_FALSE(s.close());
   c.token = "wrong-token-72";
   EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 3));
+}
+
+// TLS to a server that demands a user and password: records go when the CA
+// and the password are right. A wrong password and an untrusted server are
+// each said, without the password, and the records wait.
+TEST(NatsSink, TlsWithAUserAndPasswordLogsInAndEachMistakeIsSaid) {
+  temp_dir dir("nats");
+  const auto& certs = test::test_certificates();
+  const auto cert = dir.path / "server.pem", key = dir.path / "server.key";
+  std::ofstream(cert) << certs.server_cert_pem;
+  std::ofstream(key) << certs.server_key_pem;
+  nats_server server(dir.path / "server", 0, std::nullopt,
+                     {"--tls", "--tlscert", cert.string(), "--tlskey", key.string(), "--user", "collector", "--pass",
+                      "right-pass-81"});
+  auto c = config_for(server);
+  c.servers = {"tls://127.0.0.1:" + std::to_string(server.port())};
+  c.tls_ca_file = certs.ca_file.string();
+  c.user = "collector";
+  c.password = "right-pass-81";
+  {
+    nats_sink s(c);
+    ASSERT_TRUE(s.nats_stats().connected) << describe(s.nats_stats());
+    ASSERT_FALSE(write(s, trade("BTC-USDT", 1)));
+    ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+    EXPECT_FALSE(s.close());
+  }
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 1));
+  auto says = [](nats_sink& s, std::string_view what) {
+    return poll_until(
+        [&] {
+          s.tick(time_point{});
+          return s.nats_stats().last_error.find(what) != std::string::npos;
+        },
+        std::chrono::seconds{5});
+  };
+  {
+    auto wrong = c;
+    wrong.password = "wrong-pass-82";
+    wrong.drain_timeout = std::chrono::milliseconds{100};
+    nats_sink s(wrong);
+    ASSERT_FALSE(write(s, trade("BTC-USDT", 2)));
+    EXPECT_TRUE(says(s, "uthorization")) << describe(s.nats_stats());
+    EXPECT_EQ(s.nats_stats().queued, 1u);
+    EXPECT_EQ(s.nats_stats().last_error.find("wrong-pass-82"), std::string::npos);
+    EXPECT_EQ(s.describe().find("wrong-pass-82"), std::string::npos);
+  }
+  {
+    auto untrusted = c;
+    untrusted.tls_ca_file.clear();  // the system's CAs do not know the test CA
+    untrusted.drain_timeout = std::chrono::milliseconds{100};
+    nats_sink s(untrusted);
+    ASSERT_FALSE(write(s, trade("BTC-USDT", 3)));
+    EXPECT_TRUE(says(s, "SSL handshake error")) << describe(s.nats_stats());
+    EXPECT_FALSE(s.nats_stats().connected);
+    EXPECT_EQ(s.nats_stats().queued, 1u);
+  }
+}
+
+// An NKey user: the sink signs the server's challenge with the seed from
+// its file. A seed that is not the user's is refused and said, without it.
+TEST(NatsSink, AnNKeyUserLogsInWithItsSeedFileAndAWrongSeedIsSaid) {
+  temp_dir dir("nats");
+  const auto user = test::make_user_nkey(), stranger = test::make_user_nkey();
+  const auto conf = dir.path / "auth.conf", seed = dir.path / "user.nk", wrong_seed = dir.path / "stranger.nk";
+  std::ofstream(conf) << "authorization { users = [ { nkey: " << user.public_key << " } ] }\n";
+  std::ofstream(seed) << user.seed << "\n";
+  std::ofstream(wrong_seed) << stranger.seed << "\n";
+  nats_server server(dir.path / "server", 0, std::nullopt, {"-c", conf.string()});
+  auto c = config_for(server);
+  c.nkey = user.public_key;
+  c.nkey_seed_file = seed.string();
+  {
+    nats_sink s(c);
+    ASSERT_FALSE(write(s, trade("BTC-USDT", 1)));
+    ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+    EXPECT_FALSE(s.close());
+  }
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 1));
+  auto wrong = c;
+  wrong.nkey_seed_file = wrong_seed.string();
+  wrong.drain_timeout = std::chrono::milliseconds{100};
+  nats_sink s(wrong);
+  ASSERT_FALSE(write(s, trade("BTC-USDT", 2)));
+  EXPECT_TRUE(poll_until(
+      [&] {
+        s.tick(time_point{});
+        return s.nats_stats().last_error.find("uthorization") != std::string::npos;
+      },
+      std::chrono::seconds{5}))
+      << describe(s.nats_stats());
+  EXPECT_EQ(s.nats_stats().queued, 1u);
+  EXPECT_EQ(s.nats_stats().last_error.find(stranger.seed), std::string::npos);
 }
 
 // The stream deleted under a running sink (an operator's mistake, a memory
