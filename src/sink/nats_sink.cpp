@@ -2,6 +2,7 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -47,8 +48,10 @@ struct nats_sink::impl {
     spooled_record rec;
     state st = state::pending;
     int refusals = 0;  // negative acks that were not timeouts
-    natsMsg* msg = nullptr;  // ours again after a failure, for the resend
     std::optional<record_spool::mark> spool_mark;  // the last record of a spool read
+    int sends = 0;
+    bool conditional = false;  // last sent with an expected last message id
+    bool given_up = false;     // settled without being stored
   };
   struct completion {
     natsMsg* msg = nullptr;
@@ -77,7 +80,7 @@ struct nats_sink::impl {
   std::atomic<std::uint64_t> reconnects{0};
   std::mutex closed_mutex;
   std::condition_variable closed_cv;
-  bool connection_closed = false;  // under closed_mutex
+  std::vector<natsConnection*> closed_connections;  // under closed_mutex: whose closed callback ran
 
   // The connector: attempts to connect, off the driving thread, from a
   // failed first attempt until one succeeds, and again whenever libnats
@@ -122,7 +125,7 @@ struct nats_sink::impl {
   nats_sink_stats st;
   std::vector<spooled_record> batch;
   std::string subject, msg_id, gap_line;
-  std::string last_msg_id;  // the last record published, for strict_order
+  std::string expected_id;  // strict_order: the condition of the send being made
   std::string subject_venue, subject_channel, subject_symbol;  // whose subject `subject` is
   bool closed = false;
 
@@ -164,12 +167,29 @@ struct nats_sink::impl {
     m.connected.store(true);
     m.check_stream.store(true);
   }
-  static void on_closed(natsConnection*, void* closure) {
+  static void on_closed(natsConnection* nc, void* closure) {
     auto& m = *static_cast<impl*>(closure);
     m.connected.store(false);
     std::lock_guard lock(m.closed_mutex);
-    m.connection_closed = true;
+    m.closed_connections.push_back(nc);
     m.closed_cv.notify_all();
+  }
+
+  bool closed_by_libnats(natsConnection* c) {
+    std::lock_guard lock(closed_mutex);
+    return std::find(closed_connections.begin(), closed_connections.end(), c) != closed_connections.end();
+  }
+
+  // Destroys a connection whose closed callback ran (or did not come in 5 s).
+  void destroy_connection(natsConnection* c) {
+    {
+      std::unique_lock lock(closed_mutex);
+      closed_cv.wait_for(lock, std::chrono::seconds{5}, [&] {
+        return std::find(closed_connections.begin(), closed_connections.end(), c) != closed_connections.end();
+      });
+      std::erase(closed_connections, c);
+    }
+    natsConnection_Destroy(c);
   }
 
   // Closes and destroys a connection of ours; its closed callback runs on
@@ -177,10 +197,7 @@ struct nats_sink::impl {
   void close_connection(natsConnection* c) {
     if (c == nullptr) return;
     if (!natsConnection_IsClosed(c)) natsConnection_Close(c);
-    std::unique_lock lock(closed_mutex);
-    closed_cv.wait_for(lock, std::chrono::seconds{5}, [&] { return connection_closed; });
-    lock.unlock();
-    natsConnection_Destroy(c);
+    destroy_connection(c);
   }
 
   void teardown_handles() {
@@ -196,13 +213,7 @@ struct nats_sink::impl {
     js = nullptr;
     close_connection(nc);
     nc = nullptr;
-    if (connector_result != nullptr) {
-      {
-        std::lock_guard lock(closed_mutex);
-        connection_closed = false;  // it never was ours
-      }
-      close_connection(std::exchange(connector_result, nullptr));
-    }
+    close_connection(std::exchange(connector_result, nullptr));
     if (opts != nullptr) natsOptions_Destroy(opts);
     opts = nullptr;
   }
@@ -258,6 +269,8 @@ struct nats_sink::impl {
       if (s == NATS_OK) {
         connector_result = c;
         connector_wanted = false;
+        attempt_error.clear();
+        attempt_status = NATS_OK;
         connection_waiting.store(true);
         continue;
       }
@@ -269,10 +282,6 @@ struct nats_sink::impl {
 
   // Takes a connection the connector made (or the first attempt).
   void adopt(natsConnection* c) {
-    {
-      std::lock_guard lock(closed_mutex);
-      connection_closed = false;
-    }
     jsOptions jo;
     jsOptions_Init(&jo);
     // Stream requests block the router thread: short.
@@ -312,13 +321,11 @@ struct nats_sink::impl {
         for (int i = 0; i < left.Count; ++i) {
           const auto it = seq_of.find(left.Msgs[i]);
           if (it == seq_of.end()) continue;
-          outgoing& o = outstanding[it->second - front_seq];
-          o.msg = std::exchange(left.Msgs[i], nullptr);
-          o.st = state::failed;
+          outstanding[it->second - front_seq].st = state::failed;
           seq_of.erase(it);
           --pending;
         }
-        natsMsgList_Destroy(&left);
+        natsMsgList_Destroy(&left);  // the messages too: a resend makes its own
       }
     }
     const char* text = nullptr;
@@ -326,8 +333,7 @@ struct nats_sink::impl {
     const std::string why = text != nullptr && *text != '\0' ? text : "closed";
     jsCtx_Destroy(js);
     js = nullptr;
-    natsConnection_Destroy(nc);
-    nc = nullptr;
+    destroy_connection(std::exchange(nc, nullptr));
     connected.store(false);
     stream_ready = false;
     note_failure("connection closed by the client library: " + why, nats_error(NATS_CONNECTION_CLOSED));
@@ -335,7 +341,7 @@ struct nats_sink::impl {
   }
 
   bool can_publish() const {
-    return connected.load(std::memory_order_relaxed) && stream_ready && !recovering &&
+    return js != nullptr && connected.load(std::memory_order_relaxed) && stream_ready && !recovering &&
            outstanding.size() < config.max_in_flight;
   }
 
@@ -348,70 +354,82 @@ struct nats_sink::impl {
     recovering = true;
   }
 
-  // Sends outstanding[i] (its record, or its kept message after a failure).
+  // Sends outstanding[seq]: a fresh message each time (a resend must not
+  // carry the condition of an earlier send).
   void send(std::uint64_t seq) {
     outgoing& o = outstanding[seq - front_seq];
-    natsMsg* m = o.msg;
-    o.msg = nullptr;
-    if (m == nullptr) {
-      // Records come in runs of one stream: its subject is kept.
-      if (o.rec.venue != subject_venue || o.rec.channel != subject_channel || o.rec.symbol != subject_symbol) {
-        subject = nats_subject(config.subject_prefix, o.rec.venue, o.rec.channel, o.rec.symbol);
-        subject_venue = o.rec.venue;
-        subject_channel = o.rec.channel;
-        subject_symbol = o.rec.symbol;
-      }
-      natsStatus s = natsMsg_Create(&m, subject.c_str(), nullptr, o.rec.line.data(), static_cast<int>(o.rec.line.size()));
-      if (s != NATS_OK) {
-        o.st = state::failed;
-        note_failure(fmt::format("message: {}", natsStatus_GetText(s)), nats_error(s));
-        return;
-      }
-    } else {
-      ++st.resent;
+    // Records come in runs of one stream: its subject is kept.
+    if (o.rec.venue != subject_venue || o.rec.channel != subject_channel || o.rec.symbol != subject_symbol) {
+      subject = nats_subject(config.subject_prefix, o.rec.venue, o.rec.channel, o.rec.symbol);
+      subject_venue = o.rec.venue;
+      subject_channel = o.rec.channel;
+      subject_symbol = o.rec.symbol;
     }
+    natsMsg* m = nullptr;
+    natsStatus s = natsMsg_Create(&m, subject.c_str(), nullptr, o.rec.line.data(), static_cast<int>(o.rec.line.size()));
+    if (s != NATS_OK) {
+      o.st = state::failed;
+      note_failure(fmt::format("message: {}", natsStatus_GetText(s)), nats_error(s));
+      return;
+    }
+    if (o.sends++ > 0) ++st.resent;
     msg_id.clear();
     append_message_id(msg_id, o.rec.kind, o.rec.venue, o.rec.channel, o.rec.symbol, o.rec.id, o.rec.line);
     jsPubOptions po;
     jsPubOptions_Init(&po);
     po.MsgId = msg_id.c_str();
     po.MaxWait = config.ack_timeout.count();
-    // Behind a record still in flight: stored only right after it. (With
-    // nothing in flight, everything before is stored: no condition needed.)
-    if (config.strict_order && pending > 0) po.ExpectLastMsgId = last_msg_id.c_str();
+    // strict_order: behind a record still in flight, stored only right after
+    // the record before it. (With nothing in flight, everything before it is
+    // stored: no condition is needed, and none may be stale.)
+    o.conditional = config.strict_order && pending > 0 && expect_after(seq);
+    if (o.conditional) po.ExpectLastMsgId = expected_id.c_str();
     seq_of[m] = seq;
     natsMsg* handed = m;
-    const natsStatus s = js_PublishMsgAsync(js, &handed, &po);
+    s = js_PublishMsgAsync(js, &handed, &po);
     ++st.published;
     ++js_published;
     if (s != NATS_OK) {
       // Not sent: the message is still ours.
       seq_of.erase(m);
+      natsMsg_Destroy(m);
       if (s == NATS_MAX_PAYLOAD) {
         // No resend can fix it: the record becomes a gap record.
-        natsMsg_Destroy(m);
         give_up(o, "larger than the server's max_payload");
         return;
       }
-      o.msg = m;
       o.st = state::failed;
       note_failure(fmt::format("publish: {}", natsStatus_GetText(s)), nats_error(s));
       return;
     }
     o.st = state::pending;
     ++pending;
-    last_msg_id.swap(msg_id);
+  }
+
+  // The id of the record the stream must hold last before outstanding[seq]:
+  // the nearest one before it in the window that was not given up. False
+  // when there is none (everything before it has left the window, stored).
+  bool expect_after(std::uint64_t seq) {
+    for (std::uint64_t i = seq; i > front_seq; --i) {
+      const outgoing& prev = outstanding[i - 1 - front_seq];
+      if (prev.given_up) continue;
+      expected_id.clear();
+      append_message_id(expected_id, prev.rec.kind, prev.rec.venue, prev.rec.channel, prev.rec.symbol, prev.rec.id,
+                        prev.rec.line);
+      return true;
+    }
+    return false;
   }
 
   void publish_new(spooled_record rec, std::optional<record_spool::mark> mark = {}) {
-    outstanding.push_back(outgoing{std::move(rec), state::pending, 0, nullptr, mark});
+    outstanding.push_back(outgoing{std::move(rec), state::pending, 0, mark});
     send(front_seq + outstanding.size() - 1);
   }
 
   // A record no resend can deliver: out of the window, named by a gap record.
   void give_up(outgoing& o, const std::string& why) {
     o.st = state::acked;  // settled: leaves the window in turn
-    o.msg = nullptr;
+    o.given_up = true;
     lose(o.rec, why);
   }
 
@@ -432,33 +450,29 @@ struct nats_sink::impl {
       outgoing& o = outstanding[it->second - front_seq];
       seq_of.erase(it);
       --pending;
+      natsMsg_Destroy(c.msg);  // a resend makes a fresh one
       if (c.ok) {
         o.st = state::acked;
         ++st.acked;
         if (c.duplicate) ++st.duplicates;
         st.bytes_acked += o.rec.line.size();
-        natsMsg_Destroy(c.msg);
       } else if (c.status == NATS_NO_RESPONDERS) {
         // Nothing takes the subject: the stream may be gone. Make it again.
         o.st = state::failed;
-        o.msg = c.msg;
         check_stream.store(true);
         note_failure(std::move(c.error), nats_error(c.status));
-      } else if (c.error_code == wrong_last_msg_id) {
+      } else if (c.error_code == wrong_last_msg_id && o.conditional) {
         // strict_order: the record before it was not stored (yet); it goes
         // again behind that one.
         o.st = state::failed;
-        o.msg = c.msg;
         ++st.out_of_turn;
         note_failure(std::move(c.error), nats_error(NATS_ERR));
       } else if (c.status != NATS_TIMEOUT && ++o.refusals >= max_refusals) {
         // The server refuses this record whatever we do (a stream limit, a
         // bad subject): it becomes a gap record rather than block the rest.
-        natsMsg_Destroy(c.msg);
         give_up(o, fmt::format("refused {} times: {}", o.refusals, c.error));
       } else {
         o.st = state::failed;
-        o.msg = c.msg;
         note_failure(std::move(c.error), nats_error(c.status == NATS_OK ? NATS_ERR : c.status));
       }
     }
@@ -533,14 +547,7 @@ struct nats_sink::impl {
         async_error.clear();
       }
     }
-    if (nc != nullptr && !closed) {
-      bool closed_under_us = false;
-      {
-        std::lock_guard lock(closed_mutex);
-        closed_under_us = connection_closed;
-      }
-      if (closed_under_us) after_connection_closed();
-    }
+    if (nc != nullptr && !closed && closed_by_libnats(nc)) after_connection_closed();
     if (nc == nullptr && connection_waiting.exchange(false)) {
       natsConnection* c = nullptr;
       {
@@ -576,7 +583,7 @@ struct nats_sink::impl {
       connect_error.clear();
     }
     // The stream, at every (re)connect; again each second until it is there.
-    if (connected.load() &&
+    if (js != nullptr && connected.load() &&
         (check_stream.exchange(false) || (!stream_ready && clk.now() >= next_stream_check))) {
       if (auto ec = ensure_stream()) {
         keep_first(ec);
@@ -599,7 +606,7 @@ struct nats_sink::impl {
         // NATS is away: what waits for a resend goes to disk, ahead of the
         // rest, so that a crash now loses none of it.
         keep_first(spool_unsent());
-      } else if (pending == 0 && connected.load() && stream_ready) {
+      } else if (pending == 0 && js != nullptr && connected.load() && stream_ready) {
         recovering = false;
         for (std::uint64_t seq = front_seq; seq < front_seq + outstanding.size() && !recovering; ++seq)
           if (outstanding[seq - front_seq].st == state::failed) send(seq);
@@ -625,7 +632,7 @@ struct nats_sink::impl {
         const auto m = i + 1 == batch.size() ? std::optional(mark) : std::nullopt;
         // After a failure the rest of the batch waits, in order, for the resend.
         if (recovering)
-          outstanding.push_back(outgoing{std::move(batch[i]), state::failed, 0, nullptr, m});
+          outstanding.push_back(outgoing{std::move(batch[i]), state::failed, 0, m});
         else
           publish_new(std::move(batch[i]), m);
       }
@@ -651,7 +658,6 @@ struct nats_sink::impl {
     if (auto ec = spool->push_front(unsent)) return ec;
     memory.clear();
     memory_bytes = 0;
-    for (auto& o : outstanding) natsMsg_Destroy(o.msg);
     front_seq += outstanding.size();
     outstanding.clear();  // their spool marks go too: the spool is read again from its new head
     seq_of.clear();
@@ -848,10 +854,6 @@ struct nats_sink::impl {
       done.swap(completions);
     }
     for (auto& c : done) natsMsg_Destroy(c.msg);
-    for (auto& o : outstanding) {
-      natsMsg_Destroy(o.msg);
-      o.msg = nullptr;
-    }
     outstanding.clear();
     seq_of.clear();
     teardown_handles();

@@ -8,6 +8,7 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -366,6 +367,84 @@ TEST(NatsSink, StrictOrderKeepsALostPublishFromBeingOvertaken) {
       EXPECT_EQ(got, expected);
     }
   }
+}
+
+// strict_order when an acknowledgement is lost: record 5 is stored but its
+// ack never comes, so it is sent again after the timeout (a duplicate, which
+// leaves the stream's last record as it was) while new records are written.
+// Each must name the record before it in the stream, not the resent one,
+// or the server refuses them for ever.
+TEST(NatsSink, StrictOrderGoesOnAfterALostAckAndItsResend) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  test::nats_drop_proxy proxy(server.port());
+  auto c = config_for(server, "LATEACK");
+  c.servers = {proxy.url()};
+  c.ack_timeout = std::chrono::milliseconds{300};
+  c.strict_order = true;
+  nats_sink s(c);
+  ASSERT_TRUE(poll_until([&] { s.tick(time_point{}); return s.nats_stats().connected; }, std::chrono::seconds{5}));
+  proxy.drop_ack_once("LATEACK", 5);
+  for (int i = 1; i <= 200; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+  // The timeout is noticed and 5 sent again; its duplicate ack waits for
+  // the next tick while 201.. are written behind it.
+  ASSERT_TRUE(poll_until([&] { s.tick(time_point{}); return s.nats_stats().resent > 0; }, std::chrono::seconds{5}))
+      << describe(s.nats_stats());
+  for (int i = 201; i <= 300; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_TRUE(proxy.dropped());
+  EXPECT_EQ(s.nats_stats().duplicates, 1u);
+  EXPECT_EQ(s.nats_stats().records_lost, 0u);
+  EXPECT_FALSE(s.close());
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 300));
+}
+
+// strict_order when the server refuses a record for good (larger than the
+// stream's max_msg_size here): it becomes a gap record after ten refusals,
+// and the records behind it, refused meanwhile for naming it, go on.
+TEST(NatsSink, StrictOrderGoesOnPastARecordTheServerNeverTakes) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  auto c = config_for(server, "REFUSED");
+  c.ack_timeout = std::chrono::milliseconds{300};
+  c.strict_order = true;
+  c.stream.create = false;
+  {
+    natsConnection* nc = nullptr;
+    ASSERT_EQ(natsConnection_ConnectTo(&nc, server.url().c_str()), NATS_OK);
+    jsCtx* js = nullptr;
+    ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
+    jsStreamConfig sc;
+    jsStreamConfig_Init(&sc);
+    const char* subjects[] = {"md.>"};
+    sc.Name = "REFUSED";
+    sc.Subjects = subjects;
+    sc.SubjectsLen = 1;
+    sc.MaxMsgSize = 400;
+    ASSERT_EQ(js_AddStream(nullptr, js, &sc, nullptr, nullptr), NATS_OK);
+    jsCtx_Destroy(js);
+    natsConnection_Destroy(nc);
+  }
+  nats_sink s(c);
+  for (int i = 1; i <= 50; ++i) {
+    auto r = trade("BTC-USDT", i);
+    if (i == 5) r.line.insert(r.line.size() - 2, std::string(500, ' '));  // too large for the stream
+    ASSERT_FALSE(s.write(sink_record{record_kind::trade, r.venue, r.channel, r.symbol, r.id, 1'700'000'000'000'000,
+                                     r.line}));
+  }
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_EQ(s.nats_stats().records_lost, 1u);
+  EXPECT_FALSE(s.close());
+  const auto by_subject = ids_by_subject(stored(c));
+  auto expected = ids(1, 50);
+  expected.erase(expected.begin() + 4);
+  // The gap record naming 5 comes with the stream's next record.
+  const auto& got = by_subject.at("md.okx.trades.BTC-USDT");
+  std::vector<std::string> trades;
+  for (const auto& id : got)
+    if (id.find(':') == std::string::npos) trades.push_back(id);
+  EXPECT_EQ(trades, expected);
+  EXPECT_NE(std::find(got.begin(), got.end(), "gap:5-5"), got.end()) << ::testing::PrintToString(got);
 }
 
 // A refused login is said, with the server's reason and without the token,

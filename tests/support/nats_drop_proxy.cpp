@@ -67,7 +67,14 @@ class nats_drop_proxy::impl {
 
   void drop_once(std::string id) {
     std::lock_guard lock(mutex_);
-    target_ = "Nats-Msg-Id: " + id + "\r\n";
+    publish_target_ = "Nats-Msg-Id: " + id + "\r\n";
+    dropped_ = false;
+  }
+
+  void drop_ack_once(std::string stream, std::uint64_t seq) {
+    std::lock_guard lock(mutex_);
+    ack_stream_ = "\"stream\":\"" + stream + "\"";
+    ack_seq_ = "\"seq\":" + std::to_string(seq);
     dropped_ = false;
   }
 
@@ -95,22 +102,17 @@ class nats_drop_proxy::impl {
       sockets_.push_back(client);
       sockets_.push_back(server);
       relays_.emplace_back([this, client, server] { client_to_server(client, server); });
-      relays_.emplace_back([client, server] { server_to_client(server, client); });
+      relays_.emplace_back([this, client, server] { server_to_client(server, client); });
     }
   }
 
-  static void server_to_client(int from, int to) {
-    char buf[65536];
-    while (true) {
-      const ssize_t n = ::recv(from, buf, sizeof buf, 0);
-      if (n <= 0 || !send_all(to, std::string_view(buf, static_cast<std::size_t>(n)))) break;
-    }
-    ::shutdown(to, SHUT_WR);
-  }
+  void server_to_client(int from, int to) { relay(from, to, false); }
+  void client_to_server(int from, int to) { relay(from, to, true); }
 
-  // Reads the client's side one protocol message at a time: a line, and for
-  // PUB and HPUB the payload after it.
-  void client_to_server(int from, int to) {
+  // Relays one protocol message at a time: a line, and for the messages
+  // that carry a payload (PUB and HPUB from the client, MSG and HMSG from
+  // the server) the payload after it.
+  void relay(int from, int to, bool from_client) {
     std::string in;
     char buf[65536];
     while (true) {
@@ -124,14 +126,21 @@ class nats_drop_proxy::impl {
         const std::string_view line(in.data() + at, eol - at);
         std::size_t end = eol + 2;
         bool drop = false;
-        const bool hpub = line.starts_with("HPUB ") || line.starts_with("hpub ");
-        if (hpub || line.starts_with("PUB ") || line.starts_with("pub ")) {
+        const auto verb = line.substr(0, line.find(' '));
+        const bool payload = from_client ? (verb == "PUB" || verb == "HPUB" || verb == "pub" || verb == "hpub")
+                                         : (verb == "MSG" || verb == "HMSG");
+        if (payload) {
           const std::size_t size = payload_size(line);
           if (in.size() < end + size + 2) break;  // the payload is still coming
-          if (hpub) drop = should_drop(std::string_view(in.data() + end, size));
+          const std::string_view body(in.data() + end, size);
+          drop = from_client ? (verb == "HPUB" || verb == "hpub") && should_drop_publish(body)
+                             : should_drop_ack(body);
           end += size + 2;
         }
-        if (!drop && !send_all(to, std::string_view(in.data() + at, end - at))) return;
+        if (!drop && !send_all(to, std::string_view(in.data() + at, end - at))) {
+          ::shutdown(to, SHUT_RDWR);
+          return;
+        }
         at = end;
       }
       in.erase(0, at);
@@ -139,9 +148,20 @@ class nats_drop_proxy::impl {
     ::shutdown(to, SHUT_WR);
   }
 
-  bool should_drop(std::string_view message) {
+  bool should_drop_publish(std::string_view message) {
     std::lock_guard lock(mutex_);
-    if (target_.empty() || dropped_ || message.find(target_) == std::string_view::npos) return false;
+    if (publish_target_.empty() || message.find(publish_target_) == std::string_view::npos) return false;
+    publish_target_.clear();
+    dropped_ = true;
+    return true;
+  }
+
+  bool should_drop_ack(std::string_view message) {
+    std::lock_guard lock(mutex_);
+    if (ack_stream_.empty() || message.find(ack_stream_) == std::string_view::npos) return false;
+    if (message.find(ack_seq_ + "}") == std::string_view::npos && message.find(ack_seq_ + ",") == std::string_view::npos)
+      return false;
+    ack_stream_.clear();
     dropped_ = true;
     return true;
   }
@@ -153,7 +173,8 @@ class nats_drop_proxy::impl {
   mutable std::mutex mutex_;
   std::vector<int> sockets_;
   std::vector<std::thread> relays_;
-  std::string target_;
+  std::string publish_target_;  // a Nats-Msg-Id header line
+  std::string ack_stream_, ack_seq_;  // an acknowledgement's fields
   bool dropped_ = false;
 };
 
@@ -162,6 +183,9 @@ nats_drop_proxy::~nats_drop_proxy() = default;
 
 std::string nats_drop_proxy::url() const { return "nats://127.0.0.1:" + std::to_string(impl_->port()); }
 void nats_drop_proxy::drop_once(std::string msg_id) { impl_->drop_once(std::move(msg_id)); }
+void nats_drop_proxy::drop_ack_once(std::string stream, std::uint64_t seq) {
+  impl_->drop_ack_once(std::move(stream), seq);
+}
 bool nats_drop_proxy::dropped() const { return impl_->dropped(); }
 
 }  // namespace sf::test
