@@ -3,6 +3,7 @@
 // made at test time (see testing/test_ca.hpp for how the certificates are
 // made), for the IP address and for "localhost" (SNI + host name check).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "sim/testing/loopback.hpp"
 #include "sim/testing/test_ca.hpp"
@@ -16,7 +17,9 @@ namespace ssl = asio::ssl;
 class TlsLoopback : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::filesystem::path(std::filesystem::path(::testing::TempDir()) / "sim_tls_ca");
+    // Per process: ctest runs each test as its own process, several at once.
+    dir_ = new std::filesystem::path(std::filesystem::path(::testing::TempDir()) /
+                                     ("sim_tls_ca_" + std::to_string(::getpid())));
     std::filesystem::remove_all(*dir_);
     ca_ = new test_ca(make_test_ca(*dir_));
   }

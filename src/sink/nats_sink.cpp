@@ -83,10 +83,9 @@ struct nats_sink::impl {
   std::vector<natsConnection*> closed_connections;  // under closed_mutex: whose closed callback ran
 
   // The connector: attempts to connect, off the driving thread, from a
-  // failed first attempt until one succeeds, and again whenever libnats
-  // gives up on a connection (it does after the same authorization error
-  // twice in a row). Its own attempts say exactly why they fail; libnats'
-  // retries lose the reason.
+  // failed first attempt until one succeeds, and again whenever a
+  // connection is lost. Each attempt tries every server and says exactly
+  // why it failed (a refused login, nothing listening, a TLS error).
   std::thread connector;
   std::mutex connector_mutex;
   std::condition_variable connector_cv;
@@ -161,12 +160,6 @@ struct nats_sink::impl {
     m.async_status = err;
   }
   static void on_disconnected(natsConnection*, void* closure) { static_cast<impl*>(closure)->connected.store(false); }
-  static void on_reconnected(natsConnection*, void* closure) {
-    auto& m = *static_cast<impl*>(closure);
-    m.reconnects.fetch_add(1);
-    m.connected.store(true);
-    m.check_stream.store(true);
-  }
   static void on_closed(natsConnection* nc, void* closure) {
     auto& m = *static_cast<impl*>(closure);
     m.connected.store(false);
@@ -225,12 +218,14 @@ struct nats_sink::impl {
       teardown_handles();
       throw;
     }
-    natsOptions_SetMaxReconnect(opts, -1);
-    natsOptions_SetReconnectWait(opts, 250);
+    // A lost connection is closed, and the connector makes a new one:
+    // libnats' own reconnect would flush what was published meanwhile to the
+    // next server ahead of what the old socket lost, out of order. Closed,
+    // what was in flight is taken back and sent again first.
+    natsOptions_SetAllowReconnect(opts, false);
     natsOptions_SetPingInterval(opts, 5000);
     natsOptions_SetMaxPingsOut(opts, 2);
     natsOptions_SetDisconnectedCB(opts, &impl::on_disconnected, this);
-    natsOptions_SetReconnectedCB(opts, &impl::on_reconnected, this);
     natsOptions_SetClosedCB(opts, &impl::on_closed, this);
     natsOptions_SetErrorHandler(opts, &impl::on_async_error, this);
     // The first attempt here, so that a server that is up is used at once;
@@ -311,10 +306,11 @@ struct nats_sink::impl {
     check_stream.store(true);
   }
 
-  // libnats closed the connection for good: what was in flight waits for a
-  // resend, and the connector starts again.
-  void after_connection_closed() {
+  // What is in flight waits for a resend: its acks will not come. Returns
+  // how many records.
+  std::size_t take_back_in_flight() {
     take_completions();
+    std::size_t n = 0;
     if (js_published > 0) {
       natsMsgList left;
       if (js_PublishAsyncGetPendingList(&left, js) == NATS_OK) {
@@ -324,10 +320,18 @@ struct nats_sink::impl {
           outstanding[it->second - front_seq].st = state::failed;
           seq_of.erase(it);
           --pending;
+          ++n;
         }
         natsMsgList_Destroy(&left);  // the messages too: a resend makes its own
       }
     }
+    return n;
+  }
+
+  // The connection was lost (or libnats gave up on it): what was in flight
+  // waits for a resend, and the connector starts again.
+  void after_connection_closed() {
+    const std::size_t in_flight = take_back_in_flight();
     const char* text = nullptr;
     natsConnection_GetLastError(nc, &text);
     const std::string why = text != nullptr && *text != '\0' ? text : "closed";
@@ -336,7 +340,8 @@ struct nats_sink::impl {
     destroy_connection(std::exchange(nc, nullptr));
     connected.store(false);
     stream_ready = false;
-    note_failure("connection closed by the client library: " + why, nats_error(NATS_CONNECTION_CLOSED));
+    note_failure(fmt::format("connection lost: {}; connecting again ({} record(s) in flight go again)", why, in_flight),
+                 nats_error(NATS_CONNECTION_CLOSED));
     want_connection();
   }
 
@@ -548,6 +553,7 @@ struct nats_sink::impl {
       }
     }
     if (nc != nullptr && !closed && closed_by_libnats(nc)) after_connection_closed();
+
     if (nc == nullptr && connection_waiting.exchange(false)) {
       natsConnection* c = nullptr;
       {
