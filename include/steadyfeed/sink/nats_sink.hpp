@@ -26,7 +26,9 @@
 // loses what was in memory and in flight, never what was written to the
 // spool.
 //
-// The connection: several server URLs, reconnecting for ever; TLS;
+// The connection: several server URLs, connected again for ever (by the
+// sink, off the driving thread; what was in flight on a lost connection is
+// sent first on the next); TLS;
 // credentials by token, user and password, NKey seed file or creds file.
 // When `stream.create` is set, the stream is created, or updated to the
 // configured subjects, storage, replicas, duplicate window and limits, at
