@@ -25,9 +25,11 @@ build: deps
 test: test-release test-asan
 
 # Most tests wait on sockets and timers, not on the CPU: ctest runs three
-# times as many as there are cores. The long ones start first, and the few
-# that keep both cores busy take two slots (tests/CMakeLists.txt).
+# times as many as there are cores, twice as many under ASan (which makes
+# every process several times busier). The long ones start first, and the
+# daemon-and-simulator ones take two slots (tests/CMakeLists.txt).
 TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 3 )))
+ASAN_TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
 
 test-release: build
 	ctest --preset release -j $(TEST_JOBS)
@@ -36,7 +38,7 @@ test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --preset asan -j $(TEST_JOBS)
+	  ctest --preset asan -j $(ASAN_TEST_JOBS)
 
 # Every test under ThreadSanitizer: unit, integration and functional, the
 # daemon and the simulator they start built with TSan too. A data race fails
