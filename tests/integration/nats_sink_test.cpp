@@ -130,6 +130,17 @@ TEST(NatsSink, EveryRecordIsStoredOnceInOrderWithItsIdentity) {
     EXPECT_EQ(again.nats_stats().duplicates, static_cast<std::uint64_t>(n));
   }
   EXPECT_EQ(stored(c).size(), static_cast<std::size_t>(2 * n));
+  // Reading it back left no consumer behind.
+  natsConnection* nc = nullptr;
+  ASSERT_EQ(natsConnection_ConnectTo(&nc, server.url().c_str()), NATS_OK);
+  jsCtx* js = nullptr;
+  ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
+  jsStreamInfo* si = nullptr;
+  ASSERT_EQ(js_GetStreamInfo(&si, js, "TEST", nullptr, nullptr), NATS_OK);
+  EXPECT_EQ(si->State.Consumers, 0);
+  jsStreamInfo_Destroy(si);
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
 }
 
 TEST(NatsSink, AnOutageLosesNothingAndKeepsTheOrder) {

@@ -2,9 +2,10 @@
 // `steadyfeed verify --nats` and for tests. Each message is what the nats
 // sink published: its subject, its Nats-Msg-Id and one NDJSON line.
 //
-// Messages are fetched by sequence number (JetStream's direct get), so the
-// reader needs no consumer on the stream and leaves nothing behind; sequence
-// numbers that were deleted are skipped.
+// Messages stream through an ordered consumer (ephemeral, deleted when the
+// read ends), or are fetched one by one by sequence number where it cannot
+// serve (a stream of several subjects); sequence numbers that were deleted
+// are skipped.
 //
 // Thread safety: none. Lifetime: the connection closes with the reader.
 #pragma once
