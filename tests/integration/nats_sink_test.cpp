@@ -462,6 +462,35 @@ TEST(NatsSink, StrictOrderGoesOnPastARecordTheServerNeverTakes) {
   EXPECT_NE(std::find(got.begin(), got.end(), "gap:5-5"), got.end()) << ::testing::PrintToString(got);
 }
 
+// A stream of several subjects is read one message at a time (an ordered
+// consumer takes one filter subject): every message, in order, all the same.
+TEST(NatsSink, AStreamOfSeveralSubjectsIsReadBackWhole) {
+  temp_dir dir("nats");
+  nats_server server(dir.path / "server");
+  auto c = config_for(server, "SEVERAL");
+  c.stream.create = false;
+  {
+    natsConnection* nc = nullptr;
+    ASSERT_EQ(natsConnection_ConnectTo(&nc, server.url().c_str()), NATS_OK);
+    jsCtx* js = nullptr;
+    ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
+    jsStreamConfig sc;
+    jsStreamConfig_Init(&sc);
+    const char* subjects[] = {"md.>", "other.>"};
+    sc.Name = "SEVERAL";
+    sc.Subjects = subjects;
+    sc.SubjectsLen = 2;
+    ASSERT_EQ(js_AddStream(nullptr, js, &sc, nullptr, nullptr), NATS_OK);
+    jsCtx_Destroy(js);
+    natsConnection_Destroy(nc);
+  }
+  nats_sink s(c);
+  for (int i = 1; i <= 100; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
+  ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
+  EXPECT_FALSE(s.close());
+  EXPECT_EQ(ids_by_subject(stored(c)).at("md.okx.trades.BTC-USDT"), ids(1, 100));
+}
+
 // A refused login is said, with the server's reason and without the token,
 // whether it comes at the first connect or at a reconnect (where libnats
 // gives up after the same refusal twice); the sink keeps trying, and sends
