@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <stdexcept>
+#include <vector>
 
 #include "steadyfeed/sink/nats_stream_reader.hpp"
 #include "support/child_process.hpp"
@@ -92,6 +94,48 @@ std::map<std::string, std::vector<std::string>> ids_by_subject(const std::vector
   return out;
 }
 
+// A plain JetStream client beside the sink, for what a test does to a
+// stream itself: make it with settings the sink would not choose, delete it,
+// look at it.
+class jetstream_client {
+ public:
+  explicit jetstream_client(const nats_server& server) {
+    if (natsConnection_ConnectTo(&nc_, server.url().c_str()) != NATS_OK ||
+        natsConnection_JetStream(&js_, nc_, nullptr) != NATS_OK)
+      throw std::runtime_error("jetstream_client: cannot connect to " + server.url());
+  }
+  ~jetstream_client() {
+    jsCtx_Destroy(js_);
+    natsConnection_Destroy(nc_);
+  }
+  jetstream_client(const jetstream_client&) = delete;
+  jetstream_client& operator=(const jetstream_client&) = delete;
+
+  // A file-stored stream taking `subjects`; `max_msg_size` -1: no limit.
+  natsStatus add_stream(const std::string& name, std::vector<const char*> subjects, std::int32_t max_msg_size = -1) {
+    jsStreamConfig sc;
+    jsStreamConfig_Init(&sc);
+    sc.Name = name.c_str();
+    sc.Subjects = subjects.data();
+    sc.SubjectsLen = static_cast<int>(subjects.size());
+    sc.MaxMsgSize = max_msg_size;
+    return js_AddStream(nullptr, js_, &sc, nullptr, nullptr);
+  }
+  natsStatus delete_stream(const std::string& name) { return js_DeleteStream(js_, name.c_str(), nullptr, nullptr); }
+  // The stream's consumers now; -1 when there is no such stream.
+  std::int64_t consumers(const std::string& name) {
+    jsStreamInfo* si = nullptr;
+    if (js_GetStreamInfo(&si, js_, name.c_str(), nullptr, nullptr) != NATS_OK) return -1;
+    const std::int64_t n = si->State.Consumers;
+    jsStreamInfo_Destroy(si);
+    return n;
+  }
+
+ private:
+  natsConnection* nc_ = nullptr;
+  jsCtx* js_ = nullptr;
+};
+
 std::vector<std::string> ids(int from, int to) {
   std::vector<std::string> out;
   for (int i = from; i <= to; ++i) out.push_back(std::to_string(i));
@@ -131,16 +175,7 @@ TEST(NatsSink, EveryRecordIsStoredOnceInOrderWithItsIdentity) {
   }
   EXPECT_EQ(stored(c).size(), static_cast<std::size_t>(2 * n));
   // Reading it back left no consumer behind.
-  natsConnection* nc = nullptr;
-  ASSERT_EQ(natsConnection_ConnectTo(&nc, server.url().c_str()), NATS_OK);
-  jsCtx* js = nullptr;
-  ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
-  jsStreamInfo* si = nullptr;
-  ASSERT_EQ(js_GetStreamInfo(&si, js, "TEST", nullptr, nullptr), NATS_OK);
-  EXPECT_EQ(si->State.Consumers, 0);
-  jsStreamInfo_Destroy(si);
-  jsCtx_Destroy(js);
-  natsConnection_Destroy(nc);
+  EXPECT_EQ(jetstream_client(server).consumers("TEST"), 0);
 }
 
 TEST(NatsSink, AnOutageLosesNothingAndKeepsTheOrder) {
@@ -424,22 +459,7 @@ TEST(NatsSink, StrictOrderGoesOnPastARecordTheServerNeverTakes) {
   c.ack_timeout = std::chrono::milliseconds{300};
   c.strict_order = true;
   c.stream.create = false;
-  {
-    natsConnection* nc = nullptr;
-    ASSERT_EQ(natsConnection_ConnectTo(&nc, server.url().c_str()), NATS_OK);
-    jsCtx* js = nullptr;
-    ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
-    jsStreamConfig sc;
-    jsStreamConfig_Init(&sc);
-    const char* subjects[] = {"md.>"};
-    sc.Name = "REFUSED";
-    sc.Subjects = subjects;
-    sc.SubjectsLen = 1;
-    sc.MaxMsgSize = 400;
-    ASSERT_EQ(js_AddStream(nullptr, js, &sc, nullptr, nullptr), NATS_OK);
-    jsCtx_Destroy(js);
-    natsConnection_Destroy(nc);
-  }
+  ASSERT_EQ(jetstream_client(server).add_stream("REFUSED", {"md.>"}, 400), NATS_OK);
   nats_sink s(c);
   for (int i = 1; i <= 50; ++i) {
     auto r = trade("BTC-USDT", i);
@@ -469,21 +489,7 @@ TEST(NatsSink, AStreamOfSeveralSubjectsIsReadBackWhole) {
   nats_server server(dir.path / "server");
   auto c = config_for(server, "SEVERAL");
   c.stream.create = false;
-  {
-    natsConnection* nc = nullptr;
-    ASSERT_EQ(natsConnection_ConnectTo(&nc, server.url().c_str()), NATS_OK);
-    jsCtx* js = nullptr;
-    ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
-    jsStreamConfig sc;
-    jsStreamConfig_Init(&sc);
-    const char* subjects[] = {"md.>", "other.>"};
-    sc.Name = "SEVERAL";
-    sc.Subjects = subjects;
-    sc.SubjectsLen = 2;
-    ASSERT_EQ(js_AddStream(nullptr, js, &sc, nullptr, nullptr), NATS_OK);
-    jsCtx_Destroy(js);
-    natsConnection_Destroy(nc);
-  }
+  ASSERT_EQ(jetstream_client(server).add_stream("SEVERAL", {"md.>", "other.>"}), NATS_OK);
   nats_sink s(c);
   for (int i = 1; i <= 100; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
   ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
@@ -660,15 +666,7 @@ TEST(NatsSink, AStreamDeletedUnderTheSinkIsMadeAgain) {
   nats_sink s(c);
   ASSERT_FALSE(write(s, trade("BTC-USDT", 1)));
   ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
-  {
-    natsConnection* nc = nullptr;
-    ASSERT_EQ(natsConnection_ConnectTo(&nc, server.url().c_str()), NATS_OK);
-    jsCtx* js = nullptr;
-    ASSERT_EQ(natsConnection_JetStream(&js, nc, nullptr), NATS_OK);
-    EXPECT_EQ(js_DeleteStream(js, "TEST", nullptr, nullptr), NATS_OK);
-    jsCtx_Destroy(js);
-    natsConnection_Destroy(nc);
-  }
+  EXPECT_EQ(jetstream_client(server).delete_stream("TEST"), NATS_OK);
   for (int i = 2; i <= 50; ++i) ASSERT_FALSE(write(s, trade("BTC-USDT", i)));
   ASSERT_TRUE(settle(s)) << describe(s.nats_stats());
   EXPECT_GT(s.nats_stats().failures, 0u);
