@@ -577,17 +577,11 @@ struct nats_sink::impl {
         st.last_error = "connection: " + connect_error;
         keep_first(nats_error(status));
       }
-    } else if (!connected.load()) {
-      const char* text = nullptr;
-      const natsStatus why = natsConnection_GetLastError(nc, &text);
-      if (why != NATS_OK && text != nullptr && *text != '\0' && connect_error != text) {
-        connect_error = text;
-        st.last_error = "connection: " + connect_error;
-        keep_first(nats_error(why));
-      }
-    } else {
+    } else if (connected.load()) {
       connect_error.clear();
     }
+    // (A connection that drops is closed at once, libnats' reconnect being
+    // off: after_connection_closed() says why.)
     // The stream, at every (re)connect; again each second until it is there.
     if (js != nullptr && connected.load() &&
         (check_stream.exchange(false) || (!stream_ready && clk.now() >= next_stream_check))) {
