@@ -101,7 +101,18 @@ void nats_server::kill() {
 namespace sf::test {
 
 void nats_server::pause() {
-  if (process_) process_->signal(SIGSTOP);
+  if (!process_) return;
+  process_->signal(SIGSTOP);
+  // Stopped once the kernel says so (state T in /proc/PID/stat), not when
+  // the signal is sent: until then the server still answers.
+  const std::string stat = "/proc/" + std::to_string(process_->pid()) + "/stat";
+  poll_until(
+      [&] {
+        const std::string text = read_file(stat);
+        const auto end = text.rfind(')');
+        return end != std::string::npos && end + 2 < text.size() && text[end + 2] == 'T';
+      },
+      std::chrono::seconds{2});
 }
 
 void nats_server::resume() {

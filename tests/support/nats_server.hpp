@@ -40,7 +40,7 @@ class nats_server {
   void stop();   // SIGTERM, and waits
   void kill();   // SIGKILL, and waits
   void start();  // again: same port, same store
-  void pause();   // SIGSTOP: connections stay open, nothing is answered
+  void pause();   // SIGSTOP, and waits until it is stopped: connections stay open, nothing is answered
   void resume();  // SIGCONT
 
  private:
