@@ -24,10 +24,14 @@
 //                      here: p99 < 20 µs.
 //   BM_Latency_engine  the runtime's engine (one worker, the router thread):
 //                      the line crosses the worker's record_queue and the
-//                      router calls write(). The router sleeps 1 ms after
-//                      each pass that found lines (engine.cpp, gather_time),
-//                      to spare the workers a wake-up per record; that sleep,
-//                      not the path, sets this figure (up to about 1 ms).
+//                      router calls write(). The argument is the engine's
+//                      `gather` in µs. By default (1 000) the router sleeps
+//                      1 ms after each pass that found lines, to spare the
+//                      workers a wake-up per record; that sleep, not the
+//                      path, sets the figure (up to about 1 ms). With 0 it
+//                      passes again at once and sleeps only while the queue
+//                      is empty, until a push wakes it: the path's own
+//                      latency, paid for in CPU (see cpu per frame).
 //
 // Both clocks are the system clock; ts_recv is truncated to the microsecond,
 // so each sample overstates by less than 1 µs. Samples go into a fixed
@@ -103,7 +107,7 @@ struct row {
   std::vector<run_figures> runs;
   bench::latency_histogram pooled;
 };
-row feed_row, engine_row;
+row feed_row, engine_row, engine_at_once_row;
 
 run_figures figures_of(const bench::latency_sink& sink, const bench::process_usage& used,
                        const bench::paced_report& sent) {
@@ -192,6 +196,7 @@ void BM_Latency_engine(benchmark::State& state) {
     if (server.port() == 0) return bench::fail(state, "the paced server did not start");
     engine_config ec;
     ec.workers = 1;
+    ec.gather = std::chrono::microseconds{state.range(0)};
     engine e(ec);
     auto owned = std::make_unique<bench::latency_sink>();
     bench::latency_sink& sink = *owned;
@@ -210,11 +215,11 @@ void BM_Latency_engine(benchmark::State& state) {
       std::this_thread::sleep_for(milliseconds{10});
     e.stop();
     if (const std::string why = verify(sink, sent); !why.empty()) return bench::fail(state, why);
-    report(state, engine_row, figures_of(sink, used, sent), sink);
+    report(state, state.range(0) > 0 ? engine_row : engine_at_once_row, figures_of(sink, used, sent), sink);
     state.SetIterationTime(std::chrono::duration<double>(measured_time).count());
   }
 }
-BENCHMARK(BM_Latency_engine)->Iterations(2)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Latency_engine)->Arg(1000)->Arg(0)->Iterations(3)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 // ---- summary ------------------------------------------------------------------------
 
@@ -236,12 +241,12 @@ std::string spread(const row& r, double run_figures::*field, const char* format)
 
 void print_row(const char* name, const row& r) {
   if (r.runs.empty()) return;
-  fmt::print("  {:<7} runs {}  p50 {} µs  p99 {} µs  p99.9 {} µs  (pooled: p50 {:.1f}, p99 {:.1f}, p99.9 {:.1f}, max {:.0f} µs)\n",
+  fmt::print("  {:<15} runs {}  p50 {} µs  p99 {} µs  p99.9 {} µs  (pooled: p50 {:.1f}, p99 {:.1f}, p99.9 {:.1f}, max {:.0f} µs)\n",
              name, r.runs.size(), spread(r, &run_figures::p50_us, "{:.1f}"), spread(r, &run_figures::p99_us, "{:.1f}"),
              spread(r, &run_figures::p999_us, "{:.1f}"), static_cast<double>(r.pooled.percentile_ns(50)) / 1e3,
              static_cast<double>(r.pooled.percentile_ns(99)) / 1e3, static_cast<double>(r.pooled.percentile_ns(99.9)) / 1e3,
              static_cast<double>(r.pooled.max_ns()) / 1e3);
-  fmt::print("          client CPU {} µs/frame; server sent {} frames/s, {} frames per write\n",
+  fmt::print("                  client CPU {} µs/frame; server sent {} frames/s, {} frames per write\n",
              spread(r, &run_figures::cpu_us_per_frame, "{:.2f}"), spread(r, &run_figures::sent_per_s, "{:.0f}"),
              spread(r, &run_figures::frames_per_write, "{:.2f}"));
 }
@@ -251,7 +256,8 @@ void print_summary() {
              "(median run, (min–max) over runs; each sample overstates by < 1 µs):\n",
              frames_per_second);
   print_row("feed", feed_row);
-  print_row("engine", engine_row);
+  print_row("engine gather 1ms", engine_row);
+  print_row("engine gather 0", engine_at_once_row);
   if (!feed_row.runs.empty()) {
     std::vector<double> p99;
     for (const auto& f : feed_row.runs) p99.push_back(f.p99_us);

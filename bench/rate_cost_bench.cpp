@@ -83,6 +83,7 @@ double median(std::vector<double> v) {
 
 struct row {
   std::size_t connections = 0;
+  long gather_us = 0;
   std::vector<run_figures> runs;
   std::string figure(double run_figures::*field, const char* format) const {
     std::vector<double> v;
@@ -98,10 +99,13 @@ void BM_RateCost(benchmark::State& state) {
   const auto connections = static_cast<std::size_t>(state.range(0));
   row r;
   r.connections = connections;
+  r.gather_us = static_cast<long>(state.range(1));
   for (auto _ : state) {
     bench::paced_server server(messages_per_second, connections);
     if (server.port() == 0) return bench::fail(state, "the paced server did not start");
-    engine e;
+    engine_config ec;
+    ec.gather = std::chrono::microseconds{r.gather_us};
+    engine e(ec);
     auto owned = std::make_unique<counting_sink>();
     counting_sink& sink = *owned;
     e.add_sink(std::move(owned));
@@ -163,10 +167,13 @@ void BM_RateCost(benchmark::State& state) {
   rows.push_back(std::move(r));
 }
 BENCHMARK(BM_RateCost)
-    ->ArgName("connections")
-    ->Arg(1)
-    ->Arg(100)
-    ->Arg(1000)
+    ->ArgNames({"connections", "gather_us"})
+    ->Args({1, 1000})
+    ->Args({1, 0})
+    ->Args({100, 1000})
+    ->Args({100, 0})
+    ->Args({1000, 1000})
+    ->Args({1000, 0})
     ->Iterations(3)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
@@ -177,9 +184,9 @@ void print_summary() {
              messages_per_second);
   for (const auto& r : rows) {
     if (r.runs.empty()) continue;
-    fmt::print("  {:>5} connections ({:>6.0f}/s each): CPU {} µs/msg = {} % of a core; "
+    fmt::print("  {:>5} connections ({:>6.0f}/s each), gather {:>4} µs: CPU {} µs/msg = {} % of a core; "
                "{} voluntary switches/msg; {} msg/s received ({} sent); RSS {} MiB\n",
-               r.connections, messages_per_second / static_cast<double>(r.connections),
+               r.connections, messages_per_second / static_cast<double>(r.connections), r.gather_us,
                r.figure(&run_figures::cpu_us_per_message, "{:.2f}"), r.figure(&run_figures::cpu_percent, "{:.1f}"),
                r.figure(&run_figures::switches_per_message, "{:.2f}"), r.figure(&run_figures::messages_per_s, "{:.0f}"),
                r.figure(&run_figures::sent_per_s, "{:.0f}"), r.figure(&run_figures::rss_mib, "{:.0f}"));

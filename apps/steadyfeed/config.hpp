@@ -129,6 +129,7 @@ struct daemon_config {
   std::string profile = "production";
   std::size_t workers = 0;  // worker threads; 0: one per core
   std::int64_t queue_bytes = std::int64_t{64} << 20;  // per worker: engine_config::queue_bytes
+  duration gather = milliseconds{1};                  // engine_config::gather
   supervisor_config supervisor = *supervisor_config::profile("production");
   std::vector<feed_config> feeds;
   files_sink_settings files;

@@ -102,6 +102,11 @@ std::string check_ws_url(const config_value& v) {
   return fmt::format("'{}' is not a ws:// or wss:// URL", url);
 }
 
+std::string check_gather(const config_value& v) {
+  if (std::get<duration>(v) <= seconds{1}) return {};
+  return "at most 1s: records wait this long on their way to the sinks";
+}
+
 std::string check_rest_url(const config_value& v) {
   const auto& url = std::get<std::string>(v);
   if (url.empty() || url.starts_with("http://") || url.starts_with("https://")) return {};
@@ -216,6 +221,16 @@ std::vector<config_key> make_table() {
        .min = 65536,
        .max = std::int64_t{1} << 32},
       [](auto& c, auto&) -> auto& { return c.queue_bytes; }));
+  add(field(
+      {.path = "gather",
+       .unit = "time",
+       .meaning = "after a pass that found records, the sink thread lets more gather this long: "
+                  "fewer wake-ups for the workers, and up to this much latency; 0 passes again at once "
+                  "(lowest latency, more CPU at moderate rates)",
+       .zero_disables = true,
+       .example = "200us",
+       .check = check_gather},
+      [](auto& c, auto&) -> auto& { return c.gather; }));
 
   // The profile comes first: reading it replaces every supervisor setting,
   // and the keys after it override single ones.

@@ -32,6 +32,9 @@ std::optional<config_value> other_value(const config_key& key, const config_valu
         return n.as<std::int64_t>();
       case key_type::number:
         return n.as<double>();
+      case key_type::duration:
+        if (const auto d = parse_duration(n.Scalar())) return *d;
+        return std::nullopt;
       default:
         return n.Scalar();
     }
@@ -177,6 +180,7 @@ alerts: {threshold: 43, suppress: 44s, history: 45, log_level: critical,
          webhook: {url: "http://127.0.0.1:46/h", level: info, timeout: 47s, queue: 48, max_attempts: 49}}
 log: {level: notice, format: json, report_interval: 53s}
 queue_bytes: 1048576
+gather: 54us
 )";
   std::set<std::string> written;
   const auto walk = [&](auto&& self, const YAML::Node& n, const std::string& at) -> void {
@@ -279,6 +283,7 @@ queue_bytes: 1048576
   EXPECT_EQ(c.log.format, "json");
   EXPECT_EQ(c.log.report_interval, seconds{53});
   EXPECT_EQ(c.queue_bytes, 1048576);
+  EXPECT_EQ(c.gather, microseconds{54});
   const auto& n = c.nats;
   EXPECT_TRUE(n.enabled);
   EXPECT_EQ(n.servers, (std::vector<std::string>{"nats://127.0.0.1:60", "tls://127.0.0.1:61"}));
@@ -436,7 +441,7 @@ TEST(ConfigKeys, TheDefaultsShownAreTheStructsDefaults) {
 
 TEST(ConfigKeys, SectionNamesListKeysAndSubsectionsInTableOrder) {
   const auto top = section_names("");
-  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "queue_bytes", "supervisor", "feeds", "sinks", "api", "alerts", "log"}));
+  EXPECT_EQ(top, (std::vector<std::string_view>{"workers", "queue_bytes", "gather", "supervisor", "feeds", "sinks", "api", "alerts", "log"}));
   EXPECT_EQ(section_names("feeds[].endpoints"), (std::vector<std::string_view>{"ws", "rest"}));
   const auto supervisor = section_names("supervisor");
   EXPECT_EQ(supervisor.front(),

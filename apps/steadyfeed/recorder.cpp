@@ -121,6 +121,7 @@ void recorder::start() {
   engine_config ec;
   ec.workers = m.config.workers;
   ec.queue_bytes = static_cast<std::size_t>(m.config.queue_bytes);
+  ec.gather = std::chrono::duration_cast<std::chrono::microseconds>(m.config.gather);
   auto& runtime = m.runtime.emplace(ec, m.clk);
   for (auto& sink : built.sinks) runtime.add_sink(std::move(sink));
   // Sink errors are events like the feeds': said when they happen (a full

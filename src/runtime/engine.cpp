@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "steadyfeed/core/armed_timer.hpp"
+#include "steadyfeed/core/doorbell.hpp"
 #include "steadyfeed/runtime/record_outlet.hpp"
 #include "steadyfeed/sink/record_queue.hpp"
 #include "steadyfeed/venue/venue_adapter.hpp"
@@ -28,10 +29,9 @@ namespace {
 // How often a worker queues the gap records its outlet still owes, when no
 // record of their streams comes along to carry them.
 constexpr duration owed_gaps_interval = milliseconds{100};
-// How long the router lets lines gather after a pass: the most it adds to a
-// record's way to the sinks. A router faster than the workers would otherwise
-// take one line per pass, and the workers would pay a wake-up per record.
-constexpr std::chrono::milliseconds gather_time{1};
+// How long the router sleeps while every queue is empty and no push wakes
+// it: the sinks' ticks (time-based flushes) come at least this often.
+constexpr std::chrono::milliseconds idle_tick{100};
 
 }  // namespace
 
@@ -54,11 +54,15 @@ struct engine::impl {
 
   impl(engine_config c, const clock& k) : config(c), clk(k) {
     std::size_t n = config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
-    for (std::size_t i = 0; i < n; ++i) workers.push_back(std::make_unique<worker>(config.queue_bytes, config.queue_wait));
+    for (std::size_t i = 0; i < n; ++i) {
+      workers.push_back(std::make_unique<worker>(config.queue_bytes, config.queue_wait));
+      workers.back()->queue.ring(&bell);
+    }
   }
 
   engine_config config;
   const clock& clk;
+  doorbell bell;  // every worker's push rings it; the router sleeps in it
   std::vector<std::unique_ptr<worker>> workers;
   std::vector<sink_slot> sinks;
   std::function<void(const sink_report&, const std::string&)> on_sink_error;
@@ -116,18 +120,18 @@ struct engine::impl {
   }
 
   void route_loop() {
-    const bool one = workers.size() == 1;
     bool closing = false;
+    const auto has_work = [&] {
+      if (!running.load()) return true;
+      return std::any_of(workers.begin(), workers.end(), [](const auto& w) { return w->queue.has_lines(); });
+    };
     while (true) {
       std::size_t taken = 0;
       for (auto& w : workers) {
-        // One worker: sleep in its queue until lines come. Several: look at
-        // each in turn and sleep below.
-        taken += w->queue.take(one && !closing ? std::chrono::milliseconds{100} : std::chrono::milliseconds{0},
-                               [&](const sink_record& r) {
-                                 for (auto& slot : sinks)
-                                   if (auto ec = slot.s->write(r)) sink_failed(slot, ec, "write");
-                               });
+        taken += w->queue.take(std::chrono::milliseconds{0}, [&](const sink_record& r) {
+          for (auto& slot : sinks)
+            if (auto ec = slot.s->write(r)) sink_failed(slot, ec, "write");
+        });
       }
       routed.fetch_add(taken, std::memory_order_relaxed);
       const time_point now = clk.now();
@@ -137,8 +141,10 @@ struct engine::impl {
       if (closing && taken == 0) break;
       if (!running.load()) {
         closing = true;  // one more pass picks up what the workers queued last
-      } else if (taken > 0 || !one) {
-        std::this_thread::sleep_for(gather_time);
+      } else if (taken == 0) {
+        bell.wait(idle_tick, has_work);  // until a worker pushes a line
+      } else if (config.gather.count() > 0) {
+        std::this_thread::sleep_for(config.gather);
       }
     }
     for (auto& slot : sinks)
@@ -292,6 +298,7 @@ void engine::stop() {
   // The workers are gone: this thread is now their queues' only producer.
   for (auto& w : m.workers) w->outlet.flush(m.config.stop_timeout);
   m.running = false;
+  m.bell.ring();
   for (auto& w : m.workers) w->queue.close();
   if (m.router.joinable()) m.router.join();
 }

@@ -88,6 +88,7 @@ void record_queue::publish(std::uint64_t head) {
     { std::lock_guard lock(sleep_mutex_); }
     lines_.notify_one();
   }
+  if (bell_) bell_->ring();
 }
 
 bool record_queue::wait_for_room(std::uint64_t head, std::size_t needed, std::chrono::milliseconds max_wait) {
@@ -104,10 +105,8 @@ bool record_queue::wait_for_room(std::uint64_t head, std::size_t needed, std::ch
 }
 
 bool record_queue::wait_for_lines(std::chrono::milliseconds wait) {
-  auto has_lines = [&] {
-    return head_.load(std::memory_order_seq_cst) != tail_.load(std::memory_order_relaxed);
-  };
   if (has_lines()) return true;
+  if (wait.count() <= 0) return false;
   std::unique_lock lock(sleep_mutex_);
   consumer_waiting_.store(true, std::memory_order_seq_cst);
   lines_.wait_for(lock, wait, [&] { return has_lines() || closed_.load(); });

@@ -176,6 +176,26 @@ TEST(RecordQueue, AWaitingConsumerWakesForTheFirstLine) {
   EXPECT_EQ(taken, 1u);
 }
 
+TEST(RecordQueue, APushRingsTheDoorbellOfAConsumerServingSeveralQueues) {
+  doorbell bell;
+  record_queue a, b;
+  a.ring(&bell);
+  b.ring(&bell);
+  std::size_t taken = 0;
+  std::thread consumer([&] {
+    // Asleep in the doorbell, not in either queue.
+    bell.wait(hours{1}, [&] { return a.has_lines() || b.has_lines(); });
+    for (auto* q : {&a, &b}) taken += q->take(milliseconds{0}, [](const queued_line&) {});
+  });
+  until([&] { return bell.sleeping(); });
+  EXPECT_FALSE(a.consumer_waiting());
+  EXPECT_TRUE(b.push("v", "c", "s", 0, "line"));
+  consumer.join();  // a lost ring hangs here
+  EXPECT_EQ(taken, 1u);
+  EXPECT_FALSE(a.has_lines());
+  EXPECT_FALSE(b.has_lines());
+}
+
 TEST(RecordQueue, CloseWakesAWaitingConsumer) {
   record_queue q;
   std::size_t taken = 1;

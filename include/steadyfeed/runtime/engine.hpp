@@ -47,6 +47,12 @@ struct engine_config {
   // How long a worker may wait for room in its queue before the record
   // becomes a gap: short enough that pings and pongs keep flowing.
   std::chrono::milliseconds queue_wait{100};
+  // After a pass that found lines, how long the router lets more gather
+  // before its next pass: it spares the workers a wake-up per record, and
+  // adds up to this much to a record's way to the sinks. 0: the router
+  // passes again at once. Either way it sleeps while every queue is empty,
+  // until a worker's push wakes it.
+  std::chrono::microseconds gather{1000};
   // How long stop() lets connections close and queues drain.
   std::chrono::milliseconds stop_timeout{1000};
 };

@@ -19,8 +19,12 @@
 // resident as the ring first reaches them: after the first lap (64 MiB of
 // lines with the default size) the whole ring is.
 //
-// Thread safety: push() from one producer thread (a worker); take() from one
-// consumer thread; close(), depth(), used_bytes() and dropped() from any.
+// A consumer that serves several queues sleeps in a doorbell (doorbell.hpp)
+// that every queue's push rings, instead of in one queue.
+//
+// Thread safety: push() from one producer thread (a worker); take() and
+// has_lines() from one consumer thread; close(), depth(), used_bytes() and
+// dropped() from any. ring() is set before the first push.
 #pragma once
 
 #include <atomic>
@@ -33,6 +37,7 @@
 #include <string_view>
 
 #include "steadyfeed/core/clock.hpp"
+#include "steadyfeed/core/doorbell.hpp"
 #include "steadyfeed/sink/sink.hpp"
 
 namespace sf {
@@ -61,6 +66,9 @@ class record_queue {
     return push(sink_record{record_kind::trade, venue, channel, symbol, {}, received, line});
   }
 
+  // Every push rings `bell` too (nullptr: none).
+  void ring(doorbell* bell) noexcept { bell_ = bell; }
+
   // Calls `on_line(const queued_line&)` for every line queued, in order,
   // after waiting up to `wait` for the first. Returns how many were taken.
   template <typename OnLine>
@@ -68,6 +76,12 @@ class record_queue {
 
   // Wakes the consumer; a push that finds the ring full no longer waits.
   void close();
+
+  // Whether a line is queued (a sequentially consistent read, for a
+  // doorbell's wait).
+  bool has_lines() const noexcept {
+    return head_.load(std::memory_order_seq_cst) != tail_.load(std::memory_order_relaxed);
+  }
 
   std::size_t capacity() const noexcept { return mask_ + 1; }
   // Lines queued; read from another thread, a moment's estimate.
@@ -114,6 +128,7 @@ class record_queue {
 
   std::size_t mask_;
   std::chrono::milliseconds max_wait_;
+  doorbell* bell_ = nullptr;
   std::unique_ptr<char[]> ring_;
 
   // Producer's side. head_: bytes ever written; the consumer reads it.
