@@ -46,9 +46,19 @@ class http_session : public std::enable_shared_from_this<http_session<Stream>> {
     req_ = {};
     http::async_read(stream_, buffer_, req_,
                      io_handler([self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       if (ec == http::error::header_limit) return self->refuse_long_head();
                        if (ec) return;
                        self->on_read();
                      }));
+  }
+
+  // A request line and headers over Beast's 8 KiB (a URL naming too many
+  // streams, most likely) are refused out loud, not by a silent close.
+  void refuse_long_head() {
+    req_ = {};
+    req_.version(11);
+    reply(http::status::request_header_fields_too_large,
+          R"({"error":"request line and headers exceed 8192 bytes"})");
   }
 
   void on_read() {

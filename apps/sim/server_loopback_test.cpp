@@ -149,6 +149,20 @@ TEST(ServerLoopback, BinanceRawStreamAndSubscribeMethod) {
   EXPECT_EQ(err.at("code").as_int64(), 3);
 }
 
+TEST(ServerLoopback, AnUpgradeUrlOver8KiBIsRefusedOutLoud) {
+  running_server srv(fast_config());
+  std::string target = "/binance-spot/stream?streams=btcusdt@trade";
+  while (target.size() < 9000) target += "/btcusdt@depth@100ms";
+  const auto [status, body] = http_request(srv.port(), http::verb::get, target);
+  EXPECT_EQ(status, 431);
+  EXPECT_EQ(body, R"({"error":"request line and headers exceed 8192 bytes"})");
+  EXPECT_THROW(client(srv.port(), target), boost::system::system_error);
+  // The simulator goes on serving, URLs up to the limit included.
+  target.resize(target.rfind('/', 7800));
+  client c(srv.port(), target);
+  EXPECT_EQ(std::string_view(c.read_json().at("stream").as_string()).substr(0, 7), "btcusdt");
+}
+
 TEST(ServerLoopback, BinanceCombinedStreamAndRestSnapshotStitch) {
   running_server srv(fast_config());
   client c(srv.port(), "/binance-spot/stream?streams=btcusdt@depth");

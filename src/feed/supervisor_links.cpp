@@ -7,6 +7,21 @@
 
 namespace sf {
 
+namespace {
+
+// The longest prefix of `topics` whose URL fits in `limit` bytes (0: all).
+std::size_t topics_in_url(const venue_protocol& p, std::span<const std::string> topics, std::size_t limit) {
+  if (limit == 0 || p.url(topics).size() <= limit) return topics.size();
+  std::size_t fits = 0, fails = topics.size();  // url(first fits) fits; url(first fails) does not
+  while (fails - fits > 1) {
+    const std::size_t mid = fits + (fails - fits) / 2;
+    (p.url(topics.first(mid)).size() <= limit ? fits : fails) = mid;
+  }
+  return fits;
+}
+
+}  // namespace
+
 void supervisor_access::configure_link(link_state& l, time_point now) {
   const auto& lim = s.protocol_->limits();
   control_channel channel;
@@ -39,8 +54,12 @@ bool supervisor_access::open_link_now(bool as_candidate, time_point now) {
   link_state l;
   l.id = m.next_link++;
   l.open_deadline = now + s.config_.connect_timeout;
-  std::vector<std::string> topics = s.registry_.restorable();
-  if (s.protocol_->mode() == subscribe_mode::url) l.url_topics = topics;
+  // In url mode the URL carries what fits; restore_subscriptions sends the
+  // rest once the link is open.
+  if (s.protocol_->mode() == subscribe_mode::url) {
+    l.url_topics = s.registry_.restorable();
+    l.url_topics.resize(topics_in_url(*s.protocol_, l.url_topics, s.protocol_->limits().url_bytes));
+  }
   s.actions_.push_back(open_link{l.id, s.protocol_->url(l.url_topics)});
   (as_candidate ? m.candidate : m.primary) = std::move(l);
   return true;

@@ -168,6 +168,43 @@ TEST(Rotation, NewLinkAheadOfTheOldOneLosesNothing) {
   expect_contiguous(h, "a", mk.produced("a"));
 }
 
+TEST(Rotation, ANewLinkSwitchesOnlyOnceTheTopicsItsUrlCouldNotHoldAreSubscribed) {
+  auto v = binance_like();
+  v->limits_.url_bytes = 60;  // a few topics in the URL, the rest by message
+  v->limits_.topics_per_message = 4;
+  std::vector<std::string> streams;
+  for (int i = 0; i < 30; ++i) streams.push_back("s" + std::to_string(i));
+  harness h(config(), v, streams);
+  h.auto_ack = true;
+  market mk(h, streams);
+  h.start();
+  open_pending(h);
+  h.advance(seconds{10});
+  const link_id old_link = h.last_link();
+  ASSERT_EQ(h.links[old_link].topics.size(), 30u);
+  h.sup.request_rotation(h.now(), h.wall(), "test");
+  h.drain();
+  const link_id next = h.last_link();
+  ASSERT_NE(next, old_link);
+  const std::size_t in_url = h.links[next].topics.size();
+  ASSERT_LT(in_url, 30u);
+  open_pending(h);
+  // Subscribing the rest takes several paced messages; the old link carries
+  // everything meanwhile.
+  bool switched_early = false;
+  for (int i = 0; i < 100; ++i) {
+    h.advance(milliseconds{100});
+    mk.tick();
+    if (h.links[old_link].closed && h.links[next].topics.size() < 30) switched_early = true;
+  }
+  EXPECT_FALSE(switched_early);
+  EXPECT_EQ(h.sup.counters().rotations, 1u);
+  EXPECT_TRUE(h.links[old_link].closed);
+  EXPECT_EQ(h.links[next].topics.size(), 30u);
+  for (int i = 0; i < 10; ++i) mk.tick();
+  for (const auto& s : streams) expect_contiguous(h, s, mk.produced(s));
+}
+
 TEST(Rotation, NewLinkBehindTheOldOneLosesNothing) {
   harness h(config(), binance_like(), {"a"});
   market mk(h, {"a"});

@@ -46,6 +46,52 @@ TEST(Subscriptions, UrlModeCarriesTopicsInTheUrl) {
   EXPECT_EQ(h.sup.subscriptions().count(topic_status::active), 2u);
 }
 
+TEST(Subscriptions, UrlModeTakesWhatFitsInTheUrlAndSubscribesTheRestByMessage) {
+  auto v = std::make_shared<test_venue>();
+  v->mode_ = subscribe_mode::url;
+  v->limits_.url_bytes = 100;  // the base takes 28: room for 24 of "t0/".."t9/", "t10/" ...
+  v->limits_.topics_per_message = 10;
+  const auto all = topics(60);
+  harness h(config(), v, all);
+  h.start();
+  const std::set<std::string> every(all.begin(), all.end());
+  for (int round = 0; round < 2; ++round) {  // the first connection, then a reconnect
+    if (round == 1) {
+      h.close_by_peer(h.last_link());
+      while (h.pending_links().empty()) h.advance(milliseconds{10});
+    }
+    const auto& url = h.links[h.last_link()].url;
+    EXPECT_LE(url.size(), 100u);
+    const std::size_t in_url = h.links[h.last_link()].topics.size();
+    ASSERT_GT(in_url, 0u);
+    // The longest prefix that fits: one topic more would not.
+    EXPECT_GT(v->url(std::span(all).first(in_url + 1)).size(), 100u);
+    h.open_last();
+    // The URL's topics are live at once; the others once their SUBs are acked.
+    EXPECT_EQ(h.sup.subscriptions().count(topic_status::active), in_url);
+    EXPECT_EQ(h.sup.subscriptions().count(topic_status::pending), 60 - in_url);
+    const auto sent = h.sent_on(h.last_link());
+    EXPECT_EQ(topics_sent(sent, "SUB"), 60 - in_url);
+    for (const auto& f : sent) h.frame(h.last_link(), "A|" + std::string(split(f, '|')[1]));
+    EXPECT_EQ(h.links[h.last_link()].topics, every);
+    EXPECT_EQ(h.sup.subscriptions().count(topic_status::active), 60u);
+  }
+}
+
+TEST(Subscriptions, UrlModeWithATopicLongerThanTheUrlSubscribesEverythingByMessage) {
+  auto v = std::make_shared<test_venue>();
+  v->mode_ = subscribe_mode::url;
+  v->limits_.url_bytes = 40;
+  harness h(config(), v, {std::string(20, 'x'), "b"});
+  h.auto_ack = true;
+  h.start();
+  EXPECT_EQ(h.links.begin()->second.url, "ws://127.0.0.1:1/ws");
+  h.open_last();
+  h.drain();
+  EXPECT_EQ(topics_sent(h.sent_on(h.last_link()), "SUB"), 2u);
+  EXPECT_EQ(h.sup.subscriptions().count(topic_status::active), 2u);
+}
+
 TEST(Subscriptions, MessageModeSubscribesInChunksAndAcksActivate) {
   auto v = std::make_shared<test_venue>();
   v->limits_.topics_per_message = 10;

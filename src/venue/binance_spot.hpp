@@ -8,6 +8,9 @@
 //    carries many symbols. Raw `/ws/<stream>` events (a capture from that
 //    endpoint) are read too: their stream is the one this adapter would
 //    subscribe for the event's symbol.
+//  - A new connection names as many streams in its URL as fit in 4 KiB (a
+//    URL of 8 KiB or more is refused), and subscribes the rest of its 1 024
+//    by SUBSCRIBE: a connection opens with its first streams flowing at once.
 //  - Trades come from `@trade` (one record per fill, id `t`), so a gap in `t`
 //    is backfilled by `historicalTrades?fromId=`, which pages by the same id.
 //    `aggTrades` ids (`a`) are a different sequence.

@@ -27,8 +27,9 @@
 namespace sf {
 
 // How subscriptions reach the venue. In `url` mode the topics of a new
-// connection are part of its URL (Binance raw and combined streams) and
-// run-time changes are sent as messages; in `messages` mode every topic is
+// connection are part of its URL (Binance raw and combined streams), as many
+// as venue_limits::url_bytes allows, and the rest and run-time changes are
+// sent as messages; in `messages` mode every topic is
 // subscribed by message after the connection opens (OKX, Bybit ...).
 enum class subscribe_mode : std::uint8_t { messages, url };
 
@@ -36,6 +37,10 @@ struct venue_limits {
   duration lifetime{0};                       // server cuts after this; 0 = none
   std::size_t topics_per_connection = 0;      // 0 = unlimited
   std::size_t topics_per_message = 50;        // per subscribe/unsubscribe frame
+  // `url` mode: the longest URL a new connection may ask for, in bytes;
+  // topics that do not fit are subscribed by message once it is open.
+  // 0 = unlimited.
+  std::size_t url_bytes = 0;
   double control_messages_per_second = 0;     // frames the client may send; 0 = unlimited
   double control_burst = 1;                   // frames that may go at once (hourly limits want more)
   bool pings_count_as_control = false;        // Binance: ping/pong frames count too
