@@ -25,7 +25,21 @@ http_reply rest_error_reply(int status) {
     return error(429, -1003,
                  "Too much request weight used; current limit is 6000 request weight per 1 "
                  "MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.");
+  if (status == 418)
+    return error(418, -1003,
+                 "Way too much request weight used; IP banned. Please use WebSocket Streams for "
+                 "live updates to avoid bans.");
   return error(status, -1001, "Internal error; unable to process your request. Please try again.");
+}
+
+int request_weight(std::string_view path, const rest_query& q) {
+  if (path == "/api/v3/depth") {
+    const auto limit = q.integer("limit").value_or(100);
+    return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250;
+  }
+  if (path == "/api/v3/trades" || path == "/api/v3/historicalTrades") return 25;
+  if (path == "/api/v3/aggTrades") return 4;
+  return 1;
 }
 
 http_reply rest_reply(std::string_view path, const rest_query& q, const market_registry& markets,

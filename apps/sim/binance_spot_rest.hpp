@@ -21,7 +21,11 @@ bool is_rest_path(std::string_view path);
 // The answer to GET `path`; `venue` names the venue's markets in `markets`.
 http_reply rest_reply(std::string_view path, const rest_query& q, const market_registry& markets,
                       std::string_view venue);
-// An injected failure: 429 (request weight exceeded) or a 5xx `status`.
+// A refusal: 429 (request weight exceeded), 418 (the IP banned for going
+// on after a 429) or a 5xx `status`.
 http_reply rest_error_reply(int status);
+// The request weight of GET `path` (§1.7, §1.9): depth by its limit,
+// trades and historicalTrades 25, aggTrades 4; 1 for anything else.
+int request_weight(std::string_view path, const rest_query& q);
 
 }  // namespace sf::sim::binance

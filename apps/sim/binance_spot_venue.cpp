@@ -14,6 +14,10 @@ venue_settings binance_spot_venue::defaults() const {
   s.rules.limits.max_topics = 1024;
   s.rules.connects_per_window = 300;
   s.rules.connect_window = minutes{5};
+  // §1.4: request weight per minute per IP; going on after a 429 bans the
+  // IP, from 2 minutes up.
+  s.rules.rest_limits = {{"REQUEST_WEIGHT", 6000, minutes{1}}};
+  s.rules.rest_ban = minutes{2};
   return s;
 }
 
@@ -47,6 +51,10 @@ http_reply binance_spot_venue::rest(std::string_view path, const rest_query& que
 
 http_reply binance_spot_venue::rest_error(int status) const {
   return binance::rest_error_reply(status);
+}
+
+std::pair<std::string, int> binance_spot_venue::rest_cost(std::string_view path, const rest_query& query) const {
+  return {"REQUEST_WEIGHT", binance::request_weight(path, query)};
 }
 
 std::vector<std::string> binance_spot_venue::urls(std::string_view ws_base,

@@ -34,6 +34,7 @@ class binance_spot_venue final : public dialect {
   http_reply rest(std::string_view path, const rest_query& query, const market_registry& markets,
                   wall_us now) const override;
   http_reply rest_error(int status) const override;
+  std::pair<std::string, int> rest_cost(std::string_view path, const rest_query& query) const override;
 
   std::vector<std::string> urls(std::string_view ws_base,
                                 std::string_view http_base) const override;

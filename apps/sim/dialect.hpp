@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/decimal.hpp"
@@ -91,8 +92,14 @@ class dialect {
   virtual http_reply rest(std::string_view path, const rest_query& query,
                           const market_registry& markets, wall_us now) const = 0;
   // The venue's error body for an injected REST failure: 429 (rate limit) or
-  // a 5xx `status`. The caller adds Retry-After.
+  // a 5xx `status`; 418 too for a venue that bans (venue_rules::rest_ban).
+  // The caller adds Retry-After.
   virtual http_reply rest_error(int status) const = 0;
+  // What a GET of `path` spends of the venue's REST limits
+  // (venue_rules::rest_limits): a budget and a cost. No budget: free.
+  virtual std::pair<std::string, int> rest_cost(std::string_view /*path*/, const rest_query& /*query*/) const {
+    return {};
+  }
 
   // The start-up banner's lines for this venue, given the WebSocket and HTTP
   // bases ("ws://127.0.0.1:9000", "http://127.0.0.1:9000").

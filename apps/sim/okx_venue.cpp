@@ -38,6 +38,8 @@ venue_settings okx_venue::defaults() const {
   s.rules.limits.max_topics = 1000;
   s.rules.connects_per_window = 3;
   s.rules.connect_window = seconds{1};
+  // §3.9: per IP, per endpoint; 429 (code 50011) beyond.
+  s.rules.rest_limits = {{"books", 40, seconds{2}}, {"trades", 100, seconds{2}}, {"history-trades", 20, seconds{2}}};
   s.options.emplace(checksum_option, "crc32");
   // Books: an update with empty asks/bids and seqId == prevSeqId after this
   // long without a change (venues.md §3.6: ~60 s).
@@ -109,6 +111,13 @@ http_reply okx_venue::rest(std::string_view path, const rest_query& query,
 
 http_reply okx_venue::rest_error(int status) const {
   return okx_ws::rest_error_reply(status);
+}
+
+std::pair<std::string, int> okx_venue::rest_cost(std::string_view path, const rest_query&) const {
+  // §3.9: one count per request, per endpoint.
+  constexpr std::string_view prefix = "/api/v5/market/";
+  if (!path.starts_with(prefix)) return {};
+  return {std::string(path.substr(prefix.size())), 1};
 }
 
 std::vector<std::string> okx_venue::urls(std::string_view ws_base,

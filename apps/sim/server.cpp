@@ -47,7 +47,9 @@ server::impl::impl(asio::io_context& io, const sf::clock& c, server_config cfg)
                         ? token_bucket(r.connects_per_window, r.connect_window, r.connects_per_window, start)
                         : token_bucket::unlimited();
     const auto keepalive = d.book_keepalive(settings);
-    venues.push_back(std::make_unique<served_venue>(served_venue{d, std::move(settings), connects, keepalive}));
+    rest_rate_limit rest_limit(r.rest_limits, r.rest_ban);
+    venues.push_back(std::make_unique<served_venue>(
+        served_venue{d, std::move(settings), connects, keepalive, std::move(rest_limit)}));
   }
   for (const auto* s : markets.all()) {
     auto& p = pacing[s];
@@ -256,7 +258,8 @@ http_reply server::impl::handle_http(std::string_view method, std::string_view t
     if (!target.starts_with(prefix + "/")) continue;
     // Only GET reaches the REST endpoints; methods are case-sensitive.
     if (method != "GET") break;
-    if (auto r = rest.handle(v->d, target.substr(prefix.size()), clock.now(), clock.wall_now())) return *r;
+    if (auto r = rest.handle(v->d, v->rest_limit, target.substr(prefix.size()), clock.now(), clock.wall_now()))
+      return *r;
   }
   return {404, R"({"error":"not found"})", {}};
 }

@@ -46,12 +46,13 @@ struct server::impl : std::enable_shared_from_this<server::impl>, market_stream:
   impl(boost::asio::io_context& io, const sf::clock& c, server_config cfg);
 
   // A venue being served: its dialect, its settings as run, its
-  // connection-rate bucket.
+  // connection-rate bucket and REST rate limit.
   struct served_venue {
     const dialect& d;  // the venue's dialect
     venue_settings settings;
     token_bucket connects;
     duration keepalive;  // dialect::book_keepalive
+    rest_rate_limit rest_limit;
   };
 
   // What the server does for one market's books besides passing updates on:

@@ -13,7 +13,9 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
+#include "sim/rest_rate_limit.hpp"
 #include "sim/session_rules.hpp"
 
 namespace sf::sim {
@@ -22,6 +24,8 @@ struct venue_rules {
   session_limits limits;
   double connects_per_window = 0;  // new connections allowed per window (0: unlimited)
   duration connect_window{seconds{1}};
+  std::vector<rest_limit_rule> rest_limits;  // none: REST is not rate-limited
+  duration rest_ban{0};                      // a client going on after a 429 is refused this long
 
   friend bool operator==(const venue_rules&, const venue_rules&) = default;
 };

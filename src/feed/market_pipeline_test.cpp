@@ -35,10 +35,10 @@ class fake_venue final : public venue_adapter {
   const std::string& rest_url() const noexcept override { return rest_url_; }
   const std::string& ws_url() const noexcept override { return rest_url_; }
   rest_request book_snapshot_request(std::string_view symbol) const override {
-    return {"GET", "/depth?symbol=" + std::string(symbol), 0};
+    return {"GET", "/depth?symbol=" + std::string(symbol), 0, {}, 1};
   }
   rest_request trade_backfill_request(std::string_view symbol, std::uint64_t first, std::uint64_t) const override {
-    return {"GET", "/trades?symbol=" + std::string(symbol) + "&fromId=" + std::to_string(first), first};
+    return {"GET", "/trades?symbol=" + std::string(symbol) + "&fromId=" + std::to_string(first), first, {}, 1};
   }
   std::optional<rest_request> next_trade_backfill_request(const rest_request&, std::string_view symbol,
                                                           std::uint64_t first, std::uint64_t last,

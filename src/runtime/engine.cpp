@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include "steadyfeed/core/armed_timer.hpp"
 #include "steadyfeed/core/doorbell.hpp"
@@ -77,22 +78,28 @@ struct engine::impl {
   // Declared after the workers: feeds are destroyed first, while their
   // io_contexts still exist.
   mutable std::mutex feeds_mutex;
-  // A venue's connection-attempt limit is per IP: every feed of the venue at
-  // one host draws from one limiter. Under feeds_mutex.
-  std::map<std::string, std::shared_ptr<connect_limiter>, std::less<>> limiters;
+  // A venue's connection-attempt and REST limits are per IP: every feed of
+  // the venue at one host draws from the same limiters. Under feeds_mutex.
+  std::map<std::string, std::shared_ptr<connect_limiter>, std::less<>> connect_limiters;
+  std::map<std::string, std::shared_ptr<rest_limiter>, std::less<>> rest_limiters;
 
-  std::shared_ptr<connect_limiter> limiter_for(const feed_config& c) {
-    const auto scheme = c.ws_url.find("://");
+  static std::string host_of(const std::string& url) {
+    const auto scheme = url.find("://");
     const auto host_at = scheme == std::string::npos ? 0 : scheme + 3;
-    const std::string key = c.venue + " " + c.ws_url.substr(host_at, c.ws_url.find('/', host_at) - host_at);
-    auto& limiter = limiters[key];
-    if (!limiter) {
-      const auto adapter = make_venue_adapter(c.venue, {c.ws_url, c.rest_url});
-      if (!adapter) return nullptr;  // the feed names the unknown venue
-      const auto& lim = adapter->limits();
-      limiter = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
-    }
-    return limiter;
+    return url.substr(host_at, url.find('/', host_at) - host_at);
+  }
+
+  // Both null when the feed names an unknown venue (feed's constructor says so).
+  std::pair<std::shared_ptr<connect_limiter>, std::shared_ptr<rest_limiter>> limiters_for(const feed_config& c) {
+    const auto adapter = make_venue_adapter(c.venue, {c.ws_url, c.rest_url});
+    if (!adapter) return {};
+    const auto& lim = adapter->limits();
+    auto& connects = connect_limiters[c.venue + " " + host_of(adapter->ws_url())];
+    if (!connects) connects = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
+    if (c.rest_limits) return {connects, std::make_shared<rest_limiter>(*c.rest_limits)};
+    auto& rest = rest_limiters[c.venue + " " + host_of(adapter->rest_url())];
+    if (!rest) rest = std::make_shared<rest_limiter>(lim.rest_limits);
+    return {connects, rest};
   }
   struct feed_slot {
     std::shared_ptr<feed> f;
@@ -190,17 +197,19 @@ feed& engine::add_feed(feed_config config, feed::callbacks cb, std::function<voi
   if (m.stopped) throw std::logic_error("engine::add_feed after stop()");
   if (config.id.empty()) config.id = config.venue;
   std::shared_ptr<connect_limiter> limiter;
+  std::shared_ptr<rest_limiter> rest_limits;
   {
     std::lock_guard lock(m.feeds_mutex);
     for (const auto& slot : m.feeds)
       if (slot.f->id() == config.id) throw std::invalid_argument(fmt::format("feed {}: the id is taken by another feed", config.id));
-    limiter = m.limiter_for(config);
+    std::tie(limiter, rest_limits) = m.limiters_for(config);
   }
   auto w = std::min_element(m.workers.begin(), m.workers.end(),
                             [](const auto& a, const auto& b) { return a->load < b->load; });
   impl::worker& worker = **w;
   const std::size_t load = config.symbols.size() * config.channels.size() * static_cast<std::size_t>(std::max(1, config.redundancy));
-  auto f = std::make_shared<feed>(worker.ioc.get_executor(), std::move(config), m.clk, std::move(limiter));
+  auto f = std::make_shared<feed>(worker.ioc.get_executor(), std::move(config), m.clk, std::move(limiter),
+                                  std::move(rest_limits));
   worker.load += load;
   record_outlet* outlet = &worker.outlet;
   auto user_record = std::move(cb.on_record);

@@ -37,19 +37,30 @@ struct stream_counter {
 }  // namespace
 
 struct feed::state : std::enable_shared_from_this<feed::state> {
-  state(asio::io_context::executor_type ex, feed_config c, const clock& k, std::shared_ptr<connect_limiter> l)
-      : executor(ex), config(std::move(c)), clk(k), limiter(std::move(l)), timer(ex) {}
+  state(asio::io_context::executor_type ex, feed_config c, const clock& k, std::shared_ptr<connect_limiter> l,
+        std::shared_ptr<rest_limiter> r)
+      : executor(ex), config(std::move(c)), clk(k), limiter(std::move(l)), rest_limits(std::move(r)), timer(ex),
+        rest_timer(ex) {}
 
   asio::io_context::executor_type executor;
   const feed_config config;
   const clock& clk;
   std::shared_ptr<connect_limiter> limiter;
+  std::shared_ptr<rest_limiter> rest_limits;
   venue_endpoints endpoints;
   std::unique_ptr<venue_adapter> topics_adapter;  // builds topics; the pipeline has its own
   std::unique_ptr<market_pipeline> pipeline;
   std::unique_ptr<http_client> rest;
   asio::basic_waitable_timer<mono_clock> timer;
   time_point armed = never;
+  // REST requests waiting for their turn under the venue's limits, by the
+  // time rest_limits granted them; rest_timer fires at the first.
+  struct waiting_get {
+    std::uint64_t fetch_id;
+    rest_request request;
+  };
+  std::multimap<time_point, waiting_get> waiting_rest;
+  asio::basic_waitable_timer<mono_clock> rest_timer;
   callbacks cb;
   bool started = false;
   bool stopped = false;
@@ -112,6 +123,61 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
       if (!s || ec || s->stopped) return;
       s->armed = never;
       s->pipeline->on_timer(s->clk.now(), s->clk.wall_now());
+      s->after_pipeline();
+    });
+  }
+
+  // The pipeline's REST request, sent now or when the venue's limits allow.
+  void request_rest(std::uint64_t fetch_id, rest_request request) {
+    const time_point now = clk.now();
+    const time_point at = rest_limits->reserve(request.budget, request.cost, now);
+    if (at <= now) return send_rest(fetch_id, std::move(request));
+    const bool first = waiting_rest.empty() || at < waiting_rest.begin()->first;
+    waiting_rest.emplace(at, waiting_get{fetch_id, std::move(request)});
+    if (first) arm_rest_timer();
+  }
+
+  void arm_rest_timer() {
+    if (waiting_rest.empty()) return;
+    rest_timer.expires_at(waiting_rest.begin()->first);
+    rest_timer.async_wait([self = weak_from_this(), token = armed_timer{}](const boost::system::error_code& ec) {
+      auto s = self.lock();
+      if (!s || ec || s->stopped) return;
+      const time_point now = s->clk.now();
+      while (!s->waiting_rest.empty() && s->waiting_rest.begin()->first <= now) {
+        auto node = s->waiting_rest.extract(s->waiting_rest.begin());
+        s->send_rest(node.mapped().fetch_id, std::move(node.mapped().request));
+      }
+      s->arm_rest_timer();
+    });
+  }
+
+  void send_rest(std::uint64_t fetch_id, rest_request request) {
+    std::string target = request.target;
+    rest->get(std::move(target), [weak = weak_from_this(), fetch_id, request = std::move(request)](
+                                     const failure* err, http_response response) {
+      auto s = weak.lock();
+      if (!s || s->stopped) return;
+      const auto now = s->clk.now();
+      const auto wall = s->clk.wall_now();
+      // Over a limit after all (another client on this IP, a limit lower
+      // than we know): every feed of this venue waits as told, for a
+      // second when not told. Going on would get the IP banned.
+      if (!err && (response.status == 429 || response.status == 418))
+        s->rest_limits->hold_until(now + std::max<duration>(response.retry_after, seconds{1}));
+      if ((err || response.status != 200) && s->cb.on_event) {
+        event e;
+        e.time = wall;
+        e.kind = event_kind::error;
+        e.level = severity::warning;
+        e.reason = fmt::format("REST GET {}: {}", request.target,
+                               err ? err->to_string() : fmt::format("HTTP {}", response.status));
+        s->cb.on_event(s->config.id, e);
+      }
+      if (err)
+        s->pipeline->on_rest_failed(fetch_id, err->to_string(), now, wall, err->retry_after);
+      else
+        s->pipeline->on_rest_reply(fetch_id, response.status, response.body, now, wall, response.retry_after);
       s->after_pipeline();
     });
   }
@@ -259,8 +325,8 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
 };
 
 feed::feed(asio::io_context::executor_type executor, feed_config config, const clock& clock,
-           std::shared_ptr<connect_limiter> limiter)
-    : state_(std::make_shared<state>(executor, std::move(config), clock, std::move(limiter))) {
+           std::shared_ptr<connect_limiter> limiter, std::shared_ptr<rest_limiter> rest_limits)
+    : state_(std::make_shared<state>(executor, std::move(config), clock, std::move(limiter), std::move(rest_limits))) {
   auto& s = *state_;
   const feed_config& c = s.config;
   const std::string& id = c.id;
@@ -275,6 +341,8 @@ feed::feed(asio::io_context::executor_type executor, feed_config config, const c
     const auto& lim = s.topics_adapter->limits();
     s.limiter = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
   }
+  if (!s.rest_limits)
+    s.rest_limits = std::make_shared<rest_limiter>(c.rest_limits.value_or(s.topics_adapter->limits().rest_limits));
   std::vector<std::pair<std::string, channel>> streams;
   const auto topics = s.topics_for(c.symbols, c.channels, &streams);
   s.shards = topic_shards(s.topics_adapter->limits().topics_per_connection);
@@ -312,30 +380,7 @@ feed::feed(asio::io_context::executor_type executor, feed_config config, const c
         e.reason = fmt::format("gap record {} {} {}..{}: {}", g.channel, g.symbol, g.from, g.to, g.reason);
         self->cb.on_event(self->config.id, e);
       },
-      [weak](std::uint64_t fetch_id, const rest_request& request) {
-        auto st = weak.lock();
-        if (!st) return;
-        st->rest->get(request.target, [weak, fetch_id, request](const failure* err, http_response response) {
-          auto s2 = weak.lock();
-          if (!s2 || s2->stopped) return;
-          const auto now = s2->clk.now();
-          const auto wall = s2->clk.wall_now();
-          if ((err || response.status != 200) && s2->cb.on_event) {
-            event e;
-            e.time = wall;
-            e.kind = event_kind::error;
-            e.level = severity::warning;
-            e.reason = fmt::format("REST GET {}: {}", request.target,
-                                   err ? err->to_string() : fmt::format("HTTP {}", response.status));
-            s2->cb.on_event(s2->config.id, e);
-          }
-          if (err)
-            s2->pipeline->on_rest_failed(fetch_id, err->to_string(), now, wall, err->retry_after);
-          else
-            s2->pipeline->on_rest_reply(fetch_id, response.status, response.body, now, wall, response.retry_after);
-          s2->after_pipeline();
-        });
-      },
+      [self](std::uint64_t fetch_id, const rest_request& request) { self->request_rest(fetch_id, request); },
       [self](std::string_view topic) { self->resubscribe(topic); },
       [self](std::string_view symbol, std::string_view reason) {
         if (!self->cb.on_event) return;
@@ -378,6 +423,8 @@ void feed::stop() {
     if (s->pipeline) s->pipeline->close(s->clk.wall_now());
     s->stopped = true;
     s->timer.cancel();
+    s->rest_timer.cancel();
+    s->waiting_rest.clear();
   });
   std::lock_guard lock(s->layout_mutex);
   for (auto& d : s->drivers) d->stop("shutdown");

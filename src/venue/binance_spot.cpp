@@ -486,6 +486,9 @@ binance_spot::binance_spot(const venue_endpoints& endpoints)
   limits_.pings_count_as_control = true;
   limits_.connects_per_window = 300;
   limits_.connect_window = minutes{5};
+  // §1.4: 6 000 request weight per minute per IP; 429 beyond, and a ban
+  // (418) for going on after it.
+  limits_.rest_limits = {{std::string(request_weight), 6000, minutes{1}}};
   // The server pings every 20 s and drops us after a minute without a pong;
   // the transport answers those pings. The venue needs no pings of ours;
   // one configured (the daemon's profiles send one every 15 or 30 s) counts
@@ -690,7 +693,10 @@ rest_request binance_spot::book_snapshot_request(std::string_view symbol) const 
   target += symbol;
   target += "&limit=";
   target += std::to_string(book_rules_.snapshot_depth);
-  return {"GET", std::move(target), 0};
+  // §1.7: the weight grows with the levels asked for.
+  const std::size_t depth = book_rules_.snapshot_depth;
+  const int weight = depth <= 100 ? 5 : depth <= 500 ? 25 : depth <= 1000 ? 50 : 250;
+  return {"GET", std::move(target), 0, std::string(request_weight), weight};
 }
 
 rest_request binance_spot::trade_backfill_request(std::string_view symbol,
@@ -702,7 +708,7 @@ rest_request binance_spot::trade_backfill_request(std::string_view symbol,
   target += "&fromId=";
   target += std::to_string(first_missing);
   target += "&limit=1000";
-  return {"GET", std::move(target), first_missing};
+  return {"GET", std::move(target), first_missing, std::string(request_weight), 25};
 }
 
 std::optional<rest_request> binance_spot::next_trade_backfill_request(

@@ -31,6 +31,8 @@ class binance_spot final : public json_venue_adapter {
  public:
   static constexpr std::string_view default_ws_url = "wss://stream.binance.com:9443";
   static constexpr std::string_view default_rest_url = "https://api.binance.com";
+  // The REST budget every request spends from (venue_limits::rest_limits).
+  static constexpr std::string_view request_weight = "REQUEST_WEIGHT";
 
   explicit binance_spot(const venue_endpoints& endpoints = {});
 

@@ -440,6 +440,8 @@ okx::okx(const venue_endpoints& endpoints)
   limits_.pings_count_as_control = false;
   limits_.connects_per_window = 3;
   limits_.connect_window = seconds{1};
+  // §3.9: each market-data endpoint has its own limit per IP.
+  limits_.rest_limits = {{"books", 40, seconds{2}}, {"history-trades", 20, seconds{2}}};
   // No data for 30 s and the server closes (4004): send the text "ping" after
   // 25 s of silence and expect "pong".
   heartbeat_.app_ping_interval = seconds{25};
@@ -685,7 +687,7 @@ rest_request okx::book_snapshot_request(std::string_view symbol) const {
   target += symbol;
   target += "&sz=";
   target += std::to_string(book_rules_.snapshot_depth);
-  return {"GET", std::move(target), 0};
+  return {"GET", std::move(target), 0, "books", 1};
 }
 
 rest_request okx::history_trades_request(std::string_view symbol, std::uint64_t after) const {
@@ -696,7 +698,7 @@ rest_request okx::history_trades_request(std::string_view symbol, std::uint64_t 
   target += "&type=1&after=";
   target += std::to_string(after);
   target += "&limit=100";
-  return {"GET", std::move(target), after};
+  return {"GET", std::move(target), after, "history-trades", 1};
 }
 
 rest_request okx::trade_backfill_request(std::string_view symbol, std::uint64_t /*first_missing*/,

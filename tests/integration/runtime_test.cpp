@@ -9,6 +9,8 @@
 
 #include <charconv>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -82,13 +84,17 @@ class capture_sink final : public sink {
 struct simulator {
   explicit simulator(std::uint64_t seed, double rate = 40, duration binance_lifetime = hours{24},
                      std::vector<sim::fault_spec> chaos = {},
-                     std::vector<std::string> symbols = {"BTCUSDT", "ETHUSDT"}) {
-    sim::server_config sc;
-    sc.chaos = std::move(chaos);
-    sc.venue("binance-spot").rules.limits.lifetime = binance_lifetime;
-    sc.symbols = std::move(symbols);
-    sc.market.seed = seed;
-    sc.market.rate = rate;
+                     std::vector<std::string> symbols = {"BTCUSDT", "ETHUSDT"})
+      : simulator([&] {
+          sim::server_config sc;
+          sc.chaos = std::move(chaos);
+          sc.venue("binance-spot").rules.limits.lifetime = binance_lifetime;
+          sc.symbols = std::move(symbols);
+          sc.market.seed = seed;
+          sc.market.rate = rate;
+          return sc;
+        }()) {}
+  explicit simulator(sim::server_config sc) {
     sc.log_to_stderr = false;
     server.emplace(ioc, system_clock_source::instance(), sc);
     server->start();
@@ -289,6 +295,67 @@ TEST(Runtime, ABinanceConnectionSubscribesByMessageTheStreamsItsUrlCannotHold) {
     std::uint64_t gaps = 0;
     EXPECT_EQ(check_trade_cover(lines, s, nullptr, &gaps), "");
     EXPECT_EQ(gaps, 0u) << s;
+  }
+}
+
+// The simulator's fault-log lines about refused REST requests.
+std::vector<std::string> rest_refusals(const std::filesystem::path& faults) {
+  std::vector<std::string> out;
+  std::ifstream in(faults);
+  for (std::string line; std::getline(in, line);)
+    if (line.find(R"("event":"rest_rate_limited")") != std::string::npos) out.push_back(line);
+  return out;
+}
+
+// 20 Binance books sync at once, each from a 1 000-level snapshot (weight
+// 50), against a simulator whose REST weight limit is scaled down to 400 a
+// second: the snapshots are spread out and the venue refuses none. (The
+// feed is told 300, so that a loaded test machine, which delays requests
+// unevenly, does not push two of its windows into one of the venue's.) The
+// same start told a limit the venue does not have is refused, and banned:
+// what the pacing prevents.
+TEST(Runtime, BookSnapshotsArePacedUnderTheVenuesRestWeightLimit) {
+  std::vector<std::string> symbols;
+  for (int i = 0; i < 20; ++i) symbols.push_back(std::string("Q") + static_cast<char>('A' + i / 26) + static_cast<char>('A' + i % 26) + "USDT");
+  const std::vector<rest_limit> scaled{{"REQUEST_WEIGHT", 300, seconds{1}}};
+  for (const bool paced : {true, false}) {
+    SCOPED_TRACE(paced ? "paced" : "told a limit 100 times higher");
+    const auto dir = std::filesystem::path(::testing::TempDir()) / (paced ? "rest_paced" : "rest_unpaced");
+    std::filesystem::remove_all(dir);
+    std::set<std::string> missing(symbols.begin(), symbols.end());
+    {
+      sim::server_config sc;
+      sc.symbols = symbols;
+      sc.market.seed = 305;
+      sc.market.rate = 20;
+      sc.truth_dir = dir;
+      sc.venue("binance-spot").rules.rest_limits = {{"REQUEST_WEIGHT", 400, seconds{1}}};
+      simulator sim(sc);
+      auto* out = new capture_sink;
+      engine_config ec;
+      ec.workers = 1;
+      engine e(ec);
+      e.add_sink(std::unique_ptr<sink>(out));
+      feed_config f = binance_feed(sim, symbols, {"book"});
+      f.rest_limits = paced ? scaled : std::vector<rest_limit>{{"REQUEST_WEIGHT", 40'000, seconds{1}}};
+      e.add_feed(f);
+      e.start();
+      wait_for([&] {
+        for (const auto& l : out->lines())
+          if (l.kind == record_kind::book) missing.erase(l.symbol);
+        return missing.empty() || (!paced && !rest_refusals(dir / "faults.ndjson").empty());
+      }, 20s);
+      e.stop();
+    }
+    const auto refusals = rest_refusals(dir / "faults.ndjson");
+    if (paced) {
+      EXPECT_TRUE(missing.empty()) << missing.size() << " books never synced";
+      EXPECT_TRUE(refusals.empty()) << refusals.front();
+    } else {
+      ASSERT_FALSE(refusals.empty());
+      EXPECT_NE(refusals.front().find(R"("status":429)"), std::string::npos) << refusals.front();
+      EXPECT_NE(refusals.back().find(R"("status":418)"), std::string::npos) << refusals.back();
+    }
   }
 }
 

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,7 @@
 #include "steadyfeed/core/event.hpp"
 #include "steadyfeed/core/record.hpp"
 #include "steadyfeed/feed/connect_limiter.hpp"
+#include "steadyfeed/feed/rest_limiter.hpp"
 #include "steadyfeed/feed/supervisor.hpp"
 #include "steadyfeed/feed/supervisor_config.hpp"
 
@@ -61,6 +63,11 @@ struct feed_config {
   // that would need more are refused at construction or subscribe().
   std::size_t max_connections = 64;
   std::string ca_file;                // extra trust for wss:// and https:// (tests, private venues)
+  // The venue's REST request limits as this host has them (a venue that
+  // granted more, a simulator); unset: the documented ones
+  // (venue_limits::rest_limits), shared with every feed of the venue at the
+  // same host. A feed with its own limits paces by them alone.
+  std::optional<std::vector<rest_limit>> rest_limits;
   friend bool operator==(const feed_config&, const feed_config&) = default;
 };
 
@@ -102,8 +109,12 @@ class feed {
   // feed cannot be built: unknown venue, no symbols or channels, a symbol
   // the venue cannot spell, an unknown channel, a redundancy out of range, or
   // more topics than max_connections can carry.
+  //
+  // `limiter` and `rest_limits` are the venue's connection-attempt and REST
+  // limits, shared with every other feed of the venue on this host; null:
+  // the feed's own.
   feed(boost::asio::io_context::executor_type executor, feed_config config, const clock& clock,
-       std::shared_ptr<connect_limiter> limiter = nullptr);
+       std::shared_ptr<connect_limiter> limiter = nullptr, std::shared_ptr<rest_limiter> rest_limits = nullptr);
   ~feed();
   feed(const feed&) = delete;
   feed& operator=(const feed&) = delete;

@@ -23,6 +23,10 @@ struct rest_request {
   // Paging position this request asks from (a trade backfill's fromId or
   // after); lets the adapter tell the next page from a page that did not move.
   std::uint64_t cursor = 0;
+  // What it spends of the venue's REST limits (venue_limits::rest_limits):
+  // `cost` units of `budget`; an empty budget is not limited.
+  std::string budget;
+  int cost = 1;
 };
 
 // The outcome of parsing a REST body. `code` is empty on success; otherwise it

@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "steadyfeed/core/clock.hpp"
 #include "steadyfeed/core/error.hpp"
@@ -33,6 +34,16 @@ namespace sf {
 // subscribed by message after the connection opens (OKX, Bybit ...).
 enum class subscribe_mode : std::uint8_t { messages, url };
 
+// One of a venue's REST request limits: at most `limit` units of `budget`
+// in any `window` (rest_request::budget and ::cost say what a request
+// spends).
+struct rest_limit {
+  std::string budget;
+  int limit = 0;
+  duration window{0};
+  friend bool operator==(const rest_limit&, const rest_limit&) = default;
+};
+
 struct venue_limits {
   duration lifetime{0};                       // server cuts after this; 0 = none
   std::size_t topics_per_connection = 0;      // 0 = unlimited
@@ -46,6 +57,7 @@ struct venue_limits {
   bool pings_count_as_control = false;        // Binance: ping/pong frames count too
   int connects_per_window = 0;                // 0 = unlimited
   duration connect_window{0};
+  std::vector<rest_limit> rest_limits;        // per IP; none = unlimited
 };
 
 struct heartbeat_policy {
