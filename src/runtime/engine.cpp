@@ -94,8 +94,14 @@ struct engine::impl {
     const auto adapter = make_venue_adapter(c.venue, {c.ws_url, c.rest_url});
     if (!adapter) return {};
     const auto& lim = adapter->limits();
-    auto& connects = connect_limiters[c.venue + " " + host_of(adapter->ws_url())];
-    if (!connects) connects = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
+    std::shared_ptr<connect_limiter> connects;
+    if (c.connects_per_window) {
+      connects = std::make_shared<connect_limiter>(*c.connects_per_window, lim.connect_window);
+    } else {
+      auto& shared = connect_limiters[c.venue + " " + host_of(adapter->ws_url())];
+      if (!shared) shared = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
+      connects = shared;
+    }
     if (c.rest_limits) return {connects, std::make_shared<rest_limiter>(*c.rest_limits)};
     auto& rest = rest_limiters[c.venue + " " + host_of(adapter->rest_url())];
     if (!rest) rest = std::make_shared<rest_limiter>(lim.rest_limits);

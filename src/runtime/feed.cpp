@@ -339,7 +339,8 @@ feed::feed(asio::io_context::executor_type executor, feed_config config, const c
   if (!s.topics_adapter) throw std::invalid_argument(fmt::format("feed {}: unknown venue '{}'", id, c.venue));
   if (!s.limiter) {
     const auto& lim = s.topics_adapter->limits();
-    s.limiter = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
+    s.limiter = std::make_shared<connect_limiter>(c.connects_per_window.value_or(lim.connects_per_window),
+                                                  lim.connect_window);
   }
   if (!s.rest_limits)
     s.rest_limits = std::make_shared<rest_limiter>(c.rest_limits.value_or(s.topics_adapter->limits().rest_limits));
@@ -485,6 +486,7 @@ const std::string& feed::id() const noexcept { return state_->config.id; }
 const std::string& feed::venue() const noexcept { return state_->config.venue; }
 
 const std::shared_ptr<connect_limiter>& feed::limiter() const noexcept { return state_->limiter; }
+const std::shared_ptr<rest_limiter>& feed::rest_limits() const noexcept { return state_->rest_limits; }
 
 feed_stats feed::stats() const {
   const auto& s = *state_;

@@ -68,6 +68,9 @@ struct feed_config {
   // (venue_limits::rest_limits), shared with every feed of the venue at the
   // same host. A feed with its own limits paces by them alone.
   std::optional<std::vector<rest_limit>> rest_limits;
+  // The same for the venue's connection attempts per its window
+  // (venue_limits::connects_per_window); 0: unlimited.
+  std::optional<int> connects_per_window;
   friend bool operator==(const feed_config&, const feed_config&) = default;
 };
 
@@ -149,6 +152,7 @@ class feed {
   // The connection-attempt limit this feed's connections draw from (an
   // engine gives every feed of one venue at one host the same one).
   const std::shared_ptr<connect_limiter>& limiter() const noexcept;
+  const std::shared_ptr<rest_limiter>& rest_limits() const noexcept;
   feed_stats stats() const;
   // True while every shard has at least one live connection: every stream
   // the feed carries can flow. A trading loop pauses while it is false.
