@@ -103,8 +103,10 @@ std::string check_ws_url(const config_value& v) {
 }
 
 std::string check_gather(const config_value& v) {
-  if (std::get<duration>(v) <= seconds{1}) return {};
-  return "at most 1s: records wait this long on their way to the sinks";
+  const duration d = std::get<duration>(v);
+  if (d > seconds{1}) return "at most 1s: records wait this long on their way to the sinks";
+  if (d > duration{0} && d < microseconds{1}) return "0, or at least 1us";
+  return {};
 }
 
 std::string check_rest_url(const config_value& v) {

@@ -395,5 +395,15 @@ TEST(ConfigMistakes, TheTokenMayComeFromTheEnvironment) {
   EXPECT_NE(e.find("api.token_env: set api.token or api.token_env, not both"), std::string::npos) << e;
 }
 
+TEST(Config, GatherIsZeroOrAMicrosecondToASecond) {
+  const std::string feeds = "feeds: [{venue: okx, symbols: [BTC-USDT]}]\n";
+  EXPECT_EQ(parse_config(feeds + "gather: 0\n", "t.yaml").gather, duration{0});
+  EXPECT_EQ(parse_config(feeds + "gather: 250us\n", "t.yaml").gather, microseconds{250});
+  std::string e = problems_of(feeds + "gather: 2s\n");
+  EXPECT_NE(e.find("gather: at most 1s"), std::string::npos) << e;
+  e = problems_of(feeds + "gather: 500ns\n");
+  EXPECT_NE(e.find("gather"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace sf::daemon

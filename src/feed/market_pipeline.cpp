@@ -217,6 +217,20 @@ void market_pipeline::on_rest_reply(std::uint64_t id, int http_status, std::stri
   if (next && s.trades->backfilling()) fetch(pending_fetch::kind::backfill, s, std::move(*next));
 }
 
+void market_pipeline::on_rest_waiting(std::uint64_t id) {
+  const auto it = pending_.find(id);
+  if (it == pending_.end() || it->second.what != pending_fetch::kind::backfill || !it->second.state->trades) return;
+  it->second.state->trades->on_backfill_waiting();
+  deadlines_dirty_ = true;
+}
+
+void market_pipeline::on_rest_sent(std::uint64_t id, time_point now) {
+  const auto it = pending_.find(id);
+  if (it == pending_.end() || it->second.what != pending_fetch::kind::backfill || !it->second.state->trades) return;
+  it->second.state->trades->on_backfill_sent(now);
+  deadlines_dirty_ = true;
+}
+
 void market_pipeline::on_rest_failed(std::uint64_t id, std::string_view why, time_point now, wall_us wall,
                                      duration retry_after) {
   deadlines_dirty_ = true;

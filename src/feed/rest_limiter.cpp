@@ -2,12 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace sf {
 
-rest_limiter::rest_limiter(std::vector<rest_limit> limits, double safety) {
+rest_limiter::rest_limiter(std::vector<rest_limit> limits, double safety, std::shared_ptr<rest_hold> hold)
+    : hold_(hold ? std::move(hold) : std::make_shared<rest_hold>()) {
   for (auto& l : limits) {
-    if (l.limit <= 0 || l.window <= duration{0}) continue;
+    if (l.limit <= 0 || l.window <= duration{0})
+      throw std::invalid_argument(fmt::format("REST limit '{}': {} per {} ms is not a limit", l.budget, l.limit,
+                                              std::chrono::duration_cast<milliseconds>(l.window).count()));
     window_log& log = budgets_[l.budget];
     log.capacity = std::max(1, static_cast<int>(std::floor(l.limit * safety)));
     log.window = padded(l.window);
@@ -20,7 +26,7 @@ duration rest_limiter::padded(duration window) noexcept {
 
 time_point rest_limiter::reserve(std::string_view budget, int cost, time_point now) {
   std::lock_guard lock(mutex_);
-  time_point at = std::max(now, held_until_);
+  time_point at = std::max(now, hold_->until());
   const auto it = budgets_.find(budget);
   if (it == budgets_.end()) return at;
   window_log& log = it->second;
@@ -47,11 +53,6 @@ time_point rest_limiter::reserve(std::string_view budget, int cost, time_point n
   log.granted.emplace_back(at, cost);
   log.in_log += cost;
   return at;
-}
-
-void rest_limiter::hold_until(time_point until) {
-  std::lock_guard lock(mutex_);
-  held_until_ = std::max(held_until_, until);
 }
 
 int rest_limiter::capacity(std::string_view budget) const {

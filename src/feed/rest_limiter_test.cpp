@@ -116,5 +116,26 @@ TEST(RestLimiter, FeedsOnSeveralThreadsShareOneBudget) {
   EXPECT_EQ(all.back().first, t0 + 6 * seconds{66});
 }
 
+TEST(RestLimiter, ALimitThatIsNoLimitIsRefused) {
+  EXPECT_THROW(rest_limiter({{"w", 0, seconds{1}}}), std::invalid_argument);
+  EXPECT_THROW(rest_limiter({{"w", 10, duration{0}}}), std::invalid_argument);
+  try {
+    rest_limiter({{"REQUEST_WEIGHT", -5, minutes{1}}});
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "REST limit 'REQUEST_WEIGHT': -5 per 60000 ms is not a limit");
+  }
+}
+
+TEST(RestLimiter, LimitersSharingAHoldAllWaitForIt) {
+  auto hold = std::make_shared<rest_hold>();
+  rest_limiter venue({{"w", 100, seconds{1}}}, 0.8, hold);
+  rest_limiter own({{"w", 1000, seconds{1}}}, 0.8, hold);  // a feed told other limits, same IP
+  own.hold_until(t0 + seconds{30});
+  EXPECT_EQ(venue.held_until(), t0 + seconds{30});
+  EXPECT_EQ(venue.reserve("w", 1, t0), t0 + seconds{30});
+  EXPECT_EQ(rest_limiter({}).held_until(), time_point{});  // a limiter of its own is not held
+}
+
 }  // namespace
 }  // namespace sf

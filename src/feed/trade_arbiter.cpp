@@ -100,6 +100,14 @@ void trade_arbiter::request_backfill(time_point now) {
   out_.emplace_back(backfill_request{watermark_ + 1, hole_end()});
 }
 
+void trade_arbiter::on_backfill_waiting() noexcept {
+  if (in_flight_) backfill_sent_ = never;
+}
+
+void trade_arbiter::on_backfill_sent(time_point now) noexcept {
+  if (in_flight_) backfill_sent_ = now;
+}
+
 void trade_arbiter::on_backfill(std::span<const trade_record> trades, bool more, time_point now,
                                 wall_us wall) {
   if (!in_flight_) return;  // late reply for a hole already settled
@@ -141,7 +149,7 @@ std::optional<backfill_request> trade_arbiter::open_hole() const noexcept {
 void trade_arbiter::on_backfill_failed(std::string_view why, time_point now, wall_us wall, duration retry_after) {
   if (!in_flight_) return;
   in_flight_ = false;
-  if (failing_since_ == never) failing_since_ = backfill_sent_;
+  if (failing_since_ == never) failing_since_ = backfill_sent_ == never ? now : backfill_sent_;
   if (now - failing_since_ < config_.backfill_retry_for) {
     const int doublings = std::clamp(attempts_ - 1, 0, 20);
     const duration backoff = std::min<duration>(config_.backfill_retry_max, seconds{1} * (std::int64_t{1} << doublings));
@@ -189,7 +197,7 @@ void trade_arbiter::on_timer(time_point now, wall_us wall) {
     return;
   }
   if (in_flight_) {
-    if (now - backfill_sent_ >= config_.backfill_timeout)
+    if (backfill_sent_ != never && now - backfill_sent_ >= config_.backfill_timeout)
       on_backfill_failed(fmt::format("no reply within {} s",
                                      std::chrono::duration_cast<seconds>(config_.backfill_timeout).count()),
                          now, wall);
@@ -204,7 +212,7 @@ void trade_arbiter::on_timer(time_point now, wall_us wall) {
 
 time_point trade_arbiter::next_deadline() const noexcept {
   if (!has_hole()) return never;
-  if (in_flight_) return backfill_sent_ + config_.backfill_timeout;
+  if (in_flight_) return backfill_sent_ == never ? never : backfill_sent_ + config_.backfill_timeout;
   if (retry_at_ != never) return retry_at_;
   return hole_since_ + config_.hold_back;
 }

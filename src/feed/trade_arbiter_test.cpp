@@ -255,6 +255,31 @@ TEST(TradeArbiter, AShortRestOutageIsBackfilledWithoutAGapAndRetryAfterIsHonoure
   EXPECT_EQ(f.arb.next_deadline(), never);
 }
 
+// A backfill that waits its turn under the venue's REST limits is not
+// timed out meanwhile: asking again would only queue one more request.
+TEST(TradeArbiter, ABackfillWaitingForItsTurnDoesNotTimeOutUntilItIsSent) {
+  fixture f;
+  f.feed(1);
+  f.feed(5);
+  f.advance(seconds{1});
+  ASSERT_EQ(f.requests.size(), 1u);
+  f.arb.on_backfill_waiting();
+  EXPECT_EQ(f.arb.next_deadline(), never);
+  f.advance(minutes{5});
+  EXPECT_EQ(f.requests.size(), 1u) << "asked again while the first request still waited";
+  EXPECT_TRUE(f.gaps.empty());
+  f.arb.on_backfill_sent(f.now);
+  EXPECT_EQ(f.arb.next_deadline(), f.now + trade_arbiter_config{}.backfill_timeout);
+  f.advance(trade_arbiter_config{}.backfill_timeout);  // now no reply is a failure, retried after 1 s
+  f.advance(seconds{1});
+  EXPECT_EQ(f.requests.size(), 2u);
+  std::vector<trade_record> page{trade(2), trade(3), trade(4)};
+  f.arb.on_backfill(page, false, f.now, 0);
+  f.collect();
+  EXPECT_TRUE(f.gaps.empty());
+  EXPECT_EQ(f.ids, (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+}
+
 TEST(TradeArbiter, HoldBufferIsBounded) {
   trade_arbiter_config c;
   c.max_held = 10;

@@ -82,6 +82,7 @@ struct engine::impl {
   // the venue at one host draws from the same limiters. Under feeds_mutex.
   std::map<std::string, std::shared_ptr<connect_limiter>, std::less<>> connect_limiters;
   std::map<std::string, std::shared_ptr<rest_limiter>, std::less<>> rest_limiters;
+  std::map<std::string, std::shared_ptr<rest_hold>, std::less<>> rest_holds;
 
   static std::string host_of(const std::string& url) {
     const auto scheme = url.find("://");
@@ -102,9 +103,14 @@ struct engine::impl {
       if (!shared) shared = std::make_shared<connect_limiter>(lim.connects_per_window, lim.connect_window);
       connects = shared;
     }
-    if (c.rest_limits) return {connects, std::make_shared<rest_limiter>(*c.rest_limits)};
-    auto& rest = rest_limiters[c.venue + " " + host_of(adapter->rest_url())];
-    if (!rest) rest = std::make_shared<rest_limiter>(lim.rest_limits);
+    // A refusal for rate holds every feed of the venue at this host, a feed
+    // with limits of its own too: the venue bans the IP.
+    const std::string rest_key = c.venue + " " + host_of(adapter->rest_url());
+    auto& hold = rest_holds[rest_key];
+    if (!hold) hold = std::make_shared<rest_hold>();
+    if (c.rest_limits) return {connects, std::make_shared<rest_limiter>(*c.rest_limits, 0.8, hold)};
+    auto& rest = rest_limiters[rest_key];
+    if (!rest) rest = std::make_shared<rest_limiter>(lim.rest_limits, 0.8, hold);
     return {connects, rest};
   }
   struct feed_slot {

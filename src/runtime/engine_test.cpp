@@ -5,14 +5,14 @@
 namespace sf {
 namespace {
 
-feed_config config(std::string id, std::string venue, std::string host) {
+feed_config config(std::string id, std::string venue, std::string host, std::string rest_host = {}) {
   feed_config c;
   c.id = std::move(id);
   c.venue = std::move(venue);
   c.symbols = {c.venue == "okx" ? "BTC-USDT" : "BTCUSDT"};
   c.channels = {"trades"};
   c.ws_url = "ws://" + host + "/ws";
-  c.rest_url = "http://" + host;
+  c.rest_url = "http://" + (rest_host.empty() ? host : rest_host);
   return c;
 }
 
@@ -32,12 +32,13 @@ TEST(Engine, FeedsOfOneVenueAtOneHostShareItsConnectionLimit) {
   EXPECT_EQ(a->window(), minutes{5});
 }
 
-// REST limits are per IP too: one limiter per venue and REST host.
+// REST limits are per IP too: one limiter per venue and REST host (the
+// WebSocket host does not matter).
 TEST(Engine, FeedsOfOneVenueAtOneHostShareItsRestLimits) {
   engine e;
-  const auto& a = e.add_feed(config("a", "binance-spot", "127.0.0.1:9000")).rest_limits();
-  const auto& b = e.add_feed(config("b", "binance-spot", "127.0.0.1:9000")).rest_limits();
-  const auto& other_host = e.add_feed(config("c", "binance-spot", "127.0.0.2:9000")).rest_limits();
+  const auto& a = e.add_feed(config("a", "binance-spot", "127.0.0.1:9000", "127.0.0.9:80")).rest_limits();
+  const auto& b = e.add_feed(config("b", "binance-spot", "127.0.0.3:9000", "127.0.0.9:80")).rest_limits();
+  const auto& other_host = e.add_feed(config("c", "binance-spot", "127.0.0.1:9000", "127.0.0.2:80")).rest_limits();
   const auto& okx = e.add_feed(config("d", "okx", "127.0.0.1:9000")).rest_limits();
   ASSERT_TRUE(a);
   EXPECT_EQ(a, b);
@@ -63,6 +64,9 @@ TEST(Engine, AFeedWithLimitsOfItsOwnDoesNotShareThem) {
   EXPECT_EQ(own.rest_limits()->capacity("REQUEST_WEIGHT"), 800);
   EXPECT_EQ(shared.rest_limits()->capacity("REQUEST_WEIGHT"), 4800);
   EXPECT_EQ(e.add_feed(config("c", "binance-spot", "127.0.0.1:9000")).limiter(), shared.limiter());
+  // A refusal for rate holds both: the venue bans the IP, whatever the feed was told.
+  own.rest_limits()->hold_until(time_point{} + hours{2});
+  EXPECT_EQ(shared.rest_limits()->held_until(), time_point{} + hours{2});
 }
 
 }  // namespace

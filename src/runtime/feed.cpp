@@ -131,9 +131,14 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
   void request_rest(std::uint64_t fetch_id, rest_request request) {
     const time_point now = clk.now();
     const time_point at = rest_limits->reserve(request.budget, request.cost, now);
-    if (at <= now) return send_rest(fetch_id, std::move(request));
+    if (at <= now) return send_rest(fetch_id, std::move(request), now);
+    pipeline->on_rest_waiting(fetch_id);  // no reply is due while it waits
+    wait_rest(at, waiting_get{fetch_id, std::move(request)});
+  }
+
+  void wait_rest(time_point at, waiting_get get) {
     const bool first = waiting_rest.empty() || at < waiting_rest.begin()->first;
-    waiting_rest.emplace(at, waiting_get{fetch_id, std::move(request)});
+    waiting_rest.emplace(at, std::move(get));
     if (first) arm_rest_timer();
   }
 
@@ -143,16 +148,34 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
     rest_timer.async_wait([self = weak_from_this(), token = armed_timer{}](const boost::system::error_code& ec) {
       auto s = self.lock();
       if (!s || ec || s->stopped) return;
-      const time_point now = s->clk.now();
-      while (!s->waiting_rest.empty() && s->waiting_rest.begin()->first <= now) {
-        auto node = s->waiting_rest.extract(s->waiting_rest.begin());
-        s->send_rest(node.mapped().fetch_id, std::move(node.mapped().request));
-      }
-      s->arm_rest_timer();
+      s->send_due_rest();
     });
   }
 
-  void send_rest(std::uint64_t fetch_id, rest_request request) {
+  // Sends the waiting requests whose time has come; those a refusal for
+  // rate holds since they were granted wait again, each for a new grant
+  // after the hold (sending them all at its end would go over again).
+  void send_due_rest() {
+    const time_point now = clk.now();
+    std::vector<waiting_get> due;
+    while (!waiting_rest.empty() && waiting_rest.begin()->first <= now)
+      due.push_back(std::move(waiting_rest.extract(waiting_rest.begin()).mapped()));
+    const bool held = rest_limits->held_until() > now;
+    for (auto& get : due) {
+      if (!pipeline->awaits(get.fetch_id)) continue;  // its stream went meanwhile
+      if (held) {
+        const time_point at = rest_limits->reserve(get.request.budget, get.request.cost, now);
+        waiting_rest.emplace(at, std::move(get));
+      } else {
+        send_rest(get.fetch_id, std::move(get.request), now);
+      }
+    }
+    arm_rest_timer();
+    after_pipeline();
+  }
+
+  void send_rest(std::uint64_t fetch_id, rest_request request, time_point sent_at) {
+    pipeline->on_rest_sent(fetch_id, sent_at);
     std::string target = request.target;
     rest->get(std::move(target), [weak = weak_from_this(), fetch_id, request = std::move(request)](
                                      const failure* err, http_response response) {

@@ -485,6 +485,25 @@ TEST(BinanceSpot, RestRequests) {
   EXPECT_EQ(fill.method, "GET");
   EXPECT_EQ(fill.target, "/api/v3/historicalTrades?symbol=BNBBTC&fromId=100&limit=1000");
   EXPECT_EQ(fill.cursor, 100u);
+  // What they spend of the venue's 6 000 request weight a minute (§1.4, §1.7, §1.9).
+  ASSERT_EQ(v.limits().rest_limits.size(), 1u);
+  const rest_limit& weight = v.limits().rest_limits[0];
+  EXPECT_EQ(weight.budget, "REQUEST_WEIGHT");
+  EXPECT_EQ(weight.limit, 6000);
+  EXPECT_EQ(weight.window, minutes{1});
+  EXPECT_EQ(snap.budget, weight.budget);
+  EXPECT_EQ(snap.cost, 50);  // 1 000 levels
+  EXPECT_EQ(fill.budget, weight.budget);
+  EXPECT_EQ(fill.cost, 25);
+  record_batch page;
+  page.trades.push_back(trade_record{});
+  page.trades.back().id = 1099;
+  const auto next = v.next_trade_backfill_request(fill, "BNBBTC", 100, 2500, page);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->budget, weight.budget);
+  EXPECT_EQ(next->cost, 25);
+  // A URL over 4 KiB is not asked for: the rest go by SUBSCRIBE.
+  EXPECT_EQ(v.limits().url_bytes, 4096u);
 }
 
 TEST(BinanceSpot, BackfillPagesForwardUntilTheGapIsCovered) {

@@ -500,6 +500,24 @@ TEST(Okx, RestRequests) {
   EXPECT_EQ(fill.target,
             "/api/v5/market/history-trades?instId=BTC-USDT&type=1&after=1201&limit=100");
   EXPECT_EQ(fill.cursor, 1201u);
+  // Each endpoint has its own limit per IP (§3.9), and each request names it.
+  const auto limit_of = [&](std::string_view budget) -> const rest_limit* {
+    for (const auto& l : v.limits().rest_limits)
+      if (l.budget == budget) return &l;
+    return nullptr;
+  };
+  const rest_limit* books = limit_of(snap.budget);
+  const rest_limit* history = limit_of(fill.budget);
+  ASSERT_TRUE(books);
+  ASSERT_TRUE(history);
+  EXPECT_EQ(snap.budget, "books");
+  EXPECT_EQ(books->limit, 40);
+  EXPECT_EQ(books->window, seconds{2});
+  EXPECT_EQ(fill.budget, "history-trades");
+  EXPECT_EQ(history->limit, 20);
+  EXPECT_EQ(history->window, seconds{2});
+  EXPECT_EQ(snap.cost, 1);
+  EXPECT_EQ(fill.cost, 1);
 }
 
 TEST(Okx, BackfillPagesBackwardUntilTheGapIsCovered) {

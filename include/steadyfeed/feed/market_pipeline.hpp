@@ -91,6 +91,13 @@ class market_pipeline {
   void on_message(const message& m, time_point now);
   // How many of the feed's connections are live; at zero the books are dropped.
   void on_live_connections(std::size_t live);
+  // The fetch `id` waits for its turn under the venue's REST limits (called
+  // from the fetch callback, or later): a trade backfill's reply timeout
+  // does not run while it waits. on_rest_sent when it goes.
+  void on_rest_waiting(std::uint64_t id);
+  void on_rest_sent(std::uint64_t id, time_point now);
+  // Whether fetch `id` still wants its reply (false once its stream went).
+  bool awaits(std::uint64_t id) const noexcept { return pending_.contains(id); }
   // `retry_after`: the reply's or the failure's Retry-After, if any.
   void on_rest_reply(std::uint64_t id, int http_status, std::string_view body, time_point now, wall_us wall,
                      duration retry_after = duration{0});

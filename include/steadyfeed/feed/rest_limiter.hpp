@@ -20,8 +20,10 @@
 // Thread safety: all members are safe to call concurrently.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -32,13 +34,34 @@
 
 namespace sf {
 
+// A venue's "nothing before" after a refusal for rate. The venue bans the
+// IP, so every limiter of the venue at one host holds by the same one, a
+// feed with limits of its own included.
+class rest_hold {
+ public:
+  void extend(time_point until) noexcept {
+    auto seen = until_.load();
+    while (seen < until.time_since_epoch().count() &&
+           !until_.compare_exchange_weak(seen, until.time_since_epoch().count())) {
+    }
+  }
+  time_point until() const noexcept { return time_point{duration{until_.load()}}; }
+
+ private:
+  std::atomic<duration::rep> until_{0};
+};
+
 class rest_limiter {
  public:
-  // Unknown budgets (and a request naming none) are unlimited.
-  explicit rest_limiter(std::vector<rest_limit> limits, double safety = 0.8);
+  // Unknown budgets (and a request naming none) are unlimited. A limit or a
+  // window that is not positive is refused (std::invalid_argument): a typo
+  // must not turn pacing off. `hold`: the venue's at this host; null: its own.
+  explicit rest_limiter(std::vector<rest_limit> limits, double safety = 0.8,
+                        std::shared_ptr<rest_hold> hold = nullptr);
 
   time_point reserve(std::string_view budget, int cost, time_point now);
-  void hold_until(time_point until);
+  void hold_until(time_point until) { hold_->extend(until); }
+  time_point held_until() const noexcept { return hold_->until(); }
 
   // The most one budget's window admits (safety applied); 0 when unlimited.
   int capacity(std::string_view budget) const;
@@ -55,7 +78,7 @@ class rest_limiter {
 
   mutable std::mutex mutex_;
   std::map<std::string, window_log, std::less<>> budgets_;
-  time_point held_until_{};
+  std::shared_ptr<rest_hold> hold_;
 };
 
 }  // namespace sf

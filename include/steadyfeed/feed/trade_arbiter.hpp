@@ -129,6 +129,12 @@ class trade_arbiter {
   const std::vector<arbiter_output>& outputs() const noexcept { return out_; }
   const trade_arbiter_stats& stats() const noexcept { return stats_; }
   bool backfilling() const noexcept { return in_flight_; }
+  // The request asked for waits for its turn under the venue's REST limits:
+  // no reply is due yet, so it cannot time out. `on_backfill_sent` when it
+  // goes; the timeout runs from then. Without either, it runs from the
+  // request.
+  void on_backfill_waiting() noexcept;
+  void on_backfill_sent(time_point now) noexcept;
 
  private:
   void emit(const trade_record& t, bool from_history);
@@ -153,7 +159,7 @@ class trade_arbiter {
   std::map<std::uint64_t, held_trade> held_;  // by first id
   time_point hole_since_ = never;
   bool in_flight_ = false;
-  time_point backfill_sent_ = never;
+  time_point backfill_sent_ = never;  // never while in flight: waiting to be sent
   time_point retry_at_ = never;
   int attempts_ = 0;
   time_point failing_since_ = never;  // when the hole's first failed request went out
