@@ -176,7 +176,10 @@ TEST(Rotation, ANewLinkSwitchesOnlyOnceTheTopicsItsUrlCouldNotHoldAreSubscribed)
   for (int i = 0; i < 30; ++i) streams.push_back("s" + std::to_string(i));
   harness h(config(), v, streams);
   h.auto_ack = true;
-  market mk(h, streams);
+  // Only streams the new link's URL names speak: their overlap is confirmed
+  // at once, so only the subscriptions still owed can hold the switch back.
+  const std::vector<std::string> speaking{"s0", "s1", "s2"};
+  market mk(h, speaking);
   h.start();
   open_pending(h);
   h.advance(seconds{10});
@@ -188,6 +191,7 @@ TEST(Rotation, ANewLinkSwitchesOnlyOnceTheTopicsItsUrlCouldNotHoldAreSubscribed)
   ASSERT_NE(next, old_link);
   const std::size_t in_url = h.links[next].topics.size();
   ASSERT_LT(in_url, 30u);
+  ASSERT_GE(in_url, speaking.size());
   open_pending(h);
   // Subscribing the rest takes several paced messages; the old link carries
   // everything meanwhile.
@@ -202,7 +206,7 @@ TEST(Rotation, ANewLinkSwitchesOnlyOnceTheTopicsItsUrlCouldNotHoldAreSubscribed)
   EXPECT_TRUE(h.links[old_link].closed);
   EXPECT_EQ(h.links[next].topics.size(), 30u);
   for (int i = 0; i < 10; ++i) mk.tick();
-  for (const auto& s : streams) expect_contiguous(h, s, mk.produced(s));
+  for (const auto& s : speaking) expect_contiguous(h, s, mk.produced(s));
 }
 
 TEST(Rotation, NewLinkBehindTheOldOneLosesNothing) {
