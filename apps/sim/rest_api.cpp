@@ -23,7 +23,10 @@ std::optional<http_reply> rest_api::handle(const dialect& venue, rest_rate_limit
   // An injected fault comes first: it is what the test or the chaos run asked for.
   if (const auto f = faults_.rest_fault_for(venue.name(), now)) {
     auto r = venue.rest_error(f->status);
-    if (f->status == 429) r.headers.emplace_back("Retry-After", retry_seconds(f->retry_after));
+    if (f->status == 429) {
+      r.headers.emplace_back("Retry-After", retry_seconds(f->retry_after));
+      limit.refused_until(now + f->retry_after);
+    }
     return r;
   }
   const auto [budget, cost] = venue.rest_cost(path, parsed);

@@ -4,6 +4,14 @@
 
 namespace sf::sim {
 
+namespace {
+
+// Requests during a wait that are let off with a 429: ones already on their
+// way when the first 429 was sent.
+constexpr int tolerated = 2;
+
+}  // namespace
+
 rest_rate_limit::rest_rate_limit(const std::vector<rest_limit_rule>& rules, duration ban) : ban_(ban) {
   for (const auto& r : rules)
     if (r.limit > 0 && r.window > duration{0}) logs_[r.budget] = spent_log{r.limit, r.window, {}, 0};
@@ -12,6 +20,7 @@ rest_rate_limit::rest_rate_limit(const std::vector<rest_limit_rule>& rules, dura
 rest_rate_limit::verdict rest_rate_limit::admit(std::string_view budget, int cost, time_point now) {
   if (now < banned_until_) return {418, banned_until_ - now};
   if (ban_ > duration{0} && now < limited_until_) {
+    if (++ignored_ <= tolerated) return {429, limited_until_ - now};
     banned_until_ = now + ban_;
     return {418, ban_};
   }
@@ -37,8 +46,15 @@ rest_rate_limit::verdict rest_rate_limit::admit(std::string_view budget, int cos
       break;
     }
   }
-  limited_until_ = std::max(limited_until_, fits_at);
+  refused_until(fits_at);
   return {429, fits_at - now};
+}
+
+void rest_rate_limit::refused_until(time_point until) {
+  if (until > limited_until_) {
+    limited_until_ = until;
+    ignored_ = 0;
+  }
 }
 
 }  // namespace sf::sim

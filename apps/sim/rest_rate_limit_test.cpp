@@ -23,6 +23,11 @@ TEST(RestRateLimit, GoingOnBeforeRetryAfterIsBanned) {
   rest_rate_limit limit({{"w", 10, seconds{10}}}, minutes{2});
   EXPECT_EQ(limit.admit("w", 10, t0).status, 0);
   EXPECT_EQ(limit.admit("w", 1, t0 + seconds{1}).status, 429);  // Retry-After 9 s
+  // Two more were on their way: let off with a 429 telling what is left.
+  const auto again = limit.admit("w", 1, t0 + seconds{1});
+  EXPECT_EQ(again.status, 429);
+  EXPECT_EQ(again.retry_after, seconds{9});
+  EXPECT_EQ(limit.admit("", 1, t0 + seconds{2}).status, 429);
   const auto banned = limit.admit("w", 1, t0 + seconds{2});
   EXPECT_EQ(banned.status, 418);
   EXPECT_EQ(banned.retry_after, minutes{2});
@@ -36,6 +41,17 @@ TEST(RestRateLimit, WaitingAsToldIsNotBanned) {
   const auto refused = limit.admit("w", 1, t0 + seconds{1});
   ASSERT_EQ(refused.status, 429);
   EXPECT_EQ(limit.admit("w", 1, t0 + seconds{1} + refused.retry_after).status, 0);
+}
+
+TEST(RestRateLimit, AnInjected429StartsTheSameWait) {
+  rest_rate_limit limit({{"w", 10, seconds{10}}}, minutes{2});
+  limit.refused_until(t0 + seconds{3});
+  EXPECT_EQ(limit.admit("w", 1, t0 + seconds{1}).status, 429);
+  EXPECT_EQ(limit.admit("w", 1, t0 + seconds{1}).status, 429);
+  EXPECT_EQ(limit.admit("w", 1, t0 + seconds{2}).status, 418);
+  rest_rate_limit patient({{"w", 10, seconds{10}}}, minutes{2});
+  patient.refused_until(t0 + seconds{3});
+  EXPECT_EQ(patient.admit("w", 1, t0 + seconds{3}).status, 0);
 }
 
 TEST(RestRateLimit, WithoutABanA429IsAllThereIs) {
