@@ -13,6 +13,7 @@ namespace sf::test {
 
 struct temp_dir {
   std::filesystem::path path;
+  bool keep = false;  // left in place at the end (a failed test's evidence)
 
   explicit temp_dir(std::string_view tag = "test") {
     path = std::filesystem::temp_directory_path() /
@@ -21,6 +22,7 @@ struct temp_dir {
     std::filesystem::create_directories(path);
   }
   ~temp_dir() {
+    if (keep) return;
     std::error_code ec;
     std::filesystem::remove_all(path, ec);
   }
