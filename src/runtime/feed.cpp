@@ -133,12 +133,8 @@ struct feed::state : std::enable_shared_from_this<feed::state> {
     const time_point at = rest_limits->reserve(request.budget, request.cost, now);
     if (at <= now) return send_rest(fetch_id, std::move(request), now);
     pipeline->on_rest_waiting(fetch_id);  // no reply is due while it waits
-    wait_rest(at, waiting_get{fetch_id, std::move(request)});
-  }
-
-  void wait_rest(time_point at, waiting_get get) {
     const bool first = waiting_rest.empty() || at < waiting_rest.begin()->first;
-    waiting_rest.emplace(at, std::move(get));
+    waiting_rest.emplace(at, waiting_get{fetch_id, std::move(request)});
     if (first) arm_rest_timer();
   }
 

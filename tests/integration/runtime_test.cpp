@@ -264,14 +264,19 @@ TEST(Runtime, SubscriptionsChangeLiveAndOnlyTheDifferenceMoves) {
   EXPECT_EQ(check_trade_cover(out->lines(), "ETHUSDT"), "");
 }
 
+// `n` symbols the simulator knows: QAAUSDT, QABUSDT ... (at most 676).
+std::vector<std::string> made_up_symbols(std::size_t n) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < n; ++i)
+    out.push_back(std::string("Q") + static_cast<char>('A' + i / 26) + static_cast<char>('A' + i % 26) + "USDT");
+  return out;
+}
+
 // 600 Binance streams take about 9 000 bytes of URL, over the simulator's
 // (and, reportedly, the venue's) 8 KiB: the connection opens with the
 // streams that fit in its URL and subscribes the rest by message.
 TEST(Runtime, ABinanceConnectionSubscribesByMessageTheStreamsItsUrlCannotHold) {
-  std::vector<std::string> symbols;
-  for (char a = 'A'; a <= 'Z' && symbols.size() < 600; ++a)
-    for (char b = 'A'; b <= 'Z' && symbols.size() < 600; ++b)
-      symbols.push_back(std::string("Q") + a + b + "USDT");
+  const std::vector<std::string> symbols = made_up_symbols(600);
   sim::server_config sc;
   sc.symbols = symbols;
   sc.market.seed = 304;
@@ -325,9 +330,7 @@ std::set<std::string> sync_books_under_a_weight_limit(const std::string& name, s
                                                       bool stop_at_first_refusal,
                                                       std::vector<std::string>& refusals,
                                                       std::uint64_t* rest_failures = nullptr) {
-  std::vector<std::string> symbols;
-  for (int i = 0; i < 20; ++i)
-    symbols.push_back(std::string("Q") + static_cast<char>('A' + i / 26) + static_cast<char>('A' + i % 26) + "USDT");
+  const std::vector<std::string> symbols = made_up_symbols(20);
   const auto dir = std::filesystem::path(::testing::TempDir()) / name;
   std::filesystem::remove_all(dir);
   std::set<std::string> missing(symbols.begin(), symbols.end());
