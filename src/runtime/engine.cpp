@@ -108,9 +108,10 @@ struct engine::impl {
     const std::string rest_key = c.venue + " " + host_of(adapter->rest_url());
     auto& hold = rest_holds[rest_key];
     if (!hold) hold = std::make_shared<rest_hold>();
-    if (c.rest_limits) return {connects, std::make_shared<rest_limiter>(*c.rest_limits, 0.8, hold)};
+    if (c.rest_limits)
+      return {connects, std::make_shared<rest_limiter>(*c.rest_limits, rest_limiter::default_safety, hold)};
     auto& rest = rest_limiters[rest_key];
-    if (!rest) rest = std::make_shared<rest_limiter>(lim.rest_limits, 0.8, hold);
+    if (!rest) rest = std::make_shared<rest_limiter>(lim.rest_limits, rest_limiter::default_safety, hold);
     return {connects, rest};
   }
   struct feed_slot {

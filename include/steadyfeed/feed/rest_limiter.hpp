@@ -56,7 +56,11 @@ class rest_limiter {
   // Unknown budgets (and a request naming none) are unlimited. A limit or a
   // window that is not positive is refused (std::invalid_argument): a typo
   // must not turn pacing off. `hold`: the venue's at this host; null: its own.
-  explicit rest_limiter(std::vector<rest_limit> limits, double safety = 0.8,
+  // The share of each limit granted: room for clocks that disagree and for
+  // other clients at the same IP.
+  static constexpr double default_safety = 0.8;
+
+  explicit rest_limiter(std::vector<rest_limit> limits, double safety = default_safety,
                         std::shared_ptr<rest_hold> hold = nullptr);
 
   time_point reserve(std::string_view budget, int cost, time_point now);
