@@ -182,15 +182,22 @@ TEST(RecordQueue, APushRingsTheDoorbellOfAConsumerServingSeveralQueues) {
   a.ring(&bell);
   b.ring(&bell);
   std::size_t taken = 0;
+  // A lost ring would leave the consumer asleep until its timeout: long, and
+  // measured, so that the test fails instead of hanging.
+  constexpr auto timeout = std::chrono::seconds{20};
+  std::chrono::steady_clock::duration slept{};
   std::thread consumer([&] {
+    const auto start = std::chrono::steady_clock::now();  // clock-ok: bounds a real-thread wake-up
     // Asleep in the doorbell, not in either queue.
-    bell.wait(hours{1}, [&] { return a.has_lines() || b.has_lines(); });
+    bell.wait(timeout, [&] { return a.has_lines() || b.has_lines(); });
+    slept = std::chrono::steady_clock::now() - start;  // clock-ok: as above
     for (auto* q : {&a, &b}) taken += q->take(milliseconds{0}, [](const queued_line&) {});
   });
   until([&] { return bell.sleeping(); });
   EXPECT_FALSE(a.consumer_waiting());
   EXPECT_TRUE(b.push("v", "c", "s", 0, "line"));
-  consumer.join();  // a lost ring hangs here
+  consumer.join();
+  EXPECT_LT(slept, timeout / 2) << "the push did not wake the consumer";
   EXPECT_EQ(taken, 1u);
   EXPECT_FALSE(a.has_lines());
   EXPECT_FALSE(b.has_lines());
